@@ -1,0 +1,363 @@
+"""Sans-I/O decisions shared by the sync and the async client.
+
+Nothing here performs I/O or sleeps: it builds request parts, decides whether to retry and how long
+to wait, and turns an error answer into the right exception.  Both clients call these functions, so
+their behaviour cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import json
+import platform
+import random
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final, Literal
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import httpx
+from pydantic import BaseModel
+
+from ._errors import APIConnectionError, APIStatusError, APITimeoutError, ErrorItem, status_error_class
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_AUTHORIZE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_REVOKE_URL",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOKEN_URL",
+    "NOT_GIVEN",
+    "NotGiven",
+    "RetryConfig",
+]
+
+DEFAULT_API_URL: Final = "https://api.accounting.sage.com/v3.1"
+DEFAULT_AUTHORIZE_URL: Final = "https://www.sageone.com/oauth2/auth/central?filter=apiv3.1"
+DEFAULT_TOKEN_URL: Final = "https://oauth.accounting.sage.com/token"
+DEFAULT_REVOKE_URL: Final = "https://oauth.accounting.sage.com/revoke"
+# Sage's gateway gives up after 45 s; wait a little longer so we see its 504 rather than our timeout.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES: Final = 2
+RETRYABLE_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+SECRET_KEYS: Final = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "token",
+        "code",
+        "code_verifier",
+        "client_secret",
+        "password",
+        "authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+
+
+class NotGiven(Enum):
+    """Sentinel type for "argument not given", distinct from an explicit ``None``."""
+
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+
+def hosts_from_base(base_url: str) -> dict[str, str]:
+    """The four URLs of a Sage-shaped server at ``base_url`` (such as the emulator)."""
+    base = base_url.rstrip("/")
+    return {
+        "api_url": f"{base}/v3.1",
+        "authorize_url": f"{base}/oauth2/auth/central?filter=apiv3.1",
+        "token_url": f"{base}/token",
+        "revoke_url": f"{base}/revoke",
+    }
+
+
+def user_agent() -> str:
+    """``sage-accounting-python/<version> httpx/<version> Python/<version>``."""
+    return f"sage-accounting-python/{__version__} httpx/{httpx.__version__} Python/{platform.python_version()}"
+
+
+# --- retries --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """How retries wait: exponential backoff from ``initial_delay`` doubling to ``max_delay``, with
+    jitter; a ``Retry-After`` from Sage is honoured up to ``max_retry_after`` seconds."""
+
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"RetryConfig.{name} must be >= 0, got {getattr(self, name)!r}")
+
+
+def should_retry_status(method: str, status_code: int) -> bool:
+    """Whether an answer with ``status_code`` may be retried for ``method``.
+
+    GET/PUT/DELETE retry on 408, 429 and 500/502/503/504.  A POST retries only on 429: Sage refused
+    it before doing anything.  After a 5xx a POST may have created the record, so it is never
+    repeated silently.
+    """
+    if status_code not in RETRYABLE_STATUSES:
+        return False
+    if method.upper() in IDEMPOTENT_METHODS:
+        return True
+    return status_code == 429
+
+
+def never_reached_server(exc: BaseException) -> bool:
+    """True when the transport error proves the request was never delivered (no connection made)."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def should_retry_exception(method: str, exc: BaseException) -> bool:
+    """Whether a transport error may be retried for ``method`` (POST only if never delivered)."""
+    if not isinstance(exc, httpx.TransportError):
+        return False
+    if never_reached_server(exc):
+        return True
+    return method.upper() in IDEMPOTENT_METHODS
+
+
+def parse_retry_after(headers: Mapping[str, str] | httpx.Headers) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or ``None``."""
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.UTC)
+        seconds = (when - _dt.datetime.now(_dt.UTC)).total_seconds()
+    return max(0.0, seconds)
+
+
+def backoff(
+    attempt: int,
+    *,
+    retry_after: float | None,
+    config: RetryConfig,
+    rng: random.Random | None = None,
+) -> float:
+    """Seconds to wait before retry number ``attempt + 1`` (``attempt`` counts from 0).
+
+    ``Retry-After`` wins (capped at ``config.max_retry_after``); otherwise exponential backoff with
+    jitter: ``initial_delay * 2**attempt`` capped at ``max_delay``, scaled by a random 0.75–1.0 so
+    that many clients hit by the same outage do not come back in lockstep.
+    """
+    if retry_after is not None:
+        return min(retry_after, config.max_retry_after)
+    base = min(config.initial_delay * (2**attempt), config.max_delay)
+    jitter = (rng or random).uniform(0.75, 1.0)
+    return base * jitter
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+def encode_value(value: Any) -> str:
+    """One query-string value the way Sage expects it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                f"naive datetime {value!r}: give a timezone-aware datetime (e.g. with tzinfo=UTC)"
+            )
+        return value.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(encode_value(v) for v in value)
+    return str(value)
+
+
+def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Query parameters as pairs; ``None`` values are left out."""
+    if not params:
+        return []
+    return [(k, encode_value(v)) for k, v in params.items() if v is not None and v is not NOT_GIVEN]
+
+
+def jsonable(value: Any) -> Any:
+    """Python data (models, ``Decimal``, dates) as JSON-ready data, money kept exact as strings."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, _dt.datetime | _dt.date):
+        return encode_value(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def dump_json(value: Any) -> bytes:
+    """Compact JSON bytes of ``value`` (after :func:`jsonable`)."""
+    return json.dumps(jsonable(value), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def check_id(value: object, name: str = "id") -> str:
+    """Validate a record id before it goes into a path."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if not value or not _ID_RE.match(value):
+        raise ValueError(f"{name} {value!r} is not a valid Sage id (letters, digits, '_', '-', '.')")
+    return value
+
+
+def split_relative(link: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split Sage's relative ``$next`` (``/contacts?page=2&…``) into a path and query pairs."""
+    parts = urlsplit(link)
+    path = parts.path
+    # Sage's links are relative to the version root; tolerate ones that repeat it.
+    if path.startswith("/v3.1/"):
+        path = path[len("/v3.1") :]
+    return path, parse_qsl(parts.query, keep_blank_values=True)
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def decode_body(content: bytes, content_type: str | None) -> Any:
+    """JSON when the body parses as JSON, else the text (``None`` when empty)."""
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", errors="replace")
+
+
+def error_items(body: Any) -> list[ErrorItem]:
+    """Sage's error array (top-level list, or the odd ``{"errors": [...]}`` / OAuth ``{"error": …}``)."""
+    if isinstance(body, list):
+        return [ErrorItem.from_json(item) for item in body]
+    if isinstance(body, Mapping):
+        inner = body.get("errors") or body.get("$errors")
+        if isinstance(inner, list):
+            return [ErrorItem.from_json(item) for item in inner]
+        if "$dataCode" in body or "$message" in body:
+            return [ErrorItem.from_json(body)]
+        if "error" in body:
+            return [
+                ErrorItem(
+                    severity="error",
+                    data_code=str(body.get("error")),
+                    message=str(body.get("error_description") or body.get("message") or "") or None,
+                    source=None,
+                )
+            ]
+    return []
+
+
+def error_from_response(
+    status_code: int,
+    headers: Mapping[str, str] | httpx.Headers,
+    content: bytes,
+    *,
+    method: str | None = None,
+    path: str | None = None,
+) -> APIStatusError:
+    """The ``APIStatusError`` subclass for an error answer, with Sage's errors parsed.
+
+    A POST that got a 5xx or a 504 may have been carried out: the error says so and how to check.
+    """
+    hdrs = {k.lower(): v for k, v in headers.items()}
+    body = decode_body(content, hdrs.get("content-type"))
+    maybe_committed = bool(method and method.upper() == "POST" and status_code >= 500)
+    hint = None
+    if maybe_committed:
+        hint = COMMIT_HINT
+    elif status_code == 401:
+        hint = "The access token was refused after a refresh; check the connection's scope and subscription."
+    cls = status_error_class(status_code)
+    return cls(
+        status_code=status_code,
+        errors=error_items(body),
+        headers=hdrs,
+        body=body,
+        method=method.upper() if method else None,
+        path=path,
+        maybe_committed=maybe_committed,
+        hint=hint,
+    )
+
+
+COMMIT_HINT: Final = (
+    "The POST was not retried because Sage may have created the record before failing: list the "
+    "records (for example with updated_or_created_since= the time of the call, or search= its "
+    "reference) to check before sending it again."
+)
+
+
+def connection_error(method: str, path: str, exc: BaseException, request: httpx.Request | None) -> APIConnectionError:
+    """The ``APIConnectionError``/``APITimeoutError`` for a transport failure, with advice."""
+    maybe_committed = method.upper() not in IDEMPOTENT_METHODS and not never_reached_server(exc)
+    what = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({type(exc).__name__}: {exc})"
+    message = f"{method.upper()} {path} {what}."
+    if maybe_committed:
+        message += " " + COMMIT_HINT
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return cls(message, request=request, maybe_committed=maybe_committed)
+
+
+# --- logging --------------------------------------------------------------------------------------
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL with the values of secret-looking query parameters replaced by ``***``."""
+    parts = urlsplit(str(url))
+    if not parts.query:
+        return str(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = "&".join(f"{k}={'***' if k.lower() in SECRET_KEYS else v}" for k, v in pairs)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers with ``Authorization``, cookies and the like replaced by ``***``."""
+    return {k: ("***" if k.lower() in SECRET_KEYS else v) for k, v in headers}
+
+
+def redact_mapping(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A form or JSON mapping with secret values replaced by ``***``."""
+    return {k: ("***" if k.lower() in SECRET_KEYS else v) for k, v in data.items()}

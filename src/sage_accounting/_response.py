@@ -1,0 +1,59 @@
+"""The response wrapper ``client.request()`` returns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = ["APIResponse"]
+
+
+class APIResponse:
+    """An answer from Sage: ``status_code``, ``headers``, ``request_id``, ``business_id`` and the body
+    as ``json()``, ``text`` or ``content`` (bytes).  ``http_response`` is the underlying
+    ``httpx.Response``."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.http_response = response
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """Sage's ``X-Request-Id`` for support requests."""
+        return self.http_response.headers.get("x-request-id")
+
+    @property
+    def business_id(self) -> str | None:
+        """The business Sage answered for (``X-Business``), absent on ``/businesses`` and ``/user``."""
+        return self.http_response.headers.get("x-business")
+
+    @property
+    def content(self) -> bytes:
+        """The raw body."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        """The body decoded as text."""
+        return self.http_response.text
+
+    def json(self) -> Any:
+        """The body parsed as JSON (``None`` for an empty body, such as a 204)."""
+        if not self.http_response.content:
+            return None
+        return json.loads(self.http_response.content)
+
+    def __repr__(self) -> str:
+        req = self.http_response.request
+        return f"<APIResponse {self.status_code} {req.method} {req.url.path}>"

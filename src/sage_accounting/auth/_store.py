@@ -1,0 +1,161 @@
+"""Where the token pair lives between requests and between processes.
+
+A ``TokenStore`` has four methods: ``load()``, ``save(token)``, ``clear()`` and ``lock()``, a context
+manager that excludes every other worker (thread or process) sharing the store while one of them
+refreshes.  Because Sage rotates the refresh token on every refresh, the store is the single source
+of truth: the client re-reads it after taking the lock and saves a new pair before using it.
+
+``lock()`` may be entered on one thread and exited on another when used from async code, so it must
+not be tied to the thread that took it (``filelock.FileLock(thread_local=False)``, a database row lock
+held by its own connection, ...).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import filelock
+
+from .._errors import TokenStoreError
+from ._token import Token
+
+__all__ = ["FileTokenStore", "MemoryTokenStore", "TokenStore"]
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Persistence for one connection's token pair."""
+
+    def load(self) -> Token | None:
+        """The stored token, or ``None`` when nothing is stored."""
+        ...
+
+    def save(self, token: Token) -> None:
+        """Store ``token`` durably, replacing the previous one; return only once it is safe."""
+        ...
+
+    def clear(self) -> None:
+        """Forget the stored token (after a revoke)."""
+        ...
+
+    def lock(self) -> contextlib.AbstractContextManager[object]:
+        """An exclusive lock over every worker sharing this store, held while refreshing."""
+        ...
+
+
+class MemoryTokenStore:
+    """Keeps the token in memory: for one process (threads and tasks share it)."""
+
+    def __init__(self, token: Token | None = None) -> None:
+        self._token = token
+        # A plain Lock (not RLock): async callers may release it from another thread.
+        self._lock = threading.Lock()
+
+    def load(self) -> Token | None:
+        """The token held, if any."""
+        return self._token
+
+    def save(self, token: Token) -> None:
+        """Hold ``token``."""
+        self._token = token
+
+    def clear(self) -> None:
+        """Drop the token."""
+        self._token = None
+
+    def lock(self) -> contextlib.AbstractContextManager[object]:
+        """The in-process lock."""
+        return self._lock
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStore(token={self._token!r})"
+
+
+class FileTokenStore:
+    """A JSON file, shared safely by threads and processes on one machine.
+
+    The file is created with mode 0600; every save writes a temporary file in the same directory,
+    fsyncs it, renames it over the old one and fsyncs the directory, so a crash at any moment leaves
+    either the old pair or the new one, never a torn file.  ``lock()`` is a ``filelock`` on
+    ``<path>.lock``, which excludes other processes as well as other threads.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self._lock = filelock.FileLock(
+            str(self._lock_path), timeout=lock_timeout, mode=0o600, thread_local=False
+        )
+        # filelock counts re-entries within a process, so two threads would both "hold" it;
+        # this plain Lock makes the store exclusive between threads too.
+        self._thread_lock = threading.Lock()
+
+    def load(self) -> Token | None:
+        """Read the stored token; ``None`` when the file does not exist."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise TokenStoreError(f"cannot read token file {self.path}: {exc.strerror}") from None
+        try:
+            return Token.from_dict(json.loads(raw))
+        except ValueError as exc:
+            raise TokenStoreError(f"token file {self.path} is not a valid token: {exc}") from None
+
+    def save(self, token: Token) -> None:
+        """Atomically replace the file with ``token`` (fsync'd before and after the rename)."""
+        data = json.dumps(token.to_dict(), separators=(",", ":")).encode("utf-8")
+        directory = self.path.parent
+        tmp = directory / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)
+            _fsync_dir(directory)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise TokenStoreError(f"cannot write token file {self.path}: {exc.strerror}") from None
+
+    def clear(self) -> None:
+        """Delete the file."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        _fsync_dir(self.path.parent)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[object]:
+        with self._thread_lock, self._lock:
+            yield self
+
+    def lock(self) -> contextlib.AbstractContextManager[object]:
+        """The cross-process lock on ``<path>.lock``."""
+        return self._locked()
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self.path)!r})"
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

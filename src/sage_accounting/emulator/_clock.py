@@ -1,0 +1,52 @@
+"""The emulator's clock: real time plus an offset the control plane can move."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+
+class Clock:
+    """Time as the emulator sees it. ``advance()`` moves it forward so tests expire tokens without sleeping."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._frozen: float | None = None
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        """Seconds since the epoch, emulator time."""
+        if self._frozen is not None:
+            return self._frozen
+        return time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.time(), UTC)
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen += seconds
+            else:
+                self._offset += seconds
+
+    def freeze(self, at: float | None = None) -> None:
+        """Stop the clock (at ``at`` seconds since the epoch, or now)."""
+        with self._lock:
+            self._frozen = self.time() if at is None else at
+
+    def unfreeze(self) -> None:
+        with self._lock:
+            if self._frozen is not None:
+                self._offset = self._frozen - time.time()
+                self._frozen = None
+
+    @property
+    def offset(self) -> float:
+        return self._offset if self._frozen is None else self._frozen - time.time()
+
+
+def iso(ts: float) -> str:
+    """``2022-12-30T13:59:24Z``: Sage's UTC timestamp format."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,132 @@
+"""Sage's list behaviour: filters, sorting, pagination, the envelope and ``attributes``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from ._errors import ApiError
+from ._resource import Ctx, Record, Resource
+
+BASE_KEYS = ("id", "displayed_as", "$path")
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 20
+
+
+def parse_since(value: str, param: str) -> str:
+    """An ISO timestamp (date, or date-time with offset or Z) as a UTC ``...Z`` string for comparing."""
+    text = value.strip().replace(" ", "+")
+    try:
+        if len(text) == 10:
+            moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+    except ValueError:
+        raise ApiError(400, "InvalidParameter", f"{param} is not a valid date or date-time", param) from None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_date(value: str, param: str) -> str:
+    try:
+        return datetime.fromisoformat(value.strip()[:10]).date().isoformat()
+    except ValueError:
+        raise ApiError(400, "InvalidParameter", f"{param} is not a valid date", param) from None
+
+
+def int_param(params: dict[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(400, "InvalidParameter", f"{name} must be an integer", name) from None
+
+
+def project(record: Record, attributes: str | None, *, default_all: bool) -> Record:
+    """Apply ``attributes``: the base keys plus the named ones (``all``: the whole record)."""
+    if attributes is None or attributes == "":
+        if default_all:
+            return record
+        return {k: record.get(k) for k in BASE_KEYS}
+    if attributes.strip() == "all":
+        return record
+    wanted = {a.strip() for a in attributes.split(",") if a.strip()}
+    return {k: v for k, v in record.items() if k in BASE_KEYS or k in wanted}
+
+
+def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]:
+    """The records a list request selects, in the order Sage returns them."""
+    if "deleted_since" in params:
+        since = parse_since(params["deleted_since"], "deleted_since")
+        return [
+            {k: d[k] for k in BASE_KEYS}
+            for d in ctx.business.deleted.get(resource.name, [])
+            if d["deleted_at"] > since
+        ]
+    items: list[Record] = list(resource.records(ctx))
+    if "updated_or_created_since" in params:
+        since = parse_since(params["updated_or_created_since"], "updated_or_created_since")
+        items = [r for r in items if (r.get("updated_at") or "") >= since]
+    if resource.date_field:
+        if params.get("from_date"):
+            start = parse_date(params["from_date"], "from_date")
+            items = [r for r in items if (r.get(resource.date_field) or "") >= start]
+        if params.get("to_date"):
+            end = parse_date(params["to_date"], "to_date")
+            items = [r for r in items if (r.get(resource.date_field) or "9999") <= end]
+    search = params.get("search")
+    if search:
+        needle = search.lower()
+        items = [
+            r for r in items if any(needle in str(r.get(f) or "").lower() for f in resource.search_fields)
+        ]
+    for name, predicate in resource.filters.items():
+        value = params.get(name)
+        if value is not None and value != "":
+            items = [r for r in items if predicate(r, value)]
+    sort = params.get("sort")
+    if sort and resource.sortable:
+        for part in reversed([p for p in sort.split(",") if p]):
+            key, _, direction = part.partition(":")
+            if key not in resource.sortable:
+                raise ApiError(400, "InvalidParameter", f"sort by {key!r} is not supported", "sort")
+            if direction not in ("", "asc", "desc"):
+                raise ApiError(400, "InvalidParameter", f"sort direction {direction!r} is not asc or desc", "sort")
+            items.sort(key=lambda r, k=key: (r.get(k) is None, r.get(k) or ""), reverse=direction == "desc")
+    return items
+
+
+def envelope(
+    resource_path: str,
+    items: list[Record],
+    params: dict[str, str],
+    *,
+    per_page_key: str = "$itemsPerPage",
+    default_all: bool = False,
+) -> dict[str, Any]:
+    """Paginate ``items`` into Sage's list envelope with relative ``$next``/``$back`` links."""
+    per_page = min(max(int_param(params, "items_per_page", DEFAULT_PER_PAGE), 1), MAX_PER_PAGE)
+    page = max(int_param(params, "page", 1), 1)
+    total = len(items)
+    last = max((total + per_page - 1) // per_page, 1)
+    page = min(page, last)
+    start = (page - 1) * per_page
+    attributes = params.get("attributes")
+    chunk = [project(r, attributes, default_all=default_all) for r in items[start : start + per_page]]
+    others = [(k, v) for k, v in params.items() if k not in ("page", "items_per_page")]
+
+    def link(target: int) -> str:
+        return f"{resource_path}?" + urlencode([("page", target), ("items_per_page", per_page), *others])
+
+    return {
+        "$total": total,
+        "$page": page,
+        "$next": link(page + 1) if page < last else None,
+        "$back": link(page - 1) if page > 1 else None,
+        per_page_key: per_page,
+        "$items": chunk,
+    }

@@ -1,0 +1,186 @@
+"""The resource framework: what every emulated Sage endpoint shares.
+
+A resource is a pure backend (state and rules, no HTTP): it creates, updates, deletes and filters records of
+one Sage collection inside one business. The HTTP layer (``_app.py``) handles tokens, businesses, roles,
+limits and faults, then calls these methods through ``Ctx``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from ._clock import iso
+from ._errors import ApiError, Invalid, not_found
+from ._fields import Field, clean
+from ._money import format_money
+from ._state import Business, State, User, new_id
+
+Record = dict[str, Any]
+
+READ = frozenset({"read_only", "restricted_access", "full_access"})
+WRITE = frozenset({"restricted_access", "full_access"})
+FULL = frozenset({"full_access"})
+
+# An access rule: the user needs one of the roles in at least one of the areas.
+Access = tuple[tuple[str, frozenset[str]], ...]
+
+
+def area(name: str, roles: frozenset[str]) -> Access:
+    return ((name, roles),)
+
+
+@dataclass
+class Ctx:
+    """Everything a resource method may touch during one request."""
+
+    state: State
+    business: Business
+    user: User
+    now: float
+    registry: dict[str, Resource]
+
+    @property
+    def now_iso(self) -> str:
+        return iso(self.now)
+
+    @property
+    def today(self) -> str:
+        return self.now_iso[:10]
+
+    def collection(self, name: str) -> dict[str, Record]:
+        return self.business.collection(name)
+
+    def get(self, name: str, record_id: Any) -> Record | None:
+        if not isinstance(record_id, str):
+            return None
+        return self.business.collection(name).get(record_id)
+
+    def require(self, name: str, record_id: Any, source: str, errors: Invalid, message: str | None = None) -> Record | None:
+        """The referenced record, or a 422 entry naming ``source`` when it does not exist."""
+        if record_id is None:
+            return None
+        record = self.get(name, record_id)
+        if record is None:
+            errors.add(source, message or "is invalid")
+        return record
+
+    def link(self, name: str, record: Record | None) -> Record | None:
+        if record is None:
+            return None
+        return {"id": record["id"], "displayed_as": record.get("displayed_as"), "$path": f"/{name}/{record['id']}"}
+
+    def touch(self, record: Record) -> None:
+        record["updated_at"] = self.now_iso
+
+    def stamp(self, name: str, record_id: str | None = None) -> Record:
+        """The leading keys every record starts with."""
+        rid = record_id or new_id()
+        return {
+            "id": rid,
+            "displayed_as": None,
+            "$path": f"/{name}/{rid}",
+            "created_at": self.now_iso,
+            "updated_at": self.now_iso,
+        }
+
+    def remove(self, name: str, record: Record) -> None:
+        """Delete a record and remember it for ``deleted_since``."""
+        self.collection(name).pop(record["id"], None)
+        self.business.deleted.setdefault(name, []).append(
+            {
+                "id": record["id"],
+                "displayed_as": record.get("displayed_as"),
+                "$path": record["$path"],
+                "deleted_at": self.now_iso,
+            }
+        )
+
+    def resource(self, name: str) -> Resource:
+        return self.registry[name]
+
+
+class Resource:
+    """One Sage collection. Subclasses set the class attributes and override the verbs they support."""
+
+    name: ClassVar[str]
+    wrapper: ClassVar[str] = ""
+    verbs: ClassVar[frozenset[str]] = frozenset({"list", "get"})
+    # extra POST /{name}/{id}/<action> verbs -> method name
+    actions: ClassVar[dict[str, str]] = {}
+    create_fields: ClassVar[tuple[Field, ...]] = ()
+    update_fields: ClassVar[tuple[Field, ...]] | None = None  # defaults to create_fields, all optional
+    read_access: ClassVar[Access] = ()
+    write_access: ClassVar[Access] = ()
+    delete_access: ClassVar[Access] | None = None  # defaults to write_access
+    sortable: ClassVar[tuple[str, ...]] = ()
+    search_fields: ClassVar[tuple[str, ...]] = ("displayed_as",)
+    date_field: ClassVar[str | None] = None
+    # query filters: param name -> function(record, value) -> bool
+    filters: ClassVar[dict[str, Callable[[Record, str], bool]]] = {}
+    delete_status: ClassVar[int] = 204
+
+    # --- hooks -------------------------------------------------------------------------------------------
+    def records(self, ctx: Ctx) -> Iterable[Record]:
+        return ctx.collection(self.name).values()
+
+    def retrieve(self, ctx: Ctx, record_id: str) -> Record:
+        record = ctx.collection(self.name).get(record_id)
+        if record is None:
+            raise not_found()
+        return record
+
+    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
+        raise ApiError(405, "MethodNotAllowed", "Method not allowed")
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        raise ApiError(405, "MethodNotAllowed", "Method not allowed")
+
+    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        ctx.remove(self.name, record)
+        return None
+
+    # --- shared machinery ----------------------------------------------------------------------------
+    def access_for(self, verb: str) -> Access:
+        if verb in ("list", "get"):
+            return self.read_access
+        if verb == "delete" and self.delete_access is not None:
+            return self.delete_access
+        return self.write_access
+
+    def parse_body(self, body: Any, *, partial: bool, errors: Invalid) -> dict[str, Any]:
+        if not isinstance(body, dict) or not self.wrapper or not isinstance(body.get(self.wrapper), dict):
+            errors.add(self.wrapper or "base", "is missing or not an object")
+            errors.raise_if_any()
+        fields = self.create_fields if not partial or self.update_fields is None else self.update_fields
+        return clean(fields, body[self.wrapper], errors, partial=partial)
+
+    def do_create(self, ctx: Ctx, body: Any) -> Record:
+        errors = Invalid()
+        data = self.parse_body(body, partial=False, errors=errors)
+        errors.raise_if_any()
+        record = self.create(ctx, data, errors)
+        errors.raise_if_any()
+        return record
+
+    def do_update(self, ctx: Ctx, record_id: str, body: Any) -> Record:
+        record = self.retrieve(ctx, record_id)
+        errors = Invalid()
+        data = self.parse_body(body, partial=True, errors=errors)
+        errors.raise_if_any()
+        result = self.update(ctx, record, data, errors)
+        errors.raise_if_any()
+        return result
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else format_money(value)
+
+
+def apply_strings(record: Record, data: dict[str, Any], names: Iterable[str]) -> None:
+    """Copy plain fields that were sent into the record (None clears)."""
+    for name in names:
+        if name in data:
+            record[name] = data[name]

@@ -1,0 +1,178 @@
+"""Seeding: apps, users, businesses (with their reference data and chart of accounts) and data.
+
+``apply_seed(emu, "demo" | "minimal" | document)``. A seed document is JSON:
+
+```json
+{"apps": [{"client_id": "...", "client_secret": "...", "name": "My app",
+           "redirect_uris": ["http://127.0.0.1:8765/callback"], "auto_approve": false}],
+ "businesses": [{"id": "optional 32 hex", "name": "Acme Ltd", "country": "GB"}],
+ "users": [{"id": "optional uuid", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
+            "businesses": {"<business id or name>": {"Sales": "read_only", "...": "..."}},
+            "lead_business": "<business id or name>"}],
+ "data": {"<business id or name>": {"contacts": [{"contact": {"name": "...", "contact_type_ids": ["CUSTOMER"]}}]}}}
+```
+Areas a user's roles leave out get Full Access. Data bodies go through the same rules as API requests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._errors import ApiError
+from ._resource import Ctx
+from ._state import AREAS, ROLES, App, Business, User, new_id
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+
+
+@dataclass(frozen=True)
+class DemoIds:
+    """The fixed identifiers of the demo seed, so examples and tests can name them."""
+
+    client_id: str = "sage-emulator-demo"
+    client_secret: str = "sage-emulator-demo-secret"
+    redirect_uri: str = "http://127.0.0.1:8765/callback"
+    user_id: str = "5f3c8a52-2b7e-4c41-9d0a-6b1e8f2c7a90"
+    user_email: str = "demo@example.com"
+    business_id: str = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+    business_id_ie: str = "0f9e8d7c6b5a49382716a5b4c3d2e1f0"
+
+
+DEMO = DemoIds()
+
+
+def add_app(emu: Emulator, spec: dict[str, Any]) -> App:
+    app = App(
+        client_id=str(spec["client_id"]),
+        client_secret=str(spec["client_secret"]),
+        name=str(spec.get("name", "Emulated app")),
+        redirect_uris=[str(u) for u in spec.get("redirect_uris", [])],
+        auto_approve=bool(spec.get("auto_approve", False)),
+    )
+    emu.state.apps[app.client_id] = app
+    return app
+
+
+def add_business(emu: Emulator, spec: dict[str, Any]) -> Business:
+    country = str(spec.get("country", "GB")).upper()
+    if country not in ("GB", "IE"):
+        raise ValueError(f"business country must be GB or IE, not {country!r}")
+    business = Business(
+        id=str(spec.get("id") or new_id()),
+        name=str(spec["name"]),
+        country=country,
+        currency="GBP" if country == "GB" else "EUR",
+        subscription_active=bool(spec.get("subscription_active", True)),
+        address_line_1=str(spec.get("address_line_1", "")),
+        city=str(spec.get("city", "")),
+        postal_code=str(spec.get("postal_code", "")),
+    )
+    emu.state.businesses[business.id] = business
+    setup_business(emu, business)
+    return business
+
+
+def _business_ref(emu: Emulator, ref: str) -> Business:
+    if ref in emu.state.businesses:
+        return emu.state.businesses[ref]
+    for business in emu.state.businesses.values():
+        if business.name == ref:
+            return business
+    raise ValueError(f"unknown business {ref!r}")
+
+
+def add_user(emu: Emulator, spec: dict[str, Any]) -> User:
+    roles: dict[str, dict[str, str]] = {}
+    for ref, areas in (spec.get("businesses") or {}).items():
+        business = _business_ref(emu, ref)
+        given = dict(areas or {})
+        for area_name, role in given.items():
+            if area_name not in AREAS:
+                raise ValueError(f"unknown area {area_name!r}; areas are {', '.join(AREAS)}")
+            if role not in ROLES:
+                raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+        roles[business.id] = {a: given.get(a, "full_access") for a in AREAS}
+    lead = spec.get("lead_business")
+    user = User(
+        id=str(spec.get("id") or uuid.uuid4()),
+        first_name=str(spec.get("first_name", "")),
+        last_name=str(spec.get("last_name", "")),
+        email=str(spec.get("email", "")),
+        locale=str(spec.get("locale", "en-GB")),
+        roles=roles,
+        lead_business_id=_business_ref(emu, lead).id if lead else next(iter(roles), None),
+    )
+    emu.state.users[user.id] = user
+    return user
+
+
+def seed_ctx(emu: Emulator, business: Business) -> Ctx:
+    """A request context for seeding: a synthetic full-access user inside ``business``."""
+    user = User(id="seed", first_name="Seed", last_name="", email="", roles={business.id: dict.fromkeys(AREAS, "full_access")})
+    return Ctx(emu.state, business, user, emu.clock.time(), emu.registry)
+
+
+def create(emu: Emulator, business: Business, resource: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Create a record through the resource's own rules (as ``POST /<resource>`` would)."""
+    try:
+        return emu.registry[resource].do_create(seed_ctx(emu, business), body)
+    except ApiError as exc:
+        raise ValueError(f"seed {resource}: {exc.body()}") from None
+
+
+def setup_business(emu: Emulator, business: Business) -> None:
+    """Give a new business what Sage gives one: reference lists, tax rates, chart of accounts, bank account."""
+    from ._refdata import chart_of_accounts, default_bank_accounts, reference_records
+
+    for name, records in reference_records(business.country).items():
+        collection = business.collection(name)
+        for record in records:
+            collection[record["id"]] = record
+    for body in chart_of_accounts(business.country):
+        create(emu, business, "ledger_accounts", {"ledger_account": body})
+    for body in default_bank_accounts(business.country):
+        create(emu, business, "bank_accounts", {"bank_account": body})
+
+
+def apply_seed(emu: Emulator, seed: str | dict[str, Any]) -> dict[str, Any]:
+    from ._demo import seed_demo, seed_minimal
+
+    if seed == "demo":
+        seed_demo(emu)
+    elif seed == "minimal":
+        seed_minimal(emu)
+    elif isinstance(seed, dict):
+        apply_document(emu, seed)
+    else:
+        raise ValueError(f"unknown seed {seed!r}: use 'demo', 'minimal' or a seed document")
+    return {
+        "apps": sorted(emu.state.apps),
+        "users": sorted(emu.state.users),
+        "businesses": sorted(emu.state.businesses),
+    }
+
+
+def apply_document(emu: Emulator, doc: dict[str, Any]) -> None:
+    unknown = sorted(set(doc) - {"apps", "users", "businesses", "data", "settings"})
+    if unknown:
+        raise ValueError(f"unknown seed section(s): {', '.join(unknown)}")
+    for key, value in (doc.get("settings") or {}).items():
+        if not hasattr(emu.state.settings, key):
+            raise ValueError(f"unknown setting {key!r}")
+        setattr(emu.state.settings, key, int(value))
+    for spec in doc.get("apps", []):
+        add_app(emu, spec)
+    for spec in doc.get("businesses", []):
+        add_business(emu, spec)
+    for spec in doc.get("users", []):
+        add_user(emu, spec)
+    for ref, resources in (doc.get("data") or {}).items():
+        business = _business_ref(emu, ref)
+        for resource, bodies in resources.items():
+            if resource not in emu.registry:
+                raise ValueError(f"unknown resource {resource!r} in seed data")
+            for body in bodies:
+                create(emu, business, resource, body)

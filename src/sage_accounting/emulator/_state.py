@@ -1,0 +1,161 @@
+"""The emulator's state: apps, users, businesses with their data, and OAuth grants.
+
+Everything here is plain JSON-compatible data (records are stored exactly as Sage renders them, money
+already as strings), so the whole state can be dumped, saved to a file and loaded back unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+AREAS = ("Sales", "Purchases", "Bank", "Contacts", "Products & Services", "Settings", "Journals")
+ROLES = ("full_access", "restricted_access", "read_only", "no_access")
+ROLE_NAMES = {
+    "full_access": "Full Access",
+    "restricted_access": "Restricted Access",
+    "read_only": "Read Only",
+    "no_access": "No Access",
+}
+
+
+def new_id() -> str:
+    """A Sage-style id for user data: 32 lowercase hex characters."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Settings:
+    """Tunable behaviour. Every limit Sage publishes is a setting here, defaulting to Sage's figure."""
+
+    access_token_ttl: int = 300
+    refresh_token_ttl: int = 2_678_400
+    code_ttl: int = 60
+    max_concurrent_requests: int = 150
+    daily_request_limit: int = 1_296_000
+    rate_limit_retry_after: int = 1
+
+
+@dataclass
+class App:
+    client_id: str
+    client_secret: str
+    name: str = "Emulated app"
+    redirect_uris: list[str] = field(default_factory=list)
+    auto_approve: bool = False
+
+
+@dataclass
+class User:
+    id: str
+    first_name: str
+    last_name: str
+    email: str
+    locale: str = "en-GB"
+    # business id -> area -> role (one of ROLES); businesses listed here are the ones the user can reach
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    lead_business_id: str | None = None
+    created_at: str = "2023-01-02T09:00:00Z"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def role(self, business_id: str, area: str) -> str:
+        return self.roles.get(business_id, {}).get(area, "no_access")
+
+
+@dataclass
+class Business:
+    id: str
+    name: str
+    country: str = "GB"  # GB or IE
+    currency: str = "GBP"
+    subscription_active: bool = True
+    created_at: str = "2023-01-02T09:00:00Z"
+    updated_at: str = "2023-01-02T09:00:00Z"
+    address_line_1: str = ""
+    city: str = ""
+    postal_code: str = ""
+    # resource name -> record id -> record (as Sage renders it)
+    data: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # resource name -> [{"id", "displayed_as", "$path", "deleted_at"}]
+    deleted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # numbering counters (SI, SCN, journal numbers, ...)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def collection(self, name: str) -> dict[str, dict[str, Any]]:
+        coll = self.data.get(name)
+        if coll is None:
+            coll = self.data[name] = {}
+        return coll
+
+    def next_number(self, name: str) -> int:
+        self.counters[name] = self.counters.get(name, 0) + 1
+        return self.counters[name]
+
+
+@dataclass
+class Grant:
+    """One sign-in of a user into an app: the chain of refresh tokens that rotation walks along."""
+
+    id: str
+    client_id: str
+    user_id: str
+    scope: str
+    created_at: float
+    revoked: bool = False
+
+
+@dataclass
+class TokenRecord:
+    token: str
+    kind: str  # "access" | "refresh"
+    grant_id: str
+    expires_at: float
+    revoked: bool = False
+    rotated: bool = False  # refresh tokens: replaced by a newer one
+
+
+@dataclass
+class AuthCode:
+    code: str
+    client_id: str
+    redirect_uri: str
+    user_id: str
+    scope: str
+    expires_at: float
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    used: bool = False
+    grant_id: str | None = None
+
+
+@dataclass
+class State:
+    settings: Settings = field(default_factory=Settings)
+    apps: dict[str, App] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    businesses: dict[str, Business] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    tokens: dict[str, TokenRecord] = field(default_factory=dict)
+    codes: dict[str, AuthCode] = field(default_factory=dict)
+    # client id -> "YYYY-MM-DD" -> requests counted toward the daily limit
+    daily_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        return cls(
+            settings=Settings(**data.get("settings", {})),
+            apps={k: App(**v) for k, v in data.get("apps", {}).items()},
+            users={k: User(**v) for k, v in data.get("users", {}).items()},
+            businesses={k: Business(**v) for k, v in data.get("businesses", {}).items()},
+            grants={k: Grant(**v) for k, v in data.get("grants", {}).items()},
+            tokens={k: TokenRecord(**v) for k, v in data.get("tokens", {}).items()},
+            codes={k: AuthCode(**v) for k, v in data.get("codes", {}).items()},
+            daily_counts=data.get("daily_counts", {}),
+        )

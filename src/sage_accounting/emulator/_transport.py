@@ -1,0 +1,104 @@
+"""Ways to reach the emulator: httpx transports in process, and a uvicorn server on a loopback socket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import httpx
+
+from ._app import ConnectionDropped, EmulatorApp
+
+T = TypeVar("T")
+
+
+class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
+    """``httpx.ASGITransport`` into the emulator, where a scripted dropped connection surfaces as
+    ``httpx.RemoteProtocolError``, as it would over a socket."""
+
+    def __init__(self, app: EmulatorApp) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._inner.handle_async_request(request)
+        except ConnectionDropped as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from None
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _LoopThread:
+    """One daemon thread running an event loop, shared by the sync transports of a process."""
+
+    _instance: _LoopThread | None = None
+    _guard = threading.Lock()
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=self.loop.run_forever, name="sage-emulator-loop", daemon=True)
+        thread.start()
+
+    @classmethod
+    def get(cls) -> _LoopThread:
+        with cls._guard:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+
+class EmulatorTransport(httpx.BaseTransport):
+    """A sync httpx transport into the emulator's ASGI app, in process (the app runs on a loop thread)."""
+
+    def __init__(self, app: EmulatorApp) -> None:
+        self._inner = AsyncEmulatorTransport(app)
+        self._loop = _LoopThread.get()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        inner_request = httpx.Request(
+            request.method, request.url, headers=request.headers, content=content, extensions=request.extensions
+        )
+
+        async def call() -> tuple[int, httpx.Headers, bytes]:
+            response = await self._inner.handle_async_request(inner_request)
+            body = await response.aread()
+            return response.status_code, response.headers, body
+
+        status, headers, body = self._loop.run(call())
+        return httpx.Response(status, headers=headers, content=body, request=request)
+
+
+@contextlib.contextmanager
+def serve(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run ``app`` under uvicorn in a daemon thread on ``host:port`` (0: a free port); yield its base URL."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False, backlog=2048)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sage-emulator-server", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the emulator server failed to start")
+        threading.Event().wait(0.01)
+    try:
+        display_host = f"[{host}]" if ":" in host else host
+        yield f"http://{display_host}:{bound_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -1,0 +1,18 @@
+"""The emulated Sage resources, one module per area. Each module lists its resource classes in RESOURCES."""
+
+from __future__ import annotations
+
+from .._resource import Resource
+from . import artefacts, banking, catalog, contacts, journals, ledger, payments, reference
+
+MODULES = (reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+
+
+def build_registry() -> dict[str, Resource]:
+    """A fresh instance of every resource, keyed by its path name (``contacts``, ``sales_invoices`` …)."""
+    registry: dict[str, Resource] = {}
+    for module in MODULES:
+        for cls in module.RESOURCES:
+            resource = cls()
+            registry[resource.name] = resource
+    return registry

@@ -1,0 +1,541 @@
+"""Contacts, their contact persons and addresses.
+
+A new contact gets a main address and a "Main Contact" person; it has exactly one contact type (``CUSTOMER``
+or ``VENDOR``); it stops being ``deletable`` once a transaction references it, and deleting it then is a 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import ApiError, Invalid, invalid
+from .._fields import F, Field, S
+from .._money import format_money
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+
+CONTACTS_READ = (("Contacts", READ), ("Sales", READ), ("Purchases", READ), ("Bank", READ))
+CONTACTS_LIST = (("Contacts", READ), ("Sales", READ), ("Purchases", READ))
+CONTACT_TYPES = ("CUSTOMER", "VENDOR")
+
+ADDRESS_FIELDS: tuple[Field, ...] = (
+    S("address_line_1", 50),
+    S("address_line_2", 50),
+    S("city", 50),
+    S("postal_code", 10),
+    F("country_id", "id"),
+    F("bank_account_id", "id"),
+    F("contact_id", "id"),
+    F("address_type_id", "id"),
+    S("name", 50),
+    S("region", 50),
+    F("country_group_id", "id"),
+    F("is_main_address", "boolean"),
+)
+
+PERSON_FIELDS: tuple[Field, ...] = (
+    F("contact_person_type_ids", "ids"),
+    S("name", 50),
+    S("job_title", 50),
+    S("telephone", 50),
+    S("mobile", 50),
+    S("email", 100),
+    S("fax", 50),
+    F("is_main_contact", "boolean"),
+    F("address_id", "id"),
+    F("is_preferred_contact", "boolean"),
+)
+
+BANK_DETAIL_FIELDS: tuple[Field, ...] = (
+    S("account_name", 70),
+    S("account_number", 25),
+    S("sort_code", 25),
+    S("bic", 11),
+    S("iban", 34),
+)
+
+TAX_TREATMENT_FIELDS: tuple[Field, ...] = (
+    F("home_tax", "boolean"),
+    F("eu_tax_registered", "boolean"),
+    F("eu_not_tax_registered", "boolean"),
+    F("rest_of_world_tax", "boolean"),
+    F("is_importer", "boolean"),
+)
+
+CONTACT_FIELDS: tuple[Field, ...] = (
+    S("name", 100, required=True),
+    F("contact_type_ids", "ids", required=True),
+    S("reference", 10),
+    F("default_sales_ledger_account_id", "id"),
+    F("default_sales_tax_rate_id", "id"),
+    F("default_purchase_ledger_account_id", "id"),
+    S("tax_number", 255),
+    S("notes", 4000),
+    S("locale", 10),
+    F("credit_limit", "decimal"),
+    F("credit_days", "integer"),
+    S("credit_terms"),
+    S("credit_terms_and_conditions", 2000),
+    F("product_sales_price_type_id", "id"),
+    S("source_guid", 255),
+    F("currency_id", "id"),
+    S("aux_reference", 4),
+    S("registered_number", 25),
+    S("tax_calculation"),
+    S("auxiliary_account", 25),
+    F("destination_vat_blocking", "boolean"),
+    F("main_address", "object", fields=ADDRESS_FIELDS),
+    F("delivery_address", "object", fields=ADDRESS_FIELDS),
+    F("main_contact_person", "object", fields=PERSON_FIELDS),
+    F("bank_account_details", "object", fields=BANK_DETAIL_FIELDS),
+    F("tax_treatment", "object", fields=TAX_TREATMENT_FIELDS),
+)
+
+
+def contact_display(name: str, reference: str | None) -> str:
+    return f"{name} ({reference})" if reference else name
+
+
+def address_display(ctx: Ctx, address: Record) -> str:
+    parts = [address.get(k) for k in ("address_line_1", "address_line_2", "city", "region", "postal_code")]
+    text = ", ".join(p for p in parts if p)
+    if text:
+        return text
+    country = address.get("country")
+    return str(country["displayed_as"]).rsplit(" (", 1)[0] if country else ""
+
+
+def _ref_link(ctx: Ctx, collection: str, ref_id: str | None, source: str, errors: Invalid) -> Record | None:
+    if ref_id is None:
+        return None
+    return ctx.link(collection, ctx.require(collection, ref_id, source, errors))
+
+
+def _country_group(country_id: str | None) -> Record | None:
+    if country_id in ("GB", "IE"):
+        return {"id": "GBIE", "displayed_as": "UK & Ireland", "$path": "/country_groups/GBIE"}
+    if country_id:
+        return {"id": "ROW", "displayed_as": "Rest of the World", "$path": "/country_groups/ROW"}
+    return None
+
+
+class Addresses(Resource):
+    name = "addresses"
+    verbs = frozenset({"list", "get"})
+    read_access = CONTACTS_READ
+    search_fields = ("displayed_as", "name", "postal_code")
+    filters = {
+        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
+        "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
+    }
+
+    def build(
+        self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, *, contact: Record, main: bool
+    ) -> Record:
+        country_id = data.get("country_id") or ctx.business.country
+        type_id = data.get("address_type_id") or ("ACCOUNTS" if main else "DELIVERY")
+        record: Record = {**ctx.stamp(self.name)}
+        record.update(
+            {
+                "address_line_1": data.get("address_line_1"),
+                "address_line_2": data.get("address_line_2"),
+                "city": data.get("city"),
+                "postal_code": data.get("postal_code"),
+                "country": _ref_link(ctx, "countries", country_id, f"{source}.country_id", errors),
+                "bank_account": None,
+                "contact": {"id": contact["id"], "displayed_as": contact["displayed_as"], "$path": contact["$path"]},
+                "address_type": _ref_link(ctx, "address_types", type_id, f"{source}.address_type_id", errors),
+                "name": data.get("name") or ("Main Address" if main else "Delivery Address"),
+                "region": data.get("region"),
+                "country_group": _country_group(country_id),
+                "is_main_address": main,
+            }
+        )
+        # created_at/updated_at sit after country in Sage's address records
+        record = _reorder_address(record)
+        record["displayed_as"] = address_display(ctx, record)
+        return record
+
+    def change(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid, source: str) -> None:
+        for key in ("address_line_1", "address_line_2", "city", "postal_code", "region"):
+            if key in data:
+                record[key] = data[key]
+        if data.get("name"):
+            record["name"] = data["name"]
+        if "country_id" in data and data["country_id"]:
+            record["country"] = _ref_link(ctx, "countries", data["country_id"], f"{source}.country_id", errors)
+            record["country_group"] = _country_group(data["country_id"])
+        if data.get("address_type_id"):
+            record["address_type"] = _ref_link(
+                ctx, "address_types", data["address_type_id"], f"{source}.address_type_id", errors
+            )
+        record["displayed_as"] = address_display(ctx, record)
+        ctx.touch(record)
+
+
+def _reorder_address(record: Record) -> Record:
+    order = (
+        "id",
+        "displayed_as",
+        "$path",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "postal_code",
+        "country",
+        "created_at",
+        "updated_at",
+        "bank_account",
+        "contact",
+        "address_type",
+        "name",
+        "region",
+        "country_group",
+        "is_main_address",
+    )
+    return {k: record[k] for k in order}
+
+
+class ContactPersons(Resource):
+    name = "contact_persons"
+    wrapper = "contact_person"
+    verbs = frozenset({"list", "get", "create", "update", "delete"})
+    read_access = CONTACTS_LIST
+    write_access = area("Contacts", WRITE)
+    delete_access = area("Contacts", FULL)
+    create_fields = tuple(
+        Field(f.name, f.kind, f.name in ("address_id", "name", "contact_person_type_ids"), f.max_length)
+        for f in PERSON_FIELDS
+    )
+    update_fields = PERSON_FIELDS
+    search_fields = ("name", "email")
+    filters = {
+        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
+        "address_id": lambda r, v: (r.get("address") or {}).get("id") == v,
+    }
+
+    def build(self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, address: Record) -> Record:
+        record: Record = {**ctx.stamp(self.name)}
+        record.update(
+            {
+                "contact_person_types": self._types(ctx, data.get("contact_person_type_ids") or ["ACCOUNTS"], source, errors),
+                "name": data.get("name") or "Main Contact",
+                "job_title": data.get("job_title"),
+                "telephone": data.get("telephone"),
+                "mobile": data.get("mobile"),
+                "email": data.get("email"),
+                "fax": data.get("fax"),
+                "is_main_contact": bool(data.get("is_main_contact", False)),
+                "address": ctx.link("addresses", address),
+                "contact": address.get("contact"),
+                "is_preferred_contact": bool(data.get("is_preferred_contact", False)),
+            }
+        )
+        record["displayed_as"] = record["name"]
+        return record
+
+    def _types(self, ctx: Ctx, ids: list[str], source: str, errors: Invalid) -> list[Record]:
+        links = []
+        for i, type_id in enumerate(ids):
+            found = ctx.require("contact_person_types", type_id, f"{source}contact_person_type_ids[{i}]", errors)
+            if found is not None:
+                links.append(ctx.link("contact_person_types", found))
+        return links
+
+    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
+        address = ctx.require("addresses", data["address_id"], "address_id", errors)
+        if address is None:
+            return {}
+        record = self.build(ctx, data, errors, "", address)
+        if errors:
+            return record
+        ctx.collection(self.name)[record["id"]] = record
+        if record["is_main_contact"]:
+            self._make_main(ctx, record)
+        return record
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        if "name" in data and not data["name"]:
+            errors.add("name", "can't be blank")
+        if "contact_person_type_ids" in data:
+            ids = data["contact_person_type_ids"] or []
+            if not ids:
+                errors.add("contact_person_type_ids", "can't be blank")
+            types = self._types(ctx, ids, "", errors)
+        if "address_id" in data:
+            address = ctx.require("addresses", data["address_id"], "address_id", errors)
+        if errors:
+            return record
+        if "contact_person_type_ids" in data:
+            record["contact_person_types"] = types
+        if "address_id" in data and address is not None:
+            record["address"] = ctx.link("addresses", address)
+            record["contact"] = address.get("contact")
+        for key in ("name", "job_title", "telephone", "mobile", "email", "fax", "is_preferred_contact"):
+            if key in data:
+                record[key] = data[key]
+        record["displayed_as"] = record["name"]
+        if data.get("is_main_contact") and not record["is_main_contact"]:
+            self._make_main(ctx, record)
+        ctx.touch(record)
+        self._sync_contact(ctx, record)
+        return record
+
+    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        if record.get("is_main_contact"):
+            raise invalid("base", "The main contact person of a contact cannot be deleted.")
+        ctx.remove(self.name, record)
+        return None
+
+    def _make_main(self, ctx: Ctx, record: Record) -> None:
+        contact_id = (record.get("contact") or {}).get("id")
+        for other in ctx.collection(self.name).values():
+            if other is not record and (other.get("contact") or {}).get("id") == contact_id and other["is_main_contact"]:
+                other["is_main_contact"] = False
+                ctx.touch(other)
+        record["is_main_contact"] = True
+        contact = ctx.get("contacts", contact_id)
+        if contact is not None:
+            contact["main_contact_person"] = ctx.link(self.name, record)
+            contact["preferred_contact_person"] = contact["main_contact_person"]
+            contact["email"] = record.get("email")
+            ctx.touch(contact)
+
+    def _sync_contact(self, ctx: Ctx, record: Record) -> None:
+        if not record.get("is_main_contact"):
+            return
+        contact = ctx.get("contacts", (record.get("contact") or {}).get("id"))
+        if contact is not None:
+            contact["main_contact_person"] = ctx.link(self.name, record)
+            contact["preferred_contact_person"] = contact["main_contact_person"]
+            contact["email"] = record.get("email")
+
+
+class Contacts(Resource):
+    name = "contacts"
+    wrapper = "contact"
+    verbs = frozenset({"list", "get", "create", "update", "delete"})
+    read_access = CONTACTS_LIST
+    write_access = area("Contacts", WRITE)
+    delete_access = area("Contacts", FULL)
+    create_fields = CONTACT_FIELDS
+    update_fields = tuple(Field(f.name, f.kind, False, f.max_length, f.fields) for f in CONTACT_FIELDS)
+    search_fields = ("name", "reference", "displayed_as")
+    filters = {
+        "contact_type_id": lambda r, v: any(t["id"] == v.upper() for t in r["contact_types"]),
+        "email": lambda r, v: (r.get("email") or "").lower() == v.lower(),
+        "filter_inactive_contacts": lambda r, v: v.lower() != "true" or bool(r.get("is_active")),
+        "exclude_system": lambda r, v: v.lower() != "true" or not r.get("system"),
+    }
+
+    def retrieve(self, ctx: Ctx, record_id: str) -> Record:
+        return super().retrieve(ctx, record_id)
+
+    def _check(self, ctx: Ctx, data: dict[str, Any], errors: Invalid, record: Record | None) -> dict[str, Any]:
+        """Rule checks shared by create and update; returns resolved links."""
+        links: dict[str, Any] = {}
+        if "contact_type_ids" in data and data["contact_type_ids"] is not None:
+            ids = [i.upper() for i in data["contact_type_ids"]]
+            if not ids:
+                errors.add("contact_type_ids", "can't be blank")
+            elif len(ids) > 1:
+                errors.add("contact_type_ids", "must contain exactly one contact type (CUSTOMER or VENDOR)")
+            elif ids[0] not in CONTACT_TYPES:
+                errors.add("contact_type_ids", f"{ids[0]} is not a valid contact type (CUSTOMER or VENDOR)")
+            else:
+                if record is not None and record["contact_types"][0]["id"] != ids[0] and not record["deletable"]:
+                    errors.add("contact_type_ids", "cannot be changed once the contact has transactions")
+                links["contact_types"] = [ctx.link("contact_types", ctx.get("contact_types", ids[0]))]
+        reference = data.get("reference")
+        if reference:
+            for other in ctx.collection(self.name).values():
+                if other is not record and (other.get("reference") or "").lower() == reference.lower():
+                    errors.add("reference", "has already been taken")
+                    break
+        for key, collection in (
+            ("default_sales_ledger_account_id", "ledger_accounts"),
+            ("default_purchase_ledger_account_id", "ledger_accounts"),
+            ("default_sales_tax_rate_id", "tax_rates"),
+            ("currency_id", "currencies"),
+            ("product_sales_price_type_id", "product_sales_price_types"),
+        ):
+            if data.get(key):
+                links[key] = _ref_link(ctx, collection, data[key], key, errors)
+        if data.get("credit_limit") is not None and data["credit_limit"] < 0:
+            errors.add("credit_limit", "must be greater than or equal to 0")
+        if data.get("credit_days") is not None and not 0 <= data["credit_days"] <= 365:
+            errors.add("credit_days", "must be between 0 and 365")
+        return links
+
+    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
+        links = self._check(ctx, data, errors, None)
+        if errors:
+            return {}
+        record: Record = {**ctx.stamp(self.name), "links": []}
+        currency = links.get("currency_id") or ctx.link("currencies", ctx.get("currencies", ctx.business.currency))
+        bank = data.get("bank_account_details") or {}
+        treatment = data.get("tax_treatment") or {}
+        home = ctx.business.country
+        record.update(
+            {
+                "contact_types": links["contact_types"],
+                "name": data["name"],
+                "reference": data.get("reference"),
+                "default_sales_ledger_account": links.get("default_sales_ledger_account_id"),
+                "default_sales_tax_rate": links.get("default_sales_tax_rate_id"),
+                "default_purchase_ledger_account": links.get("default_purchase_ledger_account_id"),
+                "tax_number": data.get("tax_number"),
+                "notes": data.get("notes"),
+                "locale": data.get("locale") or "en",
+                "main_address": None,
+                "preferred_address": None,
+                "delivery_address": None,
+                "main_contact_person": None,
+                "preferred_contact_person": None,
+                "bank_account_details": {k: bank.get(k) for k in ("account_name", "account_number", "sort_code", "bic", "iban")},
+                "credit_limit": format_money(data["credit_limit"]) if data.get("credit_limit") is not None else "0.0",
+                "credit_days": data.get("credit_days"),
+                "credit_terms": data.get("credit_terms"),
+                "credit_terms_and_conditions": data.get("credit_terms_and_conditions"),
+                "product_sales_price_type": links.get("product_sales_price_type_id"),
+                "source_guid": data.get("source_guid"),
+                "currency": currency,
+                "aux_reference": data.get("aux_reference"),
+                "registered_number": data.get("registered_number"),
+                "deletable": True,
+                "tax_treatment": {
+                    "home_tax": treatment.get("home_tax", True),
+                    "eu_tax_registered": treatment.get("eu_tax_registered", False),
+                    "eu_not_tax_registered": treatment.get("eu_not_tax_registered", False),
+                    "rest_of_world_tax": treatment.get("rest_of_world_tax", False),
+                    "is_importer": treatment.get("is_importer"),
+                },
+                "email": None,
+                "tax_calculation": data.get("tax_calculation"),
+                "auxiliary_account": data.get("auxiliary_account"),
+                "gdpr_obfuscated": False,
+                "system": False,
+                "has_unfinished_recurring_invoices": False,
+                "cis_registered": False,
+                "ni_based": False,
+                "is_active": True,
+                "gb_based": home == "GB",
+                "cis_settings": None,
+                "destination_vat_blocking": bool(data.get("destination_vat_blocking", False)),
+            }
+        )
+        record["displayed_as"] = contact_display(record["name"], record["reference"])
+        addresses: Addresses = ctx.resource("addresses")  # type: ignore[assignment]
+        persons: ContactPersons = ctx.resource("contact_persons")  # type: ignore[assignment]
+        main = addresses.build(ctx, data.get("main_address") or {}, errors, "main_address", contact=record, main=True)
+        delivery = None
+        if data.get("delivery_address"):
+            delivery = addresses.build(ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False)
+        person_data = dict(data.get("main_contact_person") or {})
+        person = persons.build(ctx, person_data, errors, "main_contact_person.", main)
+        if errors:
+            return record
+        person["is_main_contact"] = True
+        ctx.collection(self.name)[record["id"]] = record
+        ctx.collection("addresses")[main["id"]] = main
+        record["main_address"] = record["preferred_address"] = ctx.link("addresses", main)
+        if delivery is not None:
+            ctx.collection("addresses")[delivery["id"]] = delivery
+            record["delivery_address"] = ctx.link("addresses", delivery)
+        ctx.collection("contact_persons")[person["id"]] = person
+        record["main_contact_person"] = record["preferred_contact_person"] = ctx.link("contact_persons", person)
+        record["email"] = person.get("email")
+        return record
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        if "name" in data and not data["name"]:
+            errors.add("name", "can't be blank")
+        if "contact_type_ids" in data and not data["contact_type_ids"]:
+            errors.add("contact_type_ids", "can't be blank")
+        links = self._check(ctx, data, errors, record)
+        addresses: Addresses = ctx.resource("addresses")  # type: ignore[assignment]
+        main = ctx.get("addresses", (record.get("main_address") or {}).get("id"))
+        delivery = ctx.get("addresses", (record.get("delivery_address") or {}).get("id"))
+        if errors:
+            return record
+        for key in (
+            "name",
+            "reference",
+            "tax_number",
+            "notes",
+            "locale",
+            "credit_days",
+            "credit_terms",
+            "credit_terms_and_conditions",
+            "source_guid",
+            "aux_reference",
+            "registered_number",
+            "tax_calculation",
+            "auxiliary_account",
+            "destination_vat_blocking",
+        ):
+            if key in data:
+                record[key] = data[key]
+        if "credit_limit" in data:
+            record["credit_limit"] = format_money(data["credit_limit"]) if data["credit_limit"] is not None else "0.0"
+        if "contact_types" in links:
+            record["contact_types"] = links["contact_types"]
+        for key, field in (
+            ("default_sales_ledger_account_id", "default_sales_ledger_account"),
+            ("default_purchase_ledger_account_id", "default_purchase_ledger_account"),
+            ("default_sales_tax_rate_id", "default_sales_tax_rate"),
+            ("currency_id", "currency"),
+            ("product_sales_price_type_id", "product_sales_price_type"),
+        ):
+            if key in data:
+                record[field] = links.get(key)
+        if data.get("bank_account_details"):
+            record["bank_account_details"].update(data["bank_account_details"])
+        if data.get("tax_treatment"):
+            record["tax_treatment"].update(data["tax_treatment"])
+        record["displayed_as"] = contact_display(record["name"], record["reference"])
+        if data.get("main_address") and main is not None:
+            addresses.change(ctx, main, data["main_address"], errors, "main_address")
+            record["main_address"] = record["preferred_address"] = ctx.link("addresses", main)
+        if data.get("delivery_address"):
+            if delivery is None:
+                delivery = addresses.build(ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False)
+                if not errors:
+                    ctx.collection("addresses")[delivery["id"]] = delivery
+            else:
+                addresses.change(ctx, delivery, data["delivery_address"], errors, "delivery_address")
+            record["delivery_address"] = ctx.link("addresses", delivery)
+        if data.get("main_contact_person"):
+            person = ctx.get("contact_persons", (record.get("main_contact_person") or {}).get("id"))
+            if person is not None:
+                persons: ContactPersons = ctx.resource("contact_persons")  # type: ignore[assignment]
+                persons.update(ctx, person, data["main_contact_person"], errors)
+        # keep the links other records hold to this contact readable
+        for collection in ("addresses", "contact_persons"):
+            for item in ctx.collection(collection).values():
+                link = item.get("contact")
+                if link and link.get("id") == record["id"]:
+                    link["displayed_as"] = record["displayed_as"]
+        ctx.touch(record)
+        return record
+
+    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        if not record.get("deletable", True):
+            raise ApiError(
+                422, "RecordInvalid", "The contact cannot be deleted because it has transactions.", "base"
+            )
+        for collection in ("contact_persons", "addresses"):
+            for item in list(ctx.collection(collection).values()):
+                if (item.get("contact") or {}).get("id") == record["id"]:
+                    ctx.remove(collection, item)
+        ctx.remove(self.name, record)
+        return None
+
+
+def mark_used(ctx: Ctx, contact: Record) -> None:
+    """A transaction now references ``contact``: it can no longer be deleted."""
+    if contact.get("deletable"):
+        contact["deletable"] = False
+        ctx.touch(contact)
+
+
+RESOURCES: list[type[Resource]] = [Contacts, ContactPersons, Addresses]

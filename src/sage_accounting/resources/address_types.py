@@ -1,0 +1,28 @@
+"""``/address_types``: Reference list: address types."""
+
+from __future__ import annotations
+
+from ..types import AddressType
+from ._base import AsyncReadOnly, Endpoint, ReadOnly
+
+__all__ = ["AsyncAddressTypes", "AddressTypes"]
+
+ENDPOINT = Endpoint(
+    path="/address_types",
+    model=AddressType,
+    wrapper=None,
+    filters=frozenset(),
+    retrieve_params=frozenset(),
+)
+
+
+class AddressTypes(ReadOnly[AddressType]):
+    """``client.address_types``: Reference list: address types."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncAddressTypes(AsyncReadOnly[AddressType]):
+    """``client.address_types`` on the async client: Reference list: address types."""
+
+    _endpoint = ENDPOINT

@@ -1,0 +1,28 @@
+"""``/addresses``: Addresses of contacts and bank accounts."""
+
+from __future__ import annotations
+
+from ..types import Address
+from ._base import AsyncCRUD, CRUD, Endpoint
+
+__all__ = ["AsyncAddresses", "Addresses"]
+
+ENDPOINT = Endpoint(
+    path="/addresses",
+    model=Address,
+    wrapper="address",
+    filters=frozenset({"bank_account_id", "contact_id", "deleted_since", "updated_or_created_since"}),
+    retrieve_params=frozenset({"nested_attributes"}),
+)
+
+
+class Addresses(CRUD[Address]):
+    """``client.addresses``: Addresses of contacts and bank accounts."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncAddresses(AsyncCRUD[Address]):
+    """``client.addresses`` on the async client: Addresses of contacts and bank accounts."""
+
+    _endpoint = ENDPOINT

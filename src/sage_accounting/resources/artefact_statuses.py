@@ -1,0 +1,28 @@
+"""``/artefact_statuses``: Reference list: invoice statuses (``DRAFT``, ``UNPAID`` …)."""
+
+from __future__ import annotations
+
+from ..types import ArtefactStatus
+from ._base import AsyncReadOnly, Endpoint, ReadOnly
+
+__all__ = ["AsyncArtefactStatuses", "ArtefactStatuses"]
+
+ENDPOINT = Endpoint(
+    path="/artefact_statuses",
+    model=ArtefactStatus,
+    wrapper=None,
+    filters=frozenset(),
+    retrieve_params=frozenset(),
+)
+
+
+class ArtefactStatuses(ReadOnly[ArtefactStatus]):
+    """``client.artefact_statuses``: Reference list: invoice statuses (``DRAFT``, ``UNPAID`` …)."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncArtefactStatuses(AsyncReadOnly[ArtefactStatus]):
+    """``client.artefact_statuses`` on the async client: Reference list: invoice statuses (``DRAFT``, ``UNPAID`` …)."""
+
+    _endpoint = ENDPOINT

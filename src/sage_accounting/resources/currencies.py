@@ -1,0 +1,28 @@
+"""``/currencies``: Reference list: currencies."""
+
+from __future__ import annotations
+
+from ..types import Currency
+from ._base import AsyncReadOnly, Endpoint, ReadOnly
+
+__all__ = ["AsyncCurrencies", "Currencies"]
+
+ENDPOINT = Endpoint(
+    path="/currencies",
+    model=Currency,
+    wrapper=None,
+    filters=frozenset(),
+    retrieve_params=frozenset(),
+)
+
+
+class Currencies(ReadOnly[Currency]):
+    """``client.currencies``: Reference list: currencies."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncCurrencies(AsyncReadOnly[Currency]):
+    """``client.currencies`` on the async client: Reference list: currencies."""
+
+    _endpoint = ENDPOINT

@@ -1,0 +1,28 @@
+"""``/ledger_account_types``: Ledger account types."""
+
+from __future__ import annotations
+
+from ..types import LedgerAccountType
+from ._base import AsyncReadOnly, Endpoint, ReadOnly
+
+__all__ = ["AsyncLedgerAccountTypes", "LedgerAccountTypes"]
+
+ENDPOINT = Endpoint(
+    path="/ledger_account_types",
+    model=LedgerAccountType,
+    wrapper=None,
+    filters=frozenset({"ledger_account_classification_id"}),
+    retrieve_params=frozenset(),
+)
+
+
+class LedgerAccountTypes(ReadOnly[LedgerAccountType]):
+    """``client.ledger_account_types``: Ledger account types."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncLedgerAccountTypes(AsyncReadOnly[LedgerAccountType]):
+    """``client.ledger_account_types`` on the async client: Ledger account types."""
+
+    _endpoint = ENDPOINT

@@ -1,0 +1,28 @@
+"""``/products``: Products."""
+
+from __future__ import annotations
+
+from ..types import Product
+from ._base import AsyncCRUD, CRUD, Endpoint
+
+__all__ = ["AsyncProducts", "Products"]
+
+ENDPOINT = Endpoint(
+    path="/products",
+    model=Product,
+    wrapper="product",
+    filters=frozenset({"active", "deleted_since", "search", "updated_or_created_since"}),
+    retrieve_params=frozenset(),
+)
+
+
+class Products(CRUD[Product]):
+    """``client.products``: Products."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncProducts(AsyncCRUD[Product]):
+    """``client.products`` on the async client: Products."""
+
+    _endpoint = ENDPOINT

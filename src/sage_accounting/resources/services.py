@@ -1,0 +1,28 @@
+"""``/services``: Services."""
+
+from __future__ import annotations
+
+from ..types import Service
+from ._base import AsyncCRUD, CRUD, Endpoint
+
+__all__ = ["AsyncServices", "Services"]
+
+ENDPOINT = Endpoint(
+    path="/services",
+    model=Service,
+    wrapper="service",
+    filters=frozenset({"active", "deleted_since", "search", "updated_or_created_since"}),
+    retrieve_params=frozenset(),
+)
+
+
+class Services(CRUD[Service]):
+    """``client.services``: Services."""
+
+    _endpoint = ENDPOINT
+
+
+class AsyncServices(AsyncCRUD[Service]):
+    """``client.services`` on the async client: Services."""
+
+    _endpoint = ENDPOINT
