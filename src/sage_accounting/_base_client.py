@@ -43,7 +43,7 @@ Params = Mapping[str, Any] | Sequence[tuple[str, str]] | None
 class CallOptions:
     """Per-call overrides of the client's settings."""
 
-    business_id: str | None | NotGiven = NOT_GIVEN
+    business_id: str | NotGiven | None = NOT_GIVEN
     max_retries: int | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
     headers: Mapping[str, str] | None = None
@@ -73,7 +73,9 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
     ) -> None:
         if not isinstance(connection, Connection):
-            raise TypeError(f"connection must be a sage_accounting.Connection, got {type(connection).__name__}")
+            raise TypeError(
+                f"connection must be a sage_accounting.Connection, got {type(connection).__name__}"
+            )
         if business_id is not None and not isinstance(business_id, str):
             raise TypeError("business_id must be a string or None")
         self.connection = connection
@@ -109,7 +111,9 @@ class BaseClient:
     def _timeout(self, opts: CallOptions) -> Timeout:
         return self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
 
-    def _headers(self, access_token: str, business: str | None, opts: CallOptions, has_body: bool) -> dict[str, str]:
+    def _headers(
+        self, access_token: str, business: str | None, opts: CallOptions, has_body: bool
+    ) -> dict[str, str]:
         headers = dict(self._base_headers)
         headers["Authorization"] = f"Bearer {access_token}"
         if business:
@@ -121,12 +125,9 @@ class BaseClient:
         return headers
 
     @staticmethod
-    def _query(params: Params) -> list[tuple[str, str]]:
-        if params is None:
-            return []
-        if isinstance(params, Mapping):
-            return encode_params(params)
-        return [(str(k), str(v)) for k, v in params]
+    def _query(params: Params) -> list[tuple[str, str | int | float | bool | None]]:
+        pairs = encode_params(params) if isinstance(params, Mapping) else [(str(k), str(v)) for k, v in params or ()]
+        return list(pairs)
 
     @staticmethod
     def _body(json_body: Any, content: bytes | None) -> bytes | None:
@@ -238,7 +239,9 @@ class SyncPipeline(BaseClient):
                     time.sleep(delay)
                     attempt += 1
                     continue
-                raise error_from_response(status, response.headers, response.content, method=method, path=path)
+                raise error_from_response(
+                    status, response.headers, response.content, method=method, path=path
+                )
             self._check_business(response, business)
             return response
 
@@ -306,6 +309,8 @@ class AsyncPipeline(BaseClient):
                     await anyio.sleep(delay)
                     attempt += 1
                     continue
-                raise error_from_response(status, response.headers, response.content, method=method, path=path)
+                raise error_from_response(
+                    status, response.headers, response.content, method=method, path=path
+                )
             self._check_business(response, business)
             return response

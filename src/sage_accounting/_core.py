@@ -91,7 +91,9 @@ def hosts_from_base(base_url: str) -> dict[str, str]:
 
 def user_agent() -> str:
     """``sage-accounting-python/<version> httpx/<version> Python/<version>``."""
-    return f"sage-accounting-python/{__version__} httpx/{httpx.__version__} Python/{platform.python_version()}"
+    return (
+        f"sage-accounting-python/{__version__} httpx/{httpx.__version__} Python/{platform.python_version()}"
+    )
 
 
 # --- retries --------------------------------------------------------------------------------------
@@ -175,8 +177,8 @@ def backoff(
     if retry_after is not None:
         return min(retry_after, config.max_retry_after)
     base = min(config.initial_delay * (2**attempt), config.max_delay)
-    jitter = (rng or random).uniform(0.75, 1.0)
-    return base * jitter
+    jitter: float = (rng or random).uniform(0.75, 1.0)
+    return float(base * jitter)
 
 
 # --- requests -------------------------------------------------------------------------------------
@@ -329,7 +331,9 @@ COMMIT_HINT: Final = (
 )
 
 
-def connection_error(method: str, path: str, exc: BaseException, request: httpx.Request | None) -> APIConnectionError:
+def connection_error(
+    method: str, path: str, exc: BaseException, request: httpx.Request | None
+) -> APIConnectionError:
     """The ``APIConnectionError``/``APITimeoutError`` for a transport failure, with advice."""
     maybe_committed = method.upper() not in IDEMPOTENT_METHODS and not never_reached_server(exc)
     what = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({type(exc).__name__}: {exc})"

@@ -31,12 +31,14 @@ class APIResponse:
     @property
     def request_id(self) -> str | None:
         """Sage's ``X-Request-Id`` for support requests."""
-        return self.http_response.headers.get("x-request-id")
+        value: str | None = self.http_response.headers.get("x-request-id")
+        return value
 
     @property
     def business_id(self) -> str | None:
         """The business Sage answered for (``X-Business``), absent on ``/businesses`` and ``/user``."""
-        return self.http_response.headers.get("x-business")
+        value: str | None = self.http_response.headers.get("x-business")
+        return value
 
     @property
     def content(self) -> bytes:

@@ -37,6 +37,7 @@ from .._core import (
 )
 from .._errors import ReauthorizationRequired, TokenRefreshError, TokenStoreError
 from .._limits import Limiter
+from ._durable import run_helper
 from ._oauth import (
     AuthorizationRequest,
     InvalidGrant,
@@ -72,7 +73,8 @@ class Connection:
     ``max_concurrency`` (default 150, Sage's per-app cap) and ``requests_per_second`` apply to all
     clients built on this connection.  ``transport``/``async_transport`` are used by the OAuth calls
     and by clients that are not given their own.  ``clock`` returns the current aware datetime (tests
-    pass the emulator's clock).
+    pass the emulator's clock).  ``crash_safe_refresh`` (with a ``FileTokenStore``) runs each
+    refresh in a helper process that outlives a killed worker, so a pair Sage issued is never lost.
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class Connection:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        crash_safe_refresh: bool = False,
     ) -> None:
         if not client_id or not isinstance(client_id, str):
             raise ValueError("client_id must be a non-empty string")
@@ -121,6 +124,9 @@ class Connection:
         if not isinstance(self.store, TokenStore):
             raise TypeError("store must implement load(), save(), clear() and lock()")
         self.limiter = Limiter(max_concurrency, requests_per_second)
+        if crash_safe_refresh and not (isinstance(self.store, FileTokenStore) and os.name == "posix"):
+            raise ValueError("crash_safe_refresh needs a FileTokenStore on a POSIX system")
+        self.crash_safe_refresh = crash_safe_refresh
         self.transport = transport
         self.async_transport = async_transport
         self.timeout = timeout
@@ -213,9 +219,16 @@ class Connection:
         )
 
     def _code_form(
-        self, code_or_callback: str | Mapping[str, str], authorization: AuthorizationRequest, state: str | None
+        self,
+        code_or_callback: str | Mapping[str, str],
+        authorization: AuthorizationRequest,
+        state: str | None,
     ) -> dict[str, str]:
-        if isinstance(code_or_callback, Mapping) or "code=" in code_or_callback or "error=" in code_or_callback:
+        if (
+            isinstance(code_or_callback, Mapping)
+            or "code=" in code_or_callback
+            or "error=" in code_or_callback
+        ):
             params = parse_callback(code_or_callback)
             if "error" in params:
                 raise OAuthError(
@@ -248,7 +261,9 @@ class Connection:
         }
 
     def _http(self) -> httpx.Client:
-        return httpx.Client(transport=self.transport, timeout=self.timeout, headers={"User-Agent": user_agent()})
+        return httpx.Client(
+            transport=self.transport, timeout=self.timeout, headers={"User-Agent": user_agent()}
+        )
 
     def _ahttp(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -325,7 +340,11 @@ class Connection:
         token = self.store.load()
         if token is None:
             return None
-        return {"client_id": self.client_id, "client_secret": self._client_secret, "token": token.refresh_token}
+        return {
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "token": token.refresh_token,
+        }
 
     def revoke(self, *, http_client: httpx.Client | None = None) -> None:
         """Revoke the refresh token at Sage and clear the store (the user must sign in again)."""
@@ -465,6 +484,8 @@ class Connection:
             if self._usable(self._token, stale, force) and not force:
                 assert self._token is not None
                 return self._token
+            if self.crash_safe_refresh:
+                return self._durable_refresh(stale, force)
             with self.store.lock():
                 stored = self.store.load()
                 if stored is None:
@@ -488,6 +509,42 @@ class Connection:
                 self._save(new)
                 return new
 
+    def _durable_refresh(self, stale: str | None, force: bool) -> Token:
+        assert isinstance(self.store, FileTokenStore)
+        read_timeout = self.timeout.read if isinstance(self.timeout, httpx.Timeout) else self.timeout
+        config = {
+            "path": str(self.store.path),
+            "lock_path": str(self.store.lock_path),
+            "token_url": self.token_url,
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "stale": stale,
+            "force": force,
+            "leeway": self.refresh_leeway,
+            "clock_offset": self._clock().timestamp() - time.time(),
+            "timeout": float(read_timeout or 60.0),
+            "user_agent": user_agent(),
+        }
+        verdict = run_helper(config, timeout=float(read_timeout or 60.0) + 30.0)
+        status = verdict.get("status")
+        log.debug("crash-safe refresh for connection %r: %s", self.name, status)
+        if status in ("refreshed", "adopted"):
+            token = self.store.load()
+            if token is None:
+                raise self._reauth("no token is stored for it")
+            self._token = token
+            return token
+        if status == "missing":
+            raise self._reauth("no token is stored for it")
+        if status == "invalid_grant":
+            raise self._reauth("Sage refused its refresh token (invalid_grant)")
+        raise TokenRefreshError(
+            f"token refresh for connection {self.name!r} failed: "
+            f"{verdict.get('error') or 'unknown error'} (HTTP {verdict.get('http', '-')})",
+            connection=self.name,
+            error=verdict.get("error"),
+        )
+
     def _async_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         lock = self._async_locks.get(loop)
@@ -509,7 +566,8 @@ class Connection:
                 assert self._token is not None
                 return self._token
             with anyio.CancelScope(shield=True):
-                return await self._acritical(http, stale, force)
+                fresh = await self._acritical(http, stale, force)
+            return fresh
 
     async def _acritical(self, http: httpx.AsyncClient, stale: str | None, force: bool) -> Token:
         await anyio.to_thread.run_sync(self._thread_lock.acquire)
@@ -517,6 +575,8 @@ class Connection:
             if self._usable(self._token, stale, force) and not force:
                 assert self._token is not None
                 return self._token
+            if self.crash_safe_refresh:
+                return await anyio.to_thread.run_sync(self._durable_refresh, stale, force)
             store_lock = self.store.lock()
             await anyio.to_thread.run_sync(store_lock.__enter__)
             try:

@@ -107,9 +107,7 @@ def check_state(returned: str | None, expected: str) -> None:
         )
 
 
-def parse_token_answer(
-    status_code: int, content: bytes, *, now: _dt.datetime, what: str
-) -> Token:
+def parse_token_answer(status_code: int, content: bytes, *, now: _dt.datetime, what: str) -> Token:
     """A ``Token`` from a ``/token`` answer; raises ``InvalidGrant`` or ``OAuthError`` otherwise."""
     try:
         data: Any = json.loads(content) if content else None

@@ -89,9 +89,9 @@ class FileTokenStore:
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
-        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock = filelock.FileLock(
-            str(self._lock_path), timeout=lock_timeout, mode=0o600, thread_local=False
+            str(self.lock_path), timeout=lock_timeout, mode=0o600, thread_local=False
         )
         # filelock counts re-entries within a process, so two threads would both "hold" it;
         # this plain Lock makes the store exclusive between threads too.

@@ -127,9 +127,10 @@ class Token:
         return replace(self, expires_at=_dt.datetime(1970, 1, 1, tzinfo=_dt.UTC))
 
     def __repr__(self) -> str:
+        refresh = self.refresh_expires_at.isoformat() if self.refresh_expires_at else None
         return (
             f"Token(access_token='***', refresh_token='***', expires_at={self.expires_at.isoformat()!r}, "
-            f"refresh_expires_at={self.refresh_expires_at.isoformat() if self.refresh_expires_at else None!r}, "
+            f"refresh_expires_at={refresh!r}, "
             f"scope={self.scope!r}, requested_by_id={self.requested_by_id!r})"
         )
 

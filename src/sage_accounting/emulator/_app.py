@@ -159,6 +159,22 @@ class EmulatorApp:
             if counted is not None:
                 self._leave(counted)
         answer.headers["x-request-id"] = request_id
+        if method in ("POST", "PUT", "DELETE") and (answer.status < 400 or (fault and fault.commit_then_fail)):
+            emu.changed()
+        if not path.startswith(CONTROL_PREFIX):
+            self._log(method, path, query, answer, request_id, fault)
+        answer.headers["content-length"] = str(len(answer.body))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+
+    def _log(self, method: str, path: str, query: str, answer: Answer, request_id: str, fault: Fault | None) -> None:
+        emu = self.emu
         emu.request_log.append(
             time=iso(emu.clock.time()),
             method=method,
@@ -172,15 +188,6 @@ class EmulatorApp:
             grant_type=answer.grant_type,
             fault=_fault_name(fault),
         )
-        answer.headers["content-length"] = str(len(answer.body))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.body})
 
     # --- in-flight cap ---------------------------------------------------------------------------------------
     def _enter(self, client_id: str) -> str:
@@ -320,7 +327,14 @@ class EmulatorApp:
             counts.clear()
         counts[day] = counts.get(day, 0) + 1
         if counts[day] > state.settings.daily_request_limit:
-            raise self._too_many("The daily request limit for this app has been reached.")
+            now = self.emu.clock.now()
+            until_midnight = 86_400 - (now.hour * 3600 + now.minute * 60 + now.second)
+            raise ApiError(
+                429,
+                "TooManyRequests",
+                "The daily request limit for this app has been reached.",
+                headers={"retry-after": str(until_midnight)},
+            )
 
     def _business(self, headers: dict[str, str], user: User) -> Business:
         state = self.emu.state

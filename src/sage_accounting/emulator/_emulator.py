@@ -48,6 +48,7 @@ class Emulator:
         self.state = State(settings=settings or Settings())
         self.control = ControlPlane(self)
         self.app = EmulatorApp(self)
+        self._autosave: Path | None = None
         if seed is not None:
             self.seed(seed)
 
@@ -99,6 +100,15 @@ class Emulator:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+    def autosave(self, path: str | os.PathLike[str] | None) -> None:
+        """Save the state to ``path`` after every request that changed it (``None`` stops)."""
+        self._autosave = Path(path) if path is not None else None
+
+    def changed(self) -> None:
+        """Called by the app after a request that may have changed the state."""
+        if self._autosave is not None:
+            self.save(self._autosave)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Emulator:

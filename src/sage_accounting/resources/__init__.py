@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from .contacts import AsyncContacts, Contacts
+from .address_types import AddressTypes, AsyncAddressTypes
+from .addresses import Addresses, AsyncAddresses
+from .artefact_statuses import ArtefactStatuses, AsyncArtefactStatuses
+from .bank_account_types import AsyncBankAccountTypes, BankAccountTypes
+from .bank_accounts import AsyncBankAccounts, BankAccounts
+from .businesses import AsyncBusinesses, Businesses
+from .contact_payments import AsyncContactPayments, ContactPayments
+from .contact_person_types import AsyncContactPersonTypes, ContactPersonTypes
 from .contact_persons import AsyncContactPersons, ContactPersons
 from .contact_types import AsyncContactTypes, ContactTypes
-from .addresses import AsyncAddresses, Addresses
-from .ledger_accounts import AsyncLedgerAccounts, LedgerAccounts
-from .ledger_account_types import AsyncLedgerAccountTypes, LedgerAccountTypes
-from .sales_invoices import AsyncSalesInvoices, SalesInvoices
-from .sales_credit_notes import AsyncSalesCreditNotes, SalesCreditNotes
-from .purchase_invoices import AsyncPurchaseInvoices, PurchaseInvoices
-from .purchase_credit_notes import AsyncPurchaseCreditNotes, PurchaseCreditNotes
-from .contact_payments import AsyncContactPayments, ContactPayments
-from .bank_accounts import AsyncBankAccounts, BankAccounts
-from .products import AsyncProducts, Products
-from .services import AsyncServices, Services
-from .tax_rates import AsyncTaxRates, TaxRates
-from .journals import AsyncJournals, Journals
-from .businesses import AsyncBusinesses, Businesses
-from .user import AsyncUserResource, UserResource
-from .address_types import AsyncAddressTypes, AddressTypes
-from .contact_person_types import AsyncContactPersonTypes, ContactPersonTypes
+from .contacts import AsyncContacts, Contacts
 from .countries import AsyncCountries, Countries
 from .currencies import AsyncCurrencies, Currencies
-from .artefact_statuses import AsyncArtefactStatuses, ArtefactStatuses
-from .bank_account_types import AsyncBankAccountTypes, BankAccountTypes
+from .journals import AsyncJournals, Journals
+from .ledger_account_types import AsyncLedgerAccountTypes, LedgerAccountTypes
+from .ledger_accounts import AsyncLedgerAccounts, LedgerAccounts
 from .payment_methods import AsyncPaymentMethods, PaymentMethods
+from .products import AsyncProducts, Products
+from .purchase_credit_notes import AsyncPurchaseCreditNotes, PurchaseCreditNotes
+from .purchase_invoices import AsyncPurchaseInvoices, PurchaseInvoices
+from .sales_credit_notes import AsyncSalesCreditNotes, SalesCreditNotes
+from .sales_invoices import AsyncSalesInvoices, SalesInvoices
+from .services import AsyncServices, Services
+from .tax_rates import AsyncTaxRates, TaxRates
 from .transaction_types import AsyncTransactionTypes, TransactionTypes
+from .user import AsyncUserResource, UserResource
 
 __all__ = [
     "AddressTypes",

@@ -36,7 +36,7 @@ class VoidMixin(SyncResource[M]):
         id: str,
         *,
         void_reason: str | None = None,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:
@@ -54,7 +54,7 @@ class VoidMixin(SyncResource[M]):
         id: str,
         *,
         void_reason: str | None = None,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:
@@ -69,7 +69,7 @@ class ReleaseMixin(SyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:
@@ -86,7 +86,7 @@ class AsyncVoidMixin(AsyncResource[M]):
         id: str,
         *,
         void_reason: str | None = None,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:
@@ -104,7 +104,7 @@ class AsyncVoidMixin(AsyncResource[M]):
         id: str,
         *,
         void_reason: str | None = None,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:
@@ -119,7 +119,7 @@ class AsyncReleaseMixin(AsyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> M:

@@ -34,7 +34,7 @@ class Endpoint:
 
 
 def _options(
-    business_id: str | None | NotGiven, max_retries: int | None, timeout: Timeout | NotGiven
+    business_id: str | NotGiven | None, max_retries: int | None, timeout: Timeout | NotGiven
 ) -> CallOptions:
     return CallOptions(business_id=business_id, max_retries=max_retries, timeout=timeout)
 
@@ -65,7 +65,9 @@ def list_query(
         if isinstance(items_per_page, bool) or not isinstance(items_per_page, int):
             raise TypeError(f"items_per_page must be an integer, got {type(items_per_page).__name__}")
         if not 1 <= items_per_page <= 200:
-            raise ValueError(f"items_per_page must be between 1 and 200 (Sage's maximum), got {items_per_page}")
+            raise ValueError(
+                f"items_per_page must be between 1 and 200 (Sage's maximum), got {items_per_page}"
+            )
         query["items_per_page"] = items_per_page
     if page is not None:
         if isinstance(page, bool) or not isinstance(page, int) or page < 1:
@@ -153,7 +155,7 @@ class ListMixin(SyncResource[M]):
         page: int | None = None,
         limit: int | None = None,
         prefetch: bool | int = False,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **filters: Any,
@@ -197,7 +199,7 @@ class RetrieveMixin(SyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **params: Any,
@@ -216,7 +218,7 @@ class CreateMixin(SyncResource[M]):
         body: Mapping[str, Any] | SageModel | None = None,
         /,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **fields: Any,
@@ -240,7 +242,7 @@ class UpdateMixin(SyncResource[M]):
         body: Mapping[str, Any] | SageModel | None = None,
         /,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **fields: Any,
@@ -258,7 +260,7 @@ class DeleteMixin(SyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -278,7 +280,7 @@ class AsyncListMixin(AsyncResource[M]):
         page: int | None = None,
         limit: int | None = None,
         prefetch: bool | int = False,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **filters: Any,
@@ -308,7 +310,12 @@ class AsyncListMixin(AsyncResource[M]):
 
         async def first() -> AsyncPage[M]:
             return AsyncPage(
-                await fetch(path, query), fetch=fetch, parse=self._parse, path=path, limit=limit, prefetch=window
+                await fetch(path, query),
+                fetch=fetch,
+                parse=self._parse,
+                path=path,
+                limit=limit,
+                prefetch=window,
             )
 
         return AsyncPageRequest(first)
@@ -319,7 +326,7 @@ class AsyncRetrieveMixin(AsyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **params: Any,
@@ -338,7 +345,7 @@ class AsyncCreateMixin(AsyncResource[M]):
         body: Mapping[str, Any] | SageModel | None = None,
         /,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **fields: Any,
@@ -358,7 +365,7 @@ class AsyncUpdateMixin(AsyncResource[M]):
         body: Mapping[str, Any] | SageModel | None = None,
         /,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         **fields: Any,
@@ -376,7 +383,7 @@ class AsyncDeleteMixin(AsyncResource[M]):
         self,
         id: str,
         *,
-        business_id: str | None | NotGiven = NOT_GIVEN,
+        business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
@@ -403,4 +410,3 @@ class AsyncCRUD(
     AsyncListMixin[M], AsyncRetrieveMixin[M], AsyncCreateMixin[M], AsyncUpdateMixin[M], AsyncDeleteMixin[M]
 ):
     """``list``, ``retrieve``, ``create``, ``update`` and ``delete``."""
-

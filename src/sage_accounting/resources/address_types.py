@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..types import AddressType
 from ._base import AsyncReadOnly, Endpoint, ReadOnly
 
-__all__ = ["AsyncAddressTypes", "AddressTypes"]
+__all__ = ["AddressTypes", "AsyncAddressTypes"]
 
 ENDPOINT = Endpoint(
     path="/address_types",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..types import Address
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
-__all__ = ["AsyncAddresses", "Addresses"]
+__all__ = ["Addresses", "AsyncAddresses"]
 
 ENDPOINT = Endpoint(
     path="/addresses",

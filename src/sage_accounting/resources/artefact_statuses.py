@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..types import ArtefactStatus
 from ._base import AsyncReadOnly, Endpoint, ReadOnly
 
-__all__ = ["AsyncArtefactStatuses", "ArtefactStatuses"]
+__all__ = ["ArtefactStatuses", "AsyncArtefactStatuses"]
 
 ENDPOINT = Endpoint(
     path="/artefact_statuses",
@@ -23,6 +23,6 @@ class ArtefactStatuses(ReadOnly[ArtefactStatus]):
 
 
 class AsyncArtefactStatuses(AsyncReadOnly[ArtefactStatus]):
-    """``client.artefact_statuses`` on the async client: Reference list: invoice statuses (``DRAFT``, ``UNPAID`` …)."""
+    """``client.artefact_statuses`` on the async client: invoice statuses (``DRAFT``, ``UNPAID`` …)."""
 
     _endpoint = ENDPOINT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import BankAccount
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
 __all__ = ["AsyncBankAccounts", "BankAccounts"]
 
@@ -11,7 +11,15 @@ ENDPOINT = Endpoint(
     path="/bank_accounts",
     model=BankAccount,
     wrapper="bank_account",
-    filters=frozenset({"deleted_since", "exclude_stripe", "filter_inactive_bank_accounts", "nested_attributes", "updated_or_created_since"}),
+    filters=frozenset(
+        {
+            "deleted_since",
+            "exclude_stripe",
+            "filter_inactive_bank_accounts",
+            "nested_attributes",
+            "updated_or_created_since",
+        }
+    ),
     retrieve_params=frozenset({"nested_attributes"}),
 )
 

@@ -24,9 +24,7 @@ class Businesses(ListMixin[Business], RetrieveMixin[Business]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Business:
         """The user's lead business (``GET /businesses/lead``), used when no ``X-Business`` is sent."""
-        response = self._client._send(
-            "GET", "/businesses/lead", opts=_options(None, max_retries, timeout)
-        )
+        response = self._client._send("GET", "/businesses/lead", opts=_options(None, max_retries, timeout))
         return self._parse(response.json())
 
 

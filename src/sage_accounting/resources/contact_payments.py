@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import ContactPayment
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
 __all__ = ["AsyncContactPayments", "ContactPayments"]
 
@@ -11,7 +11,18 @@ ENDPOINT = Endpoint(
     path="/contact_payments",
     model=ContactPayment,
     wrapper="contact_payment",
-    filters=frozenset({"bank_account_id", "contact_id", "deleted_since", "from_date", "sort", "to_date", "transaction_type_id", "updated_or_created_since"}),
+    filters=frozenset(
+        {
+            "bank_account_id",
+            "contact_id",
+            "deleted_since",
+            "from_date",
+            "sort",
+            "to_date",
+            "transaction_type_id",
+            "updated_or_created_since",
+        }
+    ),
     retrieve_params=frozenset(),
 )
 
@@ -23,6 +34,6 @@ class ContactPayments(CRUD[ContactPayment]):
 
 
 class AsyncContactPayments(AsyncCRUD[ContactPayment]):
-    """``client.contact_payments`` on the async client: Customer receipts and refunds, vendor payments and refunds."""
+    """``client.contact_payments`` on the async client: receipts, payments and refunds."""
 
     _endpoint = ENDPOINT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import ContactPerson
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
 __all__ = ["AsyncContactPersons", "ContactPersons"]
 

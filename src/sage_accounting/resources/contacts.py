@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import Contact
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
 __all__ = ["AsyncContacts", "Contacts"]
 
@@ -11,8 +11,24 @@ ENDPOINT = Endpoint(
     path="/contacts",
     model=Contact,
     wrapper="contact",
-    filters=frozenset({"contact_type_id", "context_date", "deleted_since", "email", "exclude_system", "filter_inactive_contacts", "nested_attributes", "search", "show_balance", "show_unfinished_recurring_invoices_status", "updated_or_created_since"}),
-    retrieve_params=frozenset({"context_date", "nested_attributes", "show_balance", "show_unfinished_recurring_invoices_status"}),
+    filters=frozenset(
+        {
+            "contact_type_id",
+            "context_date",
+            "deleted_since",
+            "email",
+            "exclude_system",
+            "filter_inactive_contacts",
+            "nested_attributes",
+            "search",
+            "show_balance",
+            "show_unfinished_recurring_invoices_status",
+            "updated_or_created_since",
+        }
+    ),
+    retrieve_params=frozenset(
+        {"context_date", "nested_attributes", "show_balance", "show_unfinished_recurring_invoices_status"}
+    ),
 )
 
 

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from ..types import Journal
-from ._base import AsyncCreateMixin, AsyncDeleteMixin, AsyncListMixin, AsyncRetrieveMixin, CreateMixin, DeleteMixin, Endpoint, ListMixin, RetrieveMixin
+from ._base import (
+    AsyncCreateMixin,
+    AsyncDeleteMixin,
+    AsyncListMixin,
+    AsyncRetrieveMixin,
+    CreateMixin,
+    DeleteMixin,
+    Endpoint,
+    ListMixin,
+    RetrieveMixin,
+)
 
 __all__ = ["AsyncJournals", "Journals"]
 
@@ -22,7 +32,9 @@ class Journals(ListMixin[Journal], RetrieveMixin[Journal], CreateMixin[Journal],
     _endpoint = ENDPOINT
 
 
-class AsyncJournals(AsyncListMixin[Journal], AsyncRetrieveMixin[Journal], AsyncCreateMixin[Journal], AsyncDeleteMixin[Journal]):
+class AsyncJournals(
+    AsyncListMixin[Journal], AsyncRetrieveMixin[Journal], AsyncCreateMixin[Journal], AsyncDeleteMixin[Journal]
+):
     """``client.journals`` on the async client: Manual journals (cannot be edited: no update)."""
 
     _endpoint = ENDPOINT

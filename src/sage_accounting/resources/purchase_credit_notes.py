@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import PurchaseCreditNote
-from ._base import AsyncCRUD, CRUD, Endpoint
+from ._base import CRUD, AsyncCRUD, Endpoint
 
 __all__ = ["AsyncPurchaseCreditNotes", "PurchaseCreditNotes"]
 
@@ -11,7 +11,20 @@ ENDPOINT = Endpoint(
     path="/purchase_credit_notes",
     model=PurchaseCreditNote,
     wrapper="purchase_credit_note",
-    filters=frozenset({"contact_id", "deleted_since", "from_date", "has_attachments", "search", "show_payments_allocations", "sort", "status_id", "to_date", "updated_or_created_since"}),
+    filters=frozenset(
+        {
+            "contact_id",
+            "deleted_since",
+            "from_date",
+            "has_attachments",
+            "search",
+            "show_payments_allocations",
+            "sort",
+            "status_id",
+            "to_date",
+            "updated_or_created_since",
+        }
+    ),
     retrieve_params=frozenset({"nested_attributes", "show_analysis_types", "show_payments_allocations"}),
 )
 

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from ..types import PurchaseInvoice
 from ._artefacts import ARTEFACT_FILTERS, AsyncReleaseMixin, ReleaseMixin
-from ._base import AsyncCreateMixin, AsyncDeleteMixin, AsyncListMixin, AsyncRetrieveMixin, AsyncUpdateMixin, CreateMixin, DeleteMixin, Endpoint, ListMixin, RetrieveMixin, UpdateMixin
+from ._base import (
+    AsyncCreateMixin,
+    AsyncDeleteMixin,
+    AsyncListMixin,
+    AsyncRetrieveMixin,
+    AsyncUpdateMixin,
+    CreateMixin,
+    DeleteMixin,
+    Endpoint,
+    ListMixin,
+    RetrieveMixin,
+    UpdateMixin,
+)
 
 __all__ = ["AsyncPurchaseInvoices", "PurchaseInvoices"]
 
@@ -13,17 +25,33 @@ ENDPOINT = Endpoint(
     model=PurchaseInvoice,
     wrapper="purchase_invoice",
     filters=ARTEFACT_FILTERS,
-    retrieve_params=frozenset({"nested_attributes", "show_analysis_types", "show_corrections", "show_payments_allocations"}),
+    retrieve_params=frozenset(
+        {"nested_attributes", "show_analysis_types", "show_corrections", "show_payments_allocations"}
+    ),
 )
 
 
-class PurchaseInvoices(ListMixin[PurchaseInvoice], RetrieveMixin[PurchaseInvoice], CreateMixin[PurchaseInvoice], UpdateMixin[PurchaseInvoice], DeleteMixin[PurchaseInvoice], ReleaseMixin[PurchaseInvoice]):
+class PurchaseInvoices(
+    ListMixin[PurchaseInvoice],
+    RetrieveMixin[PurchaseInvoice],
+    CreateMixin[PurchaseInvoice],
+    UpdateMixin[PurchaseInvoice],
+    DeleteMixin[PurchaseInvoice],
+    ReleaseMixin[PurchaseInvoice],
+):
     """``client.purchase_invoices``: Purchase invoices (delete answers 204)."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncPurchaseInvoices(AsyncListMixin[PurchaseInvoice], AsyncRetrieveMixin[PurchaseInvoice], AsyncCreateMixin[PurchaseInvoice], AsyncUpdateMixin[PurchaseInvoice], AsyncDeleteMixin[PurchaseInvoice], AsyncReleaseMixin[PurchaseInvoice]):
+class AsyncPurchaseInvoices(
+    AsyncListMixin[PurchaseInvoice],
+    AsyncRetrieveMixin[PurchaseInvoice],
+    AsyncCreateMixin[PurchaseInvoice],
+    AsyncUpdateMixin[PurchaseInvoice],
+    AsyncDeleteMixin[PurchaseInvoice],
+    AsyncReleaseMixin[PurchaseInvoice],
+):
     """``client.purchase_invoices`` on the async client: Purchase invoices (delete answers 204)."""
 
     _endpoint = ENDPOINT

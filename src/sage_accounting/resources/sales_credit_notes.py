@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from ..types import SalesCreditNote
 from ._artefacts import ARTEFACT_FILTERS, AsyncReleaseMixin, AsyncVoidMixin, ReleaseMixin, VoidMixin
-from ._base import AsyncCreateMixin, AsyncListMixin, AsyncRetrieveMixin, AsyncUpdateMixin, CreateMixin, Endpoint, ListMixin, RetrieveMixin, UpdateMixin
+from ._base import (
+    AsyncCreateMixin,
+    AsyncListMixin,
+    AsyncRetrieveMixin,
+    AsyncUpdateMixin,
+    CreateMixin,
+    Endpoint,
+    ListMixin,
+    RetrieveMixin,
+    UpdateMixin,
+)
 
 __all__ = ["AsyncSalesCreditNotes", "SalesCreditNotes"]
 
@@ -17,13 +27,27 @@ ENDPOINT = Endpoint(
 )
 
 
-class SalesCreditNotes(ListMixin[SalesCreditNote], RetrieveMixin[SalesCreditNote], CreateMixin[SalesCreditNote], UpdateMixin[SalesCreditNote], VoidMixin[SalesCreditNote], ReleaseMixin[SalesCreditNote]):
+class SalesCreditNotes(
+    ListMixin[SalesCreditNote],
+    RetrieveMixin[SalesCreditNote],
+    CreateMixin[SalesCreditNote],
+    UpdateMixin[SalesCreditNote],
+    VoidMixin[SalesCreditNote],
+    ReleaseMixin[SalesCreditNote],
+):
     """``client.sales_credit_notes``: Sales credit notes (delete voids)."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncSalesCreditNotes(AsyncListMixin[SalesCreditNote], AsyncRetrieveMixin[SalesCreditNote], AsyncCreateMixin[SalesCreditNote], AsyncUpdateMixin[SalesCreditNote], AsyncVoidMixin[SalesCreditNote], AsyncReleaseMixin[SalesCreditNote]):
+class AsyncSalesCreditNotes(
+    AsyncListMixin[SalesCreditNote],
+    AsyncRetrieveMixin[SalesCreditNote],
+    AsyncCreateMixin[SalesCreditNote],
+    AsyncUpdateMixin[SalesCreditNote],
+    AsyncVoidMixin[SalesCreditNote],
+    AsyncReleaseMixin[SalesCreditNote],
+):
     """``client.sales_credit_notes`` on the async client: Sales credit notes (delete voids)."""
 
     _endpoint = ENDPOINT

@@ -11,7 +11,17 @@ ENDPOINT = Endpoint(
     path="/tax_rates",
     model=TaxRate,
     wrapper=None,
-    filters=frozenset({"address_region_id", "cis_only", "date", "include_destination_vat_rates", "include_historical_data", "updated_or_created_since", "usage"}),
+    filters=frozenset(
+        {
+            "address_region_id",
+            "cis_only",
+            "date",
+            "include_destination_vat_rates",
+            "include_historical_data",
+            "updated_or_created_since",
+            "usage",
+        }
+    ),
     retrieve_params=frozenset({"date"}),
 )
 

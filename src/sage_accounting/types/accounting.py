@@ -5,8 +5,8 @@ from __future__ import annotations
 from .._models import Date, Link, Money, SageModel, SageRecord
 
 __all__ = [
-    "JournalLine",
     "Journal",
+    "JournalLine",
     "LedgerAccount",
     "LedgerAccountType",
     "TaxRate",

@@ -1,0 +1,153 @@
+"""Crash-safe refresh: the ``/token`` call and the save run in a short-lived helper process.
+
+Sage invalidates the old refresh token the moment it issues a new pair.  If the process that asked
+dies (SIGKILL, OOM killer, power to a container) after Sage answered and before the pair is on disk,
+the connection is lost.  No code inside the dying process can prevent that, so with
+``Connection(crash_safe_refresh=True)`` the refresh runs in a helper started in its own session: it
+takes the store's lock, re-reads the store, refreshes only if still needed, saves atomically and
+exits.  Killing the worker does not kill the helper, so a pair Sage has issued always reaches the
+store.  The helper uses the standard library only (``python -I -S``), so it starts in milliseconds.
+
+Works with :class:`FileTokenStore` on POSIX (the lock is ``flock`` on ``<path>.lock``, the same lock
+``filelock`` takes) and a real network (not an in-process transport).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+HELPER = r"""
+import fcntl, json, os, secrets, sys, time, datetime, urllib.error, urllib.parse, urllib.request
+cfg = json.loads(sys.stdin.read())
+out = {}
+def now():
+    return time.time() + cfg["clock_offset"]
+def iso(ts):
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).isoformat()
+def load():
+    try:
+        with open(cfg["path"], "rb") as f:
+            return json.loads(f.read())
+    except FileNotFoundError:
+        return None
+def expires(tok):
+    return datetime.datetime.fromisoformat(tok["expires_at"].replace("Z", "+00:00")).timestamp()
+def save(tok):
+    directory = os.path.dirname(cfg["path"]) or "."
+    tmp = os.path.join(directory, "." + os.path.basename(cfg["path"]) + "." + str(os.getpid()) + "."
+                       + secrets.token_hex(4) + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, json.dumps(tok, separators=(",", ":")).encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, cfg["path"])
+    dfd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+def post(refresh_token):
+    form = urllib.parse.urlencode({
+        "grant_type": "refresh_token", "refresh_token": refresh_token,
+        "client_id": cfg["client_id"], "client_secret": cfg["client_secret"]}).encode()
+    req = urllib.request.Request(cfg["token_url"], data=form, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+        "User-Agent": cfg["user_agent"]})
+    t0 = now()
+    try:
+        with urllib.request.urlopen(req, timeout=cfg["timeout"]) as resp:
+            return resp.status, resp.read(), t0
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), t0
+def to_record(data, t0):
+    known = {"access_token", "refresh_token", "expires_in", "refresh_token_expires_in", "scope", "token_type",
+             "requested_by_id"}
+    rin = data.get("refresh_token_expires_in")
+    return {"access_token": data["access_token"], "refresh_token": data["refresh_token"],
+            "expires_at": iso(t0 + float(data.get("expires_in") or 300)),
+            "refresh_expires_at": iso(t0 + float(rin)) if rin else None,
+            "scope": data.get("scope"), "token_type": data.get("token_type") or "bearer",
+            "requested_by_id": None if data.get("requested_by_id") is None else str(data["requested_by_id"]),
+            "extra": {k: v for k, v in data.items() if k not in known}}
+def usable(tok):
+    if tok is None or expires(tok) - now() <= cfg["leeway"]:
+        return False
+    return tok["access_token"] != cfg["stale"] and not (cfg["force"] and cfg["stale"] is None)
+lock_fd = None
+while True:
+    lock_fd = os.open(cfg["lock_path"], os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock_fd, fcntl.LOCK_EX)
+    if os.fstat(lock_fd).st_nlink:
+        break
+    os.close(lock_fd)
+try:
+    stored = load()
+    if stored is None:
+        out = {"status": "missing"}
+    elif usable(stored):
+        out = {"status": "adopted"}
+    else:
+        tries = [stored["refresh_token"]]
+        while True:
+            status, body, t0 = post(tries[-1])
+            try:
+                data = json.loads(body) if body else {}
+            except ValueError:
+                data = {}
+            if status == 200 and isinstance(data, dict) and "access_token" in data:
+                save(to_record(data, t0))
+                out = {"status": "refreshed"}
+                break
+            error = data.get("error") if isinstance(data, dict) else None
+            if error == "invalid_grant" and len(tries) == 1:
+                again = load()
+                if again is not None and again["refresh_token"] != tries[0]:
+                    if usable(again):
+                        out = {"status": "adopted"}
+                        break
+                    tries.append(again["refresh_token"])
+                    continue
+            out = {"status": "invalid_grant" if error == "invalid_grant" else "error", "http": status,
+                   "error": error}
+            break
+except Exception as exc:
+    out = {"status": "error", "error": type(exc).__name__, "detail": str(exc)[:200]}
+finally:
+    fcntl.flock(lock_fd, fcntl.LOCK_UN)
+    os.close(lock_fd)
+try:
+    sys.stdout.write(json.dumps(out))
+    sys.stdout.flush()
+except Exception:
+    pass
+"""
+
+
+def run_helper(config: dict[str, Any], *, timeout: float) -> dict[str, Any]:
+    """Run the helper with ``config`` and return its JSON verdict.
+
+    The helper runs in a new session, so signals aimed at this process (or its group) spare it.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", HELPER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+    try:
+        stdout, _ = proc.communicate(json.dumps(config).encode(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # Do not kill it: it may hold a freshly issued pair it has yet to save.
+        return {"status": "error", "error": "timeout"}
+    try:
+        verdict: dict[str, Any] = json.loads(stdout or b"{}")
+    except ValueError:
+        verdict = {"status": "error", "error": "bad helper output"}
+    return verdict

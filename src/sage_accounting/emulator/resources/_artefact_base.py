@@ -1,0 +1,454 @@
+"""What sales and purchase invoices and credit notes share: the ``Artefact`` resource and payment bookkeeping.
+
+Lifecycle (invoicing guide, "Changing The State Of An Invoice"): an artefact is created ``UNPAID`` or ``DRAFT``
+(``status_id``); ``POST /{id}/release`` turns a draft into ``UNPAID`` with a real number; ``PART_PAID`` and
+``PAID`` come only from payments (``contact_payments``, which call ``allocate`` / ``deallocate`` here).
+``DELETE`` voids sales artefacts (``void_reason`` required, 200 with the voided record) and deletes purchase
+ones (204). A draft is deleted outright on both sides: drafts are "not taken into account" and have no
+transaction to void, and the swagger only requires ``void_reason`` "unless status is DRAFT" — so a draft
+``DELETE`` removes it (204, seen by ``deleted_since``) instead of keeping a voided draft around.
+
+All payment bookkeeping lives in fields Sage itself shows (``payments_allocations``, ``total_paid``,
+``last_paid``), so the stored record stays exactly what the API renders.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from .._errors import Invalid, invalid
+from .._fields import F, Field, S
+from .._money import ZERO, format_money
+from .._resource import Ctx, Record, Resource
+from ._artefact_calc import (
+    PURCHASE_LINE_FIELDS,
+    SALES_LINE_FIELDS,
+    Shipping,
+    breakdown,
+    build_line,
+    build_shipping,
+    dec,
+    shipping_link,
+    totals,
+)
+
+STATUS_NAMES = {
+    "DRAFT": "Draft",
+    "UNPAID": "Unpaid",
+    "PART_PAID": "Part Paid",
+    "PAID": "Paid",
+    "VOID": "Void",
+}
+PAYABLE = ("UNPAID", "PART_PAID")
+PAY_ONLY_UNPAID = "You can only pay unpaid or part-paid invoices."
+
+# Fields whose Sage default is not null (swagger booleans and arrays); every other unset field renders null.
+DEFAULTS: dict[str, Any] = {
+    "links": [],
+    "editable": True,
+    "vat_reverse_charge": False,
+    "destination_consignment": False,
+    "destination_vat_rates_in_use": False,
+    "is_cis": False,
+    "has_cis_labour": False,
+    "has_cis_materials": False,
+    "postponed_accounting": False,
+    "import": False,
+    "vat_exempt_consignment": False,
+    "part_recoverable": False,
+    "sent": False,
+    "sent_by_email": False,
+    "shipping_tax_breakdown": [],
+    "base_currency_shipping_tax_breakdown": [],
+    "corrections": [],
+    "tax_reconciled": False,
+    "migrated": False,
+}
+
+
+def reference_link(ctx: Ctx, name: str, ref_id: str, label: str) -> Record:
+    """A link to a reference record (status, transaction type …), built by hand if the list lacks it."""
+    record = ctx.get(name, ref_id)
+    if record is not None:
+        return {"id": record["id"], "displayed_as": record.get("displayed_as"), "$path": f"/{name}/{ref_id}"}
+    return {"id": ref_id, "displayed_as": label, "$path": f"/{name}/{ref_id}"}
+
+
+def status_of(record: Record) -> str:
+    return str((record.get("status") or {}).get("id") or "")
+
+
+def set_status(ctx: Ctx, record: Record, status: str) -> None:
+    record["status"] = reference_link(ctx, "artefact_statuses", status, STATUS_NAMES[status])
+    record["editable"] = status != "VOID"
+
+
+def mark_contact_used(contact: Record | None) -> None:
+    """A contact with transactions can no longer be deleted (the contacts resource reads this flag)."""
+    if contact is not None:
+        contact["deletable"] = False
+
+
+def has_payments(record: Record) -> bool:
+    return bool(record.get("payments_allocations")) or dec(record.get("total_paid")) != 0
+
+
+def refresh_paid(record: Record, ctx: Ctx) -> None:
+    """Recompute paid / outstanding / status from ``payments_allocations`` (drafts and voids owe nothing)."""
+    entries = record.get("payments_allocations") or []
+    paid = sum((dec(e["amount"]) for e in entries), ZERO)
+    status = status_of(record)
+    outstanding = ZERO if status in ("DRAFT", "VOID") else dec(record["total_amount"]) - paid
+    record["payments_allocations_total_amount"] = format_money(paid)
+    record["total_paid"] = format_money(paid)
+    record["outstanding_amount"] = format_money(outstanding)
+    record["base_currency_outstanding_amount"] = format_money(outstanding)
+    record["last_paid"] = max((e["date"] for e in entries), default=None)
+    if status in ("UNPAID", "PART_PAID", "PAID"):
+        set_status(ctx, record, "UNPAID" if paid == 0 else "PAID" if outstanding == 0 else "PART_PAID")
+
+
+def allocate(ctx: Ctx, artefact: Record, payment: Record, amount: Decimal) -> None:
+    """Record ``amount`` of ``payment`` against ``artefact`` (the caller has checked it is payable)."""
+    artefact.setdefault("payments_allocations", []).append(
+        {
+            "links": [],
+            "date": payment["date"],
+            "type": (payment.get("transaction_type") or {}).get("displayed_as"),
+            "reference": payment.get("reference"),
+            "amount": format_money(amount),
+            "discount": "0.0",
+            "stripe_transaction_id": None,
+            "contact_allocation": None,
+            "artefact": None,
+            "contact_payment": {
+                "id": payment["id"],
+                "displayed_as": payment.get("displayed_as"),
+                "$path": payment["$path"],
+            },
+            "displayed_as": payment.get("displayed_as"),
+            "negative_payment": False,
+        }
+    )
+    refresh_paid(artefact, ctx)
+    ctx.touch(artefact)
+
+
+def deallocate(ctx: Ctx, artefact: Record, payment_id: str) -> None:
+    """Undo every allocation of one payment on ``artefact`` (deleting or editing the payment)."""
+    entries = artefact.get("payments_allocations") or []
+    kept = [e for e in entries if (e.get("contact_payment") or {}).get("id") != payment_id]
+    if len(kept) != len(entries):
+        artefact["payments_allocations"] = kept
+        refresh_paid(artefact, ctx)
+        ctx.touch(artefact)
+
+
+def header_fields(*, sales: bool, lines_key: str, number_field: str | None, due_date: str | None) -> tuple[Field, ...]:
+    """The request fields of one artefact type (postSalesInvoices & co.); ``due_date`` is None, "optional" or
+    "required"."""
+    fields: list[Field] = [
+        F("contact_id", "id", required=True),
+        F("date", "date", required=True),
+        S("contact_name", 255),
+        S("contact_reference", 255),
+        S("reference", 25),
+        S("notes", 2000),
+        F("net_amount", "decimal"),
+        F("tax_amount", "decimal"),
+        F("total_amount", "decimal"),
+        F("currency_id", "id"),
+        F("status_id", "id"),
+        F(lines_key, "objects", required=True, fields=SALES_LINE_FIELDS if sales else PURCHASE_LINE_FIELDS),
+    ]
+    if due_date is not None:
+        fields.append(F("due_date", "date", required=due_date == "required"))
+    else:
+        fields.append(F("original_invoice_date", "date"))
+    if number_field is not None:
+        fields.append(S(number_field, 25))
+    if sales:
+        fields += [
+            S("terms_and_conditions", 2000),
+            F("shipping_net_amount", "decimal"),
+            F("shipping_tax_rate_id", "id"),
+            F("shipping_tax_amount", "decimal"),
+            F("shipping_total_amount", "decimal"),
+            F("sent", "boolean"),
+        ]
+    else:
+        fields.append(S("vendor_reference", 31))
+    return tuple(fields)
+
+
+class Artefact(Resource):
+    """One of sales_invoices, sales_credit_notes, purchase_invoices, purchase_credit_notes."""
+
+    verbs = frozenset({"list", "get", "create", "update", "delete"})
+    actions = {"release": "release"}
+    date_field = "date"
+    search_fields: ClassVar[tuple[str, ...]] = ("displayed_as", "reference", "contact_name")
+    filters = {
+        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
+        "status_id": lambda r, v: status_of(r) == v,
+    }
+    # --- per type --------------------------------------------------------------------------------------
+    sales: ClassVar[bool]
+    lines_key: ClassVar[str]
+    record_keys: ClassVar[tuple[str, ...]]
+    transaction_type: ClassVar[tuple[str, str]]  # (id, displayed_as)
+    number_field: ClassVar[str | None] = None  # invoice_number / credit_note_number (sales only)
+    number_prefix: ClassVar[str] = ""  # SI / SCN
+    due_date: ClassVar[str | None] = None  # None (credit notes), "optional" (sales), "required" (purchases)
+    noun: ClassVar[str] = "invoice"
+
+    # --- verbs -----------------------------------------------------------------------------------------
+    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
+        record = self.compose(ctx, data, None, errors)
+        if errors:
+            return record
+        ctx.collection(self.name)[record["id"]] = record
+        mark_contact_used(ctx.get("contacts", record["contact"]["id"]))
+        return record
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        if status_of(record) == "VOID":
+            raise invalid("base", f"A void {self.noun} cannot be edited.")
+        new = self.compose(ctx, data, record, errors)
+        if errors:
+            return record
+        record.clear()
+        record.update(new)
+        mark_contact_used(ctx.get("contacts", record["contact"]["id"]))
+        return record
+
+    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        status = status_of(record)
+        if status == "DRAFT":
+            ctx.remove(self.name, record)
+            return None
+        if status == "VOID":
+            raise invalid("base", f"The {self.noun} has already been voided.")
+        if has_payments(record):
+            verb = "voided" if self.sales else "deleted"
+            raise invalid(
+                "base", f"The {self.noun} has payments or allocations; delete them before it can be {verb}."
+            )
+        if not self.sales:
+            ctx.remove(self.name, record)
+            return None
+        reason = (params.get("void_reason") or "").strip()
+        if not reason:
+            raise invalid("void_reason", "can't be blank")
+        if len(reason) > 200:
+            raise invalid("void_reason", "is too long (maximum is 200 characters)")
+        set_status(ctx, record, "VOID")
+        record["void_reason"] = reason
+        refresh_paid(record, ctx)
+        ctx.touch(record)
+        return record
+
+    def release(self, ctx: Ctx, record: Record, payload: dict[str, Any]) -> Record:
+        if status_of(record) != "DRAFT":
+            raise invalid("status", f"Only a draft {self.noun} can be released.")
+        set_status(ctx, record, "UNPAID")
+        if self.number_field is not None:
+            self._set_number(record, f"{self.number_prefix}-{ctx.business.next_number(self.number_prefix)}")
+        refresh_paid(record, ctx)
+        ctx.touch(record)
+        return record
+
+    # --- building ---------------------------------------------------------------------------------------
+    def _contact(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record | None:
+        if current is not None and "contact_id" not in data:
+            return ctx.get("contacts", current["contact"]["id"])
+        wanted = "CUSTOMER" if self.sales else "VENDOR"
+        contact = ctx.get("contacts", data.get("contact_id"))
+        if contact is None or wanted not in {t.get("id") for t in contact.get("contact_types") or []}:
+            errors.add("contact_id", "Couldn't find Customer." if self.sales else "Couldn't find Supplier.")
+            return None
+        if current is not None and has_payments(current) and contact["id"] != current["contact"]["id"]:
+            errors.add("contact_id", f"cannot be changed on an {self.noun} with payments or allocations")
+        return contact
+
+    def _status(self, data: dict[str, Any], current: Record | None, errors: Invalid) -> str:
+        sent = data.get("status_id")
+        if current is not None:
+            status = status_of(current)
+            if sent is not None and sent != status:
+                errors.add("status_id", "cannot be changed here (release a draft with POST …/release)")
+            return status
+        if sent is None:
+            return "UNPAID"
+        if sent not in ("DRAFT", "UNPAID"):
+            # PRO_FORMA is real Sage input but not emulated; the other statuses cannot be set on create.
+            errors.add("status_id", "is not included in the list")
+        return str(sent)
+
+    def _lines(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> list[Record]:
+        if current is not None and self.lines_key not in data:
+            return list(current[self.lines_key])
+        raw = data.get(self.lines_key)
+        if not raw:
+            if raw is not None:  # None already has its "can't be blank" from the field declaration
+                errors.add(self.lines_key, "can't be blank")
+            return []
+        known = {line["id"] for line in current[self.lines_key]} if current is not None else set()
+        return [
+            build_line(
+                ctx,
+                item,
+                f"{self.lines_key}[{i}]",
+                errors,
+                sales=self.sales,
+                keep_id=item.get("id") if item.get("id") in known else None,
+            )
+            for i, item in enumerate(raw)
+        ]
+
+    def _due_date(self, ctx: Ctx, data: dict[str, Any], current: Record | None, contact: Record | None, day: str) -> str | None:
+        if self.due_date is None:
+            return None
+        if "due_date" in data and data["due_date"] is not None:
+            return str(data["due_date"])
+        if current is not None and "due_date" not in data:
+            return current.get("due_date")
+        if not day or self.due_date == "required":
+            return None  # the field declaration has already reported it
+        # Sales default (invoicing guide): date + the contact's credit_days, else the business' 30 days.
+        credit = (contact or {}).get("credit_days")
+        days = credit if isinstance(credit, int) else 30
+        return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+    def _currency(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record:
+        base = ctx.business.currency
+        wanted = data.get("currency_id") or (current["currency"]["id"] if current and current.get("currency") else base)
+        if ctx.get("currencies", wanted) is None:
+            errors.add("currency_id", "is invalid")
+        elif wanted != base:
+            # The emulated businesses have no multi-currency subscription: only the base currency is valid.
+            errors.add("currency_id", "Multi-currency is not enabled for this business")
+        return reference_link(ctx, "currencies", base, base)
+
+    def _number(self, ctx: Ctx, data: dict[str, Any], current: Record | None, status: str, errors: Invalid) -> str | None:
+        field = self.number_field
+        if field is None:
+            return None
+        if status == "DRAFT":
+            return f"{self.number_prefix}-DRAFT"
+        sent = data.get(field)
+        if sent:
+            taken = any(
+                r.get(field) == sent and (current is None or r["id"] != current["id"])
+                for r in ctx.collection(self.name).values()
+            )
+            if taken:
+                errors.add(field, "has already been taken")
+            return str(sent)
+        if current is not None:
+            return str(current.get(field))
+        if errors:
+            return None  # a request that fails must not use up a number
+        return f"{self.number_prefix}-{ctx.business.next_number(self.number_prefix)}"
+
+    def _set_number(self, record: Record, number: str) -> None:
+        assert self.number_field is not None
+        record[self.number_field] = number
+        record["displayed_as"] = number
+
+    def compose(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record:
+        """The full record for a create (``current`` None) or an update, from the cleaned request."""
+
+        def pick(name: str, default: Any = None) -> Any:
+            if name in data:
+                return data[name]
+            return current.get(name) if current is not None else default
+
+        contact = self._contact(ctx, data, current, errors)
+        status = self._status(data, current, errors)
+        day = str(pick("date") or "")
+        due = self._due_date(ctx, data, current, contact, day)
+        if due and day and due < day:
+            errors.add("due_date", "must be on or after the date")
+        lines = self._lines(ctx, data, current, errors)
+        shipping = build_shipping(ctx, data, current, errors) if self.sales else Shipping()
+        currency = self._currency(ctx, data, current, errors)
+        sums = totals(lines, shipping)
+        total = sums.total
+        for name, computed in (("net_amount", sums.net), ("tax_amount", sums.tax), ("total_amount", total)):
+            sent = data.get(name)
+            if sent is not None and sent != computed:
+                errors.add(name, f"does not match the sum of the lines ({format_money(computed)})")
+        if total < 0:
+            errors.add("total_amount", "must be greater than or equal to 0")
+        if current is not None and total < dec(current.get("total_paid")):
+            errors.add("total_amount", f"cannot be less than the amount already paid ({current['total_paid']})")
+        number = self._number(ctx, data, current, status, errors)
+        if errors or contact is None:
+            return {}
+        contact_changed = current is None or contact["id"] != current["contact"]["id"]
+        values: Record = {**DEFAULTS, **(current or ctx.stamp(self.name))}
+        values.update(
+            updated_at=ctx.now_iso,
+            transaction_type=reference_link(ctx, "transaction_types", *self.transaction_type),
+            contact=ctx.link("contacts", contact),
+            contact_name=data.get("contact_name") or (contact["name"] if contact_changed else pick("contact_name")),
+            contact_reference=data.get("contact_reference")
+            or (contact.get("reference") if contact_changed else pick("contact_reference")),
+            date=day,
+            reference=pick("reference"),
+            notes=pick("notes"),
+            currency=currency,
+            exchange_rate="1.0",
+            inverse_exchange_rate="1.0",
+            net_amount=format_money(sums.net),
+            tax_amount=format_money(sums.tax),
+            total_amount=format_money(total),
+            base_currency_net_amount=format_money(sums.net),
+            base_currency_tax_amount=format_money(sums.tax),
+            base_currency_total_amount=format_money(total),
+            total_quantity=format_money(sums.quantity),
+            payments_allocations_total_discount="0.0",
+            payments_allocations=list(pick("payments_allocations", [])),
+            void_reason=pick("void_reason"),
+            tax_analysis=sums.analysis,
+        )
+        values[self.lines_key] = lines
+        if self.due_date is not None:
+            values["due_date"] = due
+        else:
+            values["original_invoice_date"] = pick("original_invoice_date")
+        if self.sales:
+            self._sales_values(ctx, values, data, pick, shipping, sums.discount)
+        else:
+            values["vendor_reference"] = pick("vendor_reference")
+            values["displayed_as"] = values["vendor_reference"] or values["reference"] or values["contact_name"]
+        if number is not None:
+            values[f"{self.number_field}_prefix"] = f"{self.number_prefix}-"
+            self._set_number(values, number)
+        record = {k: values.get(k) for k in self.record_keys}
+        set_status(ctx, record, status)
+        refresh_paid(record, ctx)
+        return record
+
+    def _sales_values(
+        self, ctx: Ctx, values: Record, data: dict[str, Any], pick: Any, shipping: Shipping, discount: Decimal
+    ) -> None:
+        tax_rows = breakdown(ctx, shipping.rate, shipping.tax)
+        values.update(
+            terms_and_conditions=pick("terms_and_conditions"),
+            sent=bool(pick("sent", False)),
+            shipping_net_amount=format_money(shipping.net),
+            shipping_tax_rate=shipping_link(shipping),
+            shipping_tax_amount=format_money(shipping.tax),
+            shipping_tax_breakdown=tax_rows,
+            shipping_total_amount=format_money(shipping.total),
+            base_currency_shipping_net_amount=format_money(shipping.net),
+            base_currency_shipping_tax_amount=format_money(shipping.tax),
+            base_currency_shipping_tax_breakdown=[dict(r) for r in tax_rows],
+            base_currency_shipping_total_amount=format_money(shipping.total),
+            total_discount_amount=format_money(discount),
+            base_currency_total_discount_amount=format_money(discount),
+        )

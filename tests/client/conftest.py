@@ -1,0 +1,106 @@
+"""Fixtures for the client tests: an emulator per test (in process), clients bound to it, and an
+emulator served from a separate process for the tests that fork or kill workers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore, RetryConfig, SageAccounting
+from sage_accounting.emulator import DEMO, Emulator
+
+HERE = Path(__file__).parent
+FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    """A fresh emulator with one UK business and its reference data, no contacts or invoices."""
+    return Emulator(seed="minimal")
+
+
+@pytest.fixture
+def demo_emu() -> Emulator:
+    """A fresh emulator with the demo data."""
+    return Emulator()
+
+
+def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
+    """A connection signed in to ``emu`` (tokens granted without the browser), in process."""
+    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
+    kwargs.setdefault("store", MemoryTokenStore())
+    return Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        redirect_uri=DEMO.redirect_uri,
+        host="http://sage.test",
+        token=token,
+        transport=emu.transport(),
+        async_transport=emu.async_transport(),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def conn(emu: Emulator) -> Connection:
+    return make_connection(emu)
+
+
+@pytest.fixture
+def client(conn: Connection) -> Iterator[SageAccounting]:
+    with SageAccounting(conn, business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+        yield sage
+
+
+@pytest.fixture
+async def aclient(conn: Connection) -> AsyncIterator[AsyncSageAccounting]:
+    async with AsyncSageAccounting(conn, business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+        yield sage
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """An emulator (minimal seed) served over a socket by a separate process, for fork/kill tests."""
+    env = dict(os.environ)
+    src = str(HERE.parents[1] / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "_server.py"), "minimal"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http"):
+        proc.kill()
+        pytest.fail("the emulator server process did not start")
+    try:
+        yield url
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
+    """Call the emulator's control plane over HTTP."""
+    response = httpx.request(method, f"{url}/__emulator__{path}", timeout=30, **kwargs)
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
