@@ -8,16 +8,14 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
+from client_helpers import FAST_RETRY, make_connection
 
-from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore, RetryConfig, SageAccounting
+from sage_accounting import AsyncSageAccounting, Connection, SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
 
 HERE = Path(__file__).parent
-FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
 
 
 @pytest.fixture
@@ -30,22 +28,6 @@ def emu() -> Emulator:
 def demo_emu() -> Emulator:
     """A fresh emulator with the demo data."""
     return Emulator()
-
-
-def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
-    """A connection signed in to ``emu`` (tokens granted without the browser), in process."""
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    kwargs.setdefault("store", MemoryTokenStore())
-    return Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=emu.transport(),
-        async_transport=emu.async_transport(),
-        **kwargs,
-    )
 
 
 @pytest.fixture
@@ -92,13 +74,6 @@ def server_url() -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
-    """Call the emulator's control plane over HTTP."""
-    response = httpx.request(method, f"{url}/__emulator__{path}", timeout=30, **kwargs)
-    response.raise_for_status()
-    return response.json() if response.content else None
 
 
 @pytest.fixture

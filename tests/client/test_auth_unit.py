@@ -54,7 +54,10 @@ def test_token_repr_hides_secrets() -> None:
 
 def test_pkce_s256_matches_rfc7636_example() -> None:
     # RFC 7636, appendix B.
-    assert code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    assert (
+        code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+        == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    )
 
 
 def test_authorization_url_has_state_and_pkce() -> None:

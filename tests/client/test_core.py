@@ -95,7 +95,9 @@ SAGE_422 = (
 
 
 def test_error_from_sage_array() -> None:
-    err = error_from_response(422, {"x-request-id": "req-1"}, SAGE_422, method="post", path="/purchase_invoices")
+    err = error_from_response(
+        422, {"x-request-id": "req-1"}, SAGE_422, method="post", path="/purchase_invoices"
+    )
     assert isinstance(err, UnprocessableEntityError)
     assert err.status_code == 422
     assert err.request_id == "req-1"

@@ -49,7 +49,9 @@ def client_for(emu: Emulator, access_token: str, business: str | None = None) ->
     return httpx.Client(transport=emu.transport(), base_url=f"{ROOT}/v3.1", headers=headers)
 
 
-def assert_error(response: httpx.Response, status: int, data_code: str, source: str | None = None) -> dict[str, Any]:
+def assert_error(
+    response: httpx.Response, status: int, data_code: str, source: str | None = None
+) -> dict[str, Any]:
     """Assert a Sage-format error answer; returns the first item (or the one naming ``source``)."""
     assert response.status_code == status, response.text
     body = response.json()

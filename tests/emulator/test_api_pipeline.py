@@ -28,7 +28,9 @@ def make_contact(api: httpx.Client, name: str = "Acme Ltd", **extra: Any) -> dic
         ({"Authorization": "Bearer not-a-token"}, "invalid"),
     ],
 )
-def test_bad_or_missing_token_is_401_in_sage_format(emu: Emulator, headers: dict[str, str], message: str) -> None:
+def test_bad_or_missing_token_is_401_in_sage_format(
+    emu: Emulator, headers: dict[str, str], message: str
+) -> None:
     with httpx.Client(transport=emu.transport(), base_url=f"{ROOT}/v3.1", headers=headers) as client:
         response = client.get("/contacts")
     item = assert_error(response, 401, "AccessTokenVerificationError")
@@ -41,7 +43,11 @@ def test_revoked_token_is_401(emu: Emulator, api: httpx.Client, tokens: dict[str
     with httpx.Client(transport=emu.transport(), base_url=ROOT) as http:
         http.post(
             "/revoke",
-            data={"client_id": DEMO.client_id, "client_secret": DEMO.client_secret, "token": tokens["access_token"]},
+            data={
+                "client_id": DEMO.client_id,
+                "client_secret": DEMO.client_secret,
+                "token": tokens["access_token"],
+            },
         )
     item = assert_error(api.get("/contacts"), 401, "AccessTokenVerificationError")
     assert "revoked" in item["$message"]
@@ -62,7 +68,8 @@ def test_x_business_selects_the_business(api: httpx.Client, emu: Emulator) -> No
     other = emu.seed({"businesses": [{"id": "b" * 32, "name": "Second Ltd", "country": "IE"}]})
     assert "b" * 32 in other["businesses"]
     emu.state.users[DEMO.user_id].roles["b" * 32] = dict.fromkeys(
-        ("Sales", "Purchases", "Bank", "Contacts", "Products & Services", "Settings", "Journals"), "full_access"
+        ("Sales", "Purchases", "Bank", "Contacts", "Products & Services", "Settings", "Journals"),
+        "full_access",
     )
     make_contact(api, "Only in the lead business")
     response = api.get("/contacts", headers={"X-Business": "b" * 32})
@@ -76,7 +83,9 @@ def test_x_business_selects_the_business(api: httpx.Client, emu: Emulator) -> No
 def test_unreachable_business_is_401(api: httpx.Client, emu: Emulator) -> None:
     emu.seed({"businesses": [{"id": "c" * 32, "name": "Not mine", "country": "GB"}]})
     for business in ("c" * 32, "0" * 32):
-        item = assert_error(api.get("/contacts", headers={"X-Business": business}), 401, "AuthorizationFailure")
+        item = assert_error(
+            api.get("/contacts", headers={"X-Business": business}), 401, "AuthorizationFailure"
+        )
         assert item["$source"] == "X-Business"
 
 
@@ -97,8 +106,17 @@ def test_readonly_token_may_read_but_not_write(emu: Emulator) -> None:
 
 def _user_with(emu: Emulator, roles: dict[str, str]) -> httpx.Client:
     seeded = emu.seed(
-        {"users": [{"id": "limited-user", "first_name": "L", "last_name": "U", "email": "l@example.com",
-                    "businesses": {DEMO.business_id: roles}}]}
+        {
+            "users": [
+                {
+                    "id": "limited-user",
+                    "first_name": "L",
+                    "last_name": "U",
+                    "email": "l@example.com",
+                    "businesses": {DEMO.business_id: roles},
+                }
+            ]
+        }
     )
     assert "limited-user" in seeded["users"]
     tokens = emu.grant_tokens(user_id="limited-user")
@@ -107,7 +125,9 @@ def _user_with(emu: Emulator, roles: dict[str, str]) -> httpx.Client:
 
 def test_read_only_role_gets_403_on_writes(emu: Emulator, api: httpx.Client) -> None:
     contact = make_contact(api)
-    with _user_with(emu, {"Contacts": "read_only", "Sales": "no_access", "Purchases": "no_access"}) as limited:
+    with _user_with(
+        emu, {"Contacts": "read_only", "Sales": "no_access", "Purchases": "no_access"}
+    ) as limited:
         assert limited.get("/contacts").status_code == 200
         assert limited.get(f"/contacts/{contact['id']}").status_code == 200
         item = assert_error(
@@ -116,7 +136,11 @@ def test_read_only_role_gets_403_on_writes(emu: Emulator, api: httpx.Client) -> 
             "MultiUserAccessDenied",
         )
         assert item["$message"] == "The current user is not allowed to access that resource with that method."
-        assert_error(limited.put(f"/contacts/{contact['id']}", json={"contact": {"name": "Y"}}), 403, "MultiUserAccessDenied")
+        assert_error(
+            limited.put(f"/contacts/{contact['id']}", json={"contact": {"name": "Y"}}),
+            403,
+            "MultiUserAccessDenied",
+        )
         assert_error(limited.delete(f"/contacts/{contact['id']}"), 403, "MultiUserAccessDenied")
 
 

@@ -20,7 +20,12 @@ FULL = {
     "credit_days": "30",
     "currency_id": "GBP",
     "default_sales_tax_rate_id": "GB_STANDARD",
-    "main_address": {"address_line_1": "12 High Street", "city": "Leeds", "postal_code": "LS1 1AA", "country_id": "GB"},
+    "main_address": {
+        "address_line_1": "12 High Street",
+        "city": "Leeds",
+        "postal_code": "LS1 1AA",
+        "country_id": "GB",
+    },
     "delivery_address": {"address_line_1": "Unit 4", "city": "Wakefield"},
     "main_contact_person": {"name": "Bob Smith", "email": "bob@example.com", "telephone": "0113 000"},
     "bank_account_details": {"account_name": "Bobs", "account_number": "12345678", "sort_code": "12-34-56"},
@@ -36,12 +41,18 @@ def test_create_full_contact_shape(api: httpx.Client) -> None:
     assert c["$path"] == f"/contacts/{c['id']}"
     assert c["created_at"].endswith("Z") and len(c["created_at"]) == 20
     assert c["displayed_as"] == "Bobs Building Supplies (BBS001)"
-    assert c["contact_types"] == [{"id": "CUSTOMER", "displayed_as": "Customer", "$path": "/contact_types/CUSTOMER"}]
+    assert c["contact_types"] == [
+        {"id": "CUSTOMER", "displayed_as": "Customer", "$path": "/contact_types/CUSTOMER"}
+    ]
     assert c["credit_limit"] == "2000.0" and c["credit_days"] == 30
     assert c["currency"]["id"] == "GBP" and c["default_sales_tax_rate"]["id"] == "GB_STANDARD"
     assert c["deletable"] is True and c["email"] == "bob@example.com"
     assert c["bank_account_details"] == {
-        "account_name": "Bobs", "account_number": "12345678", "sort_code": "12-34-56", "bic": None, "iban": None
+        "account_name": "Bobs",
+        "account_number": "12345678",
+        "sort_code": "12-34-56",
+        "bic": None,
+        "iban": None,
     }
     main = api.get(c["main_address"]["$path"]).json()
     assert main["address_line_1"] == "12 High Street" and main["is_main_address"] is True
@@ -67,27 +78,47 @@ def test_new_contact_gets_main_address_and_main_contact(api: httpx.Client) -> No
     [
         ({"contact_type_ids": ["CUSTOMER"]}, "name", "can't be blank"),
         ({"name": "  ", "contact_type_ids": ["CUSTOMER"]}, "name", "can't be blank"),
-        ({"name": "x" * 101, "contact_type_ids": ["CUSTOMER"]}, "name", "is too long (maximum is 100 characters)"),
+        (
+            {"name": "x" * 101, "contact_type_ids": ["CUSTOMER"]},
+            "name",
+            "is too long (maximum is 100 characters)",
+        ),
         ({"name": "A"}, "contact_type_ids", "can't be blank"),
         ({"name": "A", "contact_type_ids": []}, "contact_type_ids", "can't be blank"),
         ({"name": "A", "contact_type_ids": ["CUSTOMER", "VENDOR"]}, "contact_type_ids", None),
         ({"name": "A", "contact_type_ids": ["EMPLOYEE"]}, "contact_type_ids", None),
         ({"name": "A", "contact_type_ids": "CUSTOMER"}, "contact_type_ids", None),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "reference": "R" * 11}, "reference", None),
-        ({"name": "A", "contact_type_ids": ["CUSTOMER"], "credit_limit": "lots"}, "credit_limit", "is not a number"),
+        (
+            {"name": "A", "contact_type_ids": ["CUSTOMER"], "credit_limit": "lots"},
+            "credit_limit",
+            "is not a number",
+        ),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "credit_limit": -1}, "credit_limit", None),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "credit_days": "2.5"}, "credit_days", None),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "credit_days": 400}, "credit_days", None),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "currency_id": "XXX"}, "currency_id", None),
-        ({"name": "A", "contact_type_ids": ["CUSTOMER"], "default_sales_ledger_account_id": "nope"},
-         "default_sales_ledger_account_id", None),
-        ({"name": "A", "contact_type_ids": ["CUSTOMER"], "main_address": {"postal_code": "P" * 11}},
-         "main_address.postal_code", None),
-        ({"name": "A", "contact_type_ids": ["CUSTOMER"], "main_address": {"country_id": "ZZ"}},
-         "main_address.country_id", None),
+        (
+            {"name": "A", "contact_type_ids": ["CUSTOMER"], "default_sales_ledger_account_id": "nope"},
+            "default_sales_ledger_account_id",
+            None,
+        ),
+        (
+            {"name": "A", "contact_type_ids": ["CUSTOMER"], "main_address": {"postal_code": "P" * 11}},
+            "main_address.postal_code",
+            None,
+        ),
+        (
+            {"name": "A", "contact_type_ids": ["CUSTOMER"], "main_address": {"country_id": "ZZ"}},
+            "main_address.country_id",
+            None,
+        ),
         ({"name": "A", "contact_type_ids": ["CUSTOMER"], "main_address": "12 High St"}, "main_address", None),
-        ({"name": "A", "contact_type_ids": ["CUSTOMER"], "main_contact_person": {"email": "e" * 101}},
-         "main_contact_person.email", None),
+        (
+            {"name": "A", "contact_type_ids": ["CUSTOMER"], "main_contact_person": {"email": "e" * 101}},
+            "main_contact_person.email",
+            None,
+        ),
     ],
 )
 def test_contact_validation_names_the_field(
@@ -109,7 +140,10 @@ def test_every_violation_is_reported_at_once(api: httpx.Client) -> None:
 def test_reference_must_be_unique(api: httpx.Client) -> None:
     make_contact(api, "One", reference="DUP1")
     item = assert_error(
-        api.post("/contacts", json={"contact": {"name": "Two", "contact_type_ids": ["VENDOR"], "reference": "dup1"}}),
+        api.post(
+            "/contacts",
+            json={"contact": {"name": "Two", "contact_type_ids": ["VENDOR"], "reference": "dup1"}},
+        ),
         422,
         "RecordInvalid",
         "reference",
@@ -119,7 +153,9 @@ def test_reference_must_be_unique(api: httpx.Client) -> None:
 
 def test_update_sends_only_what_changes(api: httpx.Client) -> None:
     c = api.post("/contacts", json={"contact": FULL}).json()
-    response = api.put(f"/contacts/{c['id']}", json={"contact": {"notes": "New notes", "main_address": {"city": "York"}}})
+    response = api.put(
+        f"/contacts/{c['id']}", json={"contact": {"notes": "New notes", "main_address": {"city": "York"}}}
+    )
     assert response.status_code == 200
     updated = response.json()
     assert updated["notes"] == "New notes"
@@ -129,9 +165,13 @@ def test_update_sends_only_what_changes(api: httpx.Client) -> None:
     assert main["city"] == "York" and main["address_line_1"] == "12 High Street"
     renamed = api.put(f"/contacts/{c['id']}", json={"contact": {"name": "Bobs Ltd"}}).json()
     assert renamed["displayed_as"] == "Bobs Ltd (BBS001)"
-    assert_error(api.put(f"/contacts/{c['id']}", json={"contact": {"name": ""}}), 422, "RecordInvalid", "name")
     assert_error(
-        api.put(f"/contacts/{c['id']}", json={"contact": {"contact_type_ids": ["BOTH"]}}), 422, "RecordInvalid",
+        api.put(f"/contacts/{c['id']}", json={"contact": {"name": ""}}), 422, "RecordInvalid", "name"
+    )
+    assert_error(
+        api.put(f"/contacts/{c['id']}", json={"contact": {"contact_type_ids": ["BOTH"]}}),
+        422,
+        "RecordInvalid",
         "contact_type_ids",
     )
 
@@ -162,7 +202,9 @@ def test_contact_persons_crud(api: httpx.Client) -> None:
     assert person["contact_person_types"][0]["id"] == "SALES"
     listed = api.get("/contact_persons", params={"contact_id": c["id"]}).json()
     assert listed["$total"] == 2
-    updated = api.put(person["$path"], json={"contact_person": {"job_title": "Head buyer", "is_main_contact": True}})
+    updated = api.put(
+        person["$path"], json={"contact_person": {"job_title": "Head buyer", "is_main_contact": True}}
+    )
     assert updated.status_code == 200 and updated.json()["job_title"] == "Head buyer"
     contact = api.get(c["$path"]).json()
     assert contact["main_contact_person"]["id"] == person["id"] and contact["email"] == "jane@example.com"
@@ -189,7 +231,10 @@ def test_contact_person_type_must_exist(api: httpx.Client) -> None:
     c = make_contact(api)
     body = {"address_id": c["main_address"]["id"], "name": "X", "contact_person_type_ids": ["BOSS"]}
     assert_error(
-        api.post("/contact_persons", json={"contact_person": body}), 422, "RecordInvalid", "contact_person_type_ids[0]"
+        api.post("/contact_persons", json={"contact_person": body}),
+        422,
+        "RecordInvalid",
+        "contact_person_type_ids[0]",
     )
 
 

@@ -30,7 +30,9 @@ scalars = st.one_of(
 )
 json_values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
     max_leaves=12,
 )
 
@@ -43,7 +45,9 @@ def field_names(resource: Any) -> list[str]:
 def wrapped_bodies(draw: st.DrawFn, resource_name: str) -> Any:
     resource = EMU.registry[resource_name]
     names = field_names(resource)
-    inner = draw(st.dictionaries(st.sampled_from(names + ["unknown_field"]), json_values, max_size=len(names)))
+    inner = draw(
+        st.dictionaries(st.sampled_from([*names, "unknown_field"]), json_values, max_size=len(names))
+    )
     shape = draw(st.sampled_from(["wrapped", "wrapped", "raw", "value"]))
     if shape == "wrapped":
         return {resource.wrapper: inner}
@@ -81,7 +85,11 @@ def existing_id(name: str) -> str:
 def test_malformed_writes_never_500(client: httpx.Client, resource_name: str, data: st.DataObject) -> None:
     resource = EMU.registry[resource_name]
     body = data.draw(wrapped_bodies(resource_name))
-    params = data.draw(st.dictionaries(st.sampled_from(["void_reason", "attributes", "page", "x"]), st.text(max_size=10), max_size=2))
+    params = data.draw(
+        st.dictionaries(
+            st.sampled_from(["void_reason", "attributes", "page", "x"]), st.text(max_size=10), max_size=2
+        )
+    )
     if "create" in resource.verbs:
         check(client.post(f"/{resource_name}", json=body, params=params))
     if "update" in resource.verbs:
@@ -97,8 +105,20 @@ def test_malformed_writes_never_500(client: httpx.Client, resource_name: str, da
     path=st.sampled_from(["/contacts", "/ledger_accounts", "/sales_invoices", "/journals", "/businesses"]),
     params=st.dictionaries(
         st.sampled_from(
-            ["page", "items_per_page", "attributes", "updated_or_created_since", "deleted_since", "from_date",
-             "to_date", "search", "sort", "contact_id", "status_id", "contact_type_id"]
+            [
+                "page",
+                "items_per_page",
+                "attributes",
+                "updated_or_created_since",
+                "deleted_since",
+                "from_date",
+                "to_date",
+                "search",
+                "sort",
+                "contact_id",
+                "status_id",
+                "contact_type_id",
+            ]
         ),
         st.text(max_size=25),
         max_size=4,
@@ -116,6 +136,9 @@ def test_malformed_params_and_headers_never_500(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(raw=st.binary(max_size=200), content_type=st.sampled_from(["application/json", "text/plain", "", "application/x-www-form-urlencoded"]))
+@given(
+    raw=st.binary(max_size=200),
+    content_type=st.sampled_from(["application/json", "text/plain", "", "application/x-www-form-urlencoded"]),
+)
 def test_raw_bytes_never_500(client: httpx.Client, raw: bytes, content_type: str) -> None:
     check(client.post("/contacts", content=raw, headers={"Content-Type": content_type}))

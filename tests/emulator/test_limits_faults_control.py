@@ -27,7 +27,9 @@ def test_daily_limit_gives_429_with_retry_after(emu: Emulator, api: httpx.Client
     assert int(response.headers["retry-after"]) == 86_400 - (now.hour * 3600 + now.minute * 60 + now.second)
     emu.clock.advance(int(response.headers["retry-after"]))
     fresh = emu.grant_tokens()
-    assert api.get("/contacts", headers={"Authorization": f"Bearer {fresh['access_token']}"}).status_code == 200
+    assert (
+        api.get("/contacts", headers={"Authorization": f"Bearer {fresh['access_token']}"}).status_code == 200
+    )
 
 
 def test_concurrent_request_cap_gives_429(emu: Emulator, tokens: dict[str, Any]) -> None:
@@ -72,13 +74,18 @@ def test_fault_only_matches_its_method_and_path(emu: Emulator, api: httpx.Client
     emu.faults.add("POST", "/v3.1/contacts", status=503)
     assert api.get("/contacts").status_code == 200
     assert api.get("/contact_types").status_code == 200
-    assert api.post("/contacts", json={"contact": {"name": "A", "contact_type_ids": ["CUSTOMER"]}}).status_code == 503
+    assert (
+        api.post("/contacts", json={"contact": {"name": "A", "contact_type_ids": ["CUSTOMER"]}}).status_code
+        == 503
+    )
     assert api.get("/contacts").json()["$total"] == 0
 
 
 def test_commit_then_fail_writes_but_answers_504(emu: Emulator, api: httpx.Client) -> None:
     emu.faults.add("POST", "/v3.1/contacts", commit_then_fail=True)
-    response = api.post("/contacts", json={"contact": {"name": "Committed", "contact_type_ids": ["CUSTOMER"]}})
+    response = api.post(
+        "/contacts", json={"contact": {"name": "Committed", "contact_type_ids": ["CUSTOMER"]}}
+    )
     assert_error(response, 504, "GatewayTimeout")
     listed = api.get("/contacts").json()
     assert [i["displayed_as"] for i in listed["$items"]] == ["Committed"]
@@ -137,7 +144,9 @@ def test_control_plane_over_http(http: httpx.Client, emu: Emulator) -> None:
     clock = http.post("/__emulator__/clock", json={"advance": 301}).json()
     assert clock["offset"] >= 301
     assert http.get("/v3.1/user", headers=api_headers).status_code == 401
-    assert_error(http.post("/__emulator__/clock", json={"advance": "soon"}), 400, "InvalidControlRequest", "advance")
+    assert_error(
+        http.post("/__emulator__/clock", json={"advance": "soon"}), 400, "InvalidControlRequest", "advance"
+    )
 
     log = http.get("/__emulator__/requests", params={"path": "/v3.1/user"}).json()
     assert [e["status"] for e in log] == [200, 401]
@@ -150,7 +159,9 @@ def test_control_plane_over_http(http: httpx.Client, emu: Emulator) -> None:
     state = http.get("/__emulator__/state").json()
     assert DEMO.business_id in state["businesses"]
 
-    seeded = http.post("/__emulator__/seed", json={"businesses": [{"name": "Seeded Ltd", "country": "IE"}]}).json()
+    seeded = http.post(
+        "/__emulator__/seed", json={"businesses": [{"name": "Seeded Ltd", "country": "IE"}]}
+    ).json()
     assert len(seeded["businesses"]) == 2
     assert_error(http.post("/__emulator__/seed", json={"bogus": []}), 400, "InvalidControlRequest")
 

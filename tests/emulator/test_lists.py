@@ -30,7 +30,9 @@ def test_envelope_keys_and_defaults(api: httpx.Client, twenty_five: list[str]) -
     assert body["$items"][0]["$path"] == f"/contacts/{twenty_five[0]}"
 
 
-def test_walking_next_visits_every_record_once_and_keeps_params(api: httpx.Client, twenty_five: list[str]) -> None:
+def test_walking_next_visits_every_record_once_and_keeps_params(
+    api: httpx.Client, twenty_five: list[str]
+) -> None:
     seen: list[str] = []
     url: str | None = "/contacts?items_per_page=7&attributes=name&search=customer"
     pages = 0
@@ -55,7 +57,9 @@ def test_back_link_and_page_past_the_end_returns_last_page(api: httpx.Client, tw
 
 
 @pytest.mark.parametrize(("asked", "used"), [(0, 1), (1, 1), (200, 200), (500, 200), (-3, 1)])
-def test_items_per_page_is_kept_within_1_to_200(api: httpx.Client, twenty_five: list[str], asked: int, used: int) -> None:
+def test_items_per_page_is_kept_within_1_to_200(
+    api: httpx.Client, twenty_five: list[str], asked: int, used: int
+) -> None:
     body = api.get("/contacts", params={"items_per_page": asked}).json()
     assert body["$itemsPerPage"] == used
     assert len(body["$items"]) == min(used, 25)
@@ -80,7 +84,12 @@ def test_attributes_all_and_named(api: httpx.Client) -> None:
     assert list(some) == ["id", "displayed_as", "$path", "name", "credit_limit"]
     assert some["credit_limit"] == "2500.5"
     one = api.get(f"/contacts/{contact['id']}", params={"attributes": "reference"}).json()
-    assert one == {"id": contact["id"], "displayed_as": "Named (N1)", "$path": contact["$path"], "reference": "N1"}
+    assert one == {
+        "id": contact["id"],
+        "displayed_as": "Named (N1)",
+        "$path": contact["$path"],
+        "reference": "N1",
+    }
 
 
 def test_updated_or_created_since_is_inclusive(api: httpx.Client, emu: Emulator) -> None:
@@ -95,9 +104,16 @@ def test_updated_or_created_since_is_inclusive(api: httpx.Client, emu: Emulator)
     ids = [i["id"] for i in api.get("/contacts", params={"updated_or_created_since": since}).json()["$items"]]
     assert sorted(ids) == sorted([old["id"], new["id"]])
     # offsets and plain dates are accepted
-    assert api.get("/contacts", params={"updated_or_created_since": "2000-01-01T00:00:00+01:00"}).json()["$total"] == 2
+    assert (
+        api.get("/contacts", params={"updated_or_created_since": "2000-01-01T00:00:00+01:00"}).json()[
+            "$total"
+        ]
+        == 2
+    )
     assert api.get("/contacts", params={"updated_or_created_since": "2000-01-01"}).json()["$total"] == 2
-    assert_error(api.get("/contacts", params={"updated_or_created_since": "yesterday"}), 400, "InvalidParameter")
+    assert_error(
+        api.get("/contacts", params={"updated_or_created_since": "yesterday"}), 400, "InvalidParameter"
+    )
 
 
 def test_deleted_since_is_exclusive_and_returns_deleted_records(api: httpx.Client, emu: Emulator) -> None:
@@ -118,7 +134,9 @@ def test_deleted_since_is_exclusive_and_returns_deleted_records(api: httpx.Clien
 
 def test_search_and_contact_type_filter(api: httpx.Client) -> None:
     make_contact(api, "Blue Widgets", reference="BW1")
-    vendor = api.post("/contacts", json={"contact": {"name": "Green Supplies", "contact_type_ids": ["VENDOR"]}}).json()
+    vendor = api.post(
+        "/contacts", json={"contact": {"name": "Green Supplies", "contact_type_ids": ["VENDOR"]}}
+    ).json()
     assert [i["displayed_as"] for i in api.get("/contacts", params={"search": "widg"}).json()["$items"]] == [
         "Blue Widgets (BW1)"
     ]
@@ -137,8 +155,15 @@ def test_reference_lists(api: httpx.Client) -> None:
     assert api.get("/currencies/GBP").json()["displayed_as"] == "Pound Sterling (GBP)"
     standard = api.get("/tax_rates/GB_STANDARD").json()
     assert standard["percentage"] == "20.0" and standard["displayed_as"] == "Standard 20.00%"
-    for path in ("/address_types", "/contact_person_types", "/artefact_statuses", "/bank_account_types",
-                 "/payment_methods", "/transaction_types", "/ledger_account_types"):
+    for path in (
+        "/address_types",
+        "/contact_person_types",
+        "/artefact_statuses",
+        "/bank_account_types",
+        "/payment_methods",
+        "/transaction_types",
+        "/ledger_account_types",
+    ):
         body = api.get(path).json()
         assert body["$total"] > 0, path
         assert all(item["id"] == item["id"].upper() for item in body["$items"]), path

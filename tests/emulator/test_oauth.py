@@ -125,7 +125,9 @@ def test_bad_client_or_redirect_uri_is_an_error_page_never_a_redirect(
         ({"code_challenge_method": "S256"}, "invalid_request"),
     ],
 )
-def test_bad_authorize_parameters_redirect_with_the_error(http: httpx.Client, change: dict[str, str], error: str) -> None:
+def test_bad_authorize_parameters_redirect_with_the_error(
+    http: httpx.Client, change: dict[str, str], error: str
+) -> None:
     query = callback_query(http.get("/oauth2/auth/central", params=authorize_params(**change)))
     assert query["error"] == error
     assert query["state"] == "xyz-state"
@@ -278,7 +280,13 @@ def test_revoke_refresh_token_ends_the_whole_grant(http: httpx.Client, emu: Emul
 
 
 def test_auto_approve_app_skips_the_consent_page(http: httpx.Client, emu: Emulator) -> None:
-    emu.seed({"apps": [{"client_id": "auto", "client_secret": "s", "redirect_uris": [CALLBACK], "auto_approve": True}]})
+    emu.seed(
+        {
+            "apps": [
+                {"client_id": "auto", "client_secret": "s", "redirect_uris": [CALLBACK], "auto_approve": True}
+            ]
+        }
+    )
     response = http.get("/oauth2/auth/central", params=authorize_params(client_id="auto"))
     assert callback_query(response)["code"].startswith("GB/")
 

@@ -51,7 +51,9 @@ def test_full_flow_over_a_real_socket() -> None:
         tokens = sign_in(http)
         headers = {"Authorization": f"Bearer {tokens['access_token']}"}
         created = http.post(
-            "/v3.1/contacts", json={"contact": {"name": "Socket Ltd", "contact_type_ids": ["VENDOR"]}}, headers=headers
+            "/v3.1/contacts",
+            json={"contact": {"name": "Socket Ltd", "contact_type_ids": ["VENDOR"]}},
+            headers=headers,
         )
         assert created.status_code == 201
         assert created.headers["x-business"] == DEMO.business_id
@@ -64,14 +66,19 @@ def test_dropped_connection_over_a_socket() -> None:
     emu = Emulator(seed="minimal")
     tokens = emu.grant_tokens()
     emu.faults.add("GET", "/v3.1/user", drop=True)
-    with emu.serve() as url, httpx.Client(base_url=url, headers={"Authorization": f"Bearer {tokens['access_token']}"}) as http:
+    with (
+        emu.serve() as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {tokens['access_token']}"}) as http,
+    ):
         with pytest.raises(httpx.RemoteProtocolError):
             http.get("/v3.1/user")
         assert http.get("/v3.1/user").status_code == 200
 
 
 def _start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     assert proc.stdout is not None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -101,7 +108,9 @@ def test_cli_serve_keeps_data_in_a_state_file(tmp_path: Path) -> None:
     assert proc.returncode == 0
     proc, url = _start(["emulator", "serve", "--port", "0", "--state", str(state)], env)
     try:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {tokens['access_token']}"}) as http:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {tokens['access_token']}"}
+        ) as http:
             names = [i["displayed_as"] for i in http.get("/v3.1/contacts").json()["$items"]]
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -110,7 +119,9 @@ def test_cli_serve_keeps_data_in_a_state_file(tmp_path: Path) -> None:
 
 
 def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
-    result = subprocess.run([*CLI, "emulator", "serve", "--seed", "nonsense"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*CLI, "emulator", "serve", "--seed", "nonsense"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "--seed must be demo, minimal, none or a seed JSON file" in result.stderr
     assert "Traceback" not in result.stderr

@@ -55,6 +55,14 @@ __all__ = ["Connection"]
 log = logging.getLogger("sage_accounting")
 
 
+def _code_refused() -> OAuthError:
+    return OAuthError(
+        "code exchange failed: invalid_grant (the code expired after 60 s, was already used, or the "
+        "redirect_uri or code_verifier do not match): start the sign-in again",
+        error="invalid_grant",
+    )
+
+
 def _utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC)
 
@@ -284,11 +292,14 @@ class Connection:
         parameters as a mapping.
         """
         form = self._code_form(code_or_callback, authorization, state)
-        if http_client is None:
-            with self._http() as http:
-                token = self._post_token(http, form, what="code exchange")
-        else:
-            token = self._post_token(http_client, form, what="code exchange")
+        try:
+            if http_client is None:
+                with self._http() as http:
+                    token = self._post_token(http, form, what="code exchange")
+            else:
+                token = self._post_token(http_client, form, what="code exchange")
+        except InvalidGrant:
+            raise _code_refused() from None
         with self._thread_lock, self.store.lock():
             self.store.save(token)
             self._token = token
@@ -304,11 +315,14 @@ class Connection:
     ) -> Token:
         """Async twin of :meth:`exchange_code`."""
         form = self._code_form(code_or_callback, authorization, state)
-        if http_client is None:
-            async with self._ahttp() as http:
-                token = await self._apost_token(http, form, what="code exchange")
-        else:
-            token = await self._apost_token(http_client, form, what="code exchange")
+        try:
+            if http_client is None:
+                async with self._ahttp() as http:
+                    token = await self._apost_token(http, form, what="code exchange")
+            else:
+                token = await self._apost_token(http_client, form, what="code exchange")
+        except InvalidGrant:
+            raise _code_refused() from None
 
         def save() -> None:
             with self._thread_lock, self.store.lock():

@@ -20,7 +20,8 @@ import sys
 from typing import Any
 
 HELPER = r"""
-import fcntl, json, os, secrets, sys, time, datetime, urllib.error, urllib.parse, urllib.request
+import fcntl, json, os, socket, sys, time, datetime
+from urllib.parse import quote, urlsplit
 cfg = json.loads(sys.stdin.read())
 out = {}
 def now():
@@ -38,7 +39,7 @@ def expires(tok):
 def save(tok):
     directory = os.path.dirname(cfg["path"]) or "."
     tmp = os.path.join(directory, "." + os.path.basename(cfg["path"]) + "." + str(os.getpid()) + "."
-                       + secrets.token_hex(4) + ".tmp")
+                       + os.urandom(4).hex() + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, json.dumps(tok, separators=(",", ":")).encode())
@@ -51,19 +52,50 @@ def save(tok):
         os.fsync(dfd)
     finally:
         os.close(dfd)
+def form_encode(fields):
+    return "&".join(quote(k, safe="") + "=" + quote(v, safe="") for k, v in fields.items()).encode()
+def dechunk(body):
+    out = b""
+    while True:
+        line, _, body = body.partition(b"\r\n")
+        size = int(line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            return out
+        out, body = out + body[:size], body[size + 2:]
 def post(refresh_token):
-    form = urllib.parse.urlencode({
-        "grant_type": "refresh_token", "refresh_token": refresh_token,
-        "client_id": cfg["client_id"], "client_secret": cfg["client_secret"]}).encode()
-    req = urllib.request.Request(cfg["token_url"], data=form, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
-        "User-Agent": cfg["user_agent"]})
+    # A minimal HTTP/1.1 client: http.client and urllib.request cost ~100 ms of imports.
+    url = urlsplit(cfg["token_url"])
+    form = form_encode({"grant_type": "refresh_token", "refresh_token": refresh_token,
+                        "client_id": cfg["client_id"], "client_secret": cfg["client_secret"]})
+    port = url.port or (443 if url.scheme == "https" else 80)
+    sock = socket.create_connection((url.hostname, port), timeout=cfg["timeout"])
+    if url.scheme == "https":
+        import ssl
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=url.hostname)
+    target = (url.path or "/") + ("?" + url.query if url.query else "")
+    head = ("POST " + target + " HTTP/1.1\r\nHost: " + url.netloc + "\r\nUser-Agent: " + cfg["user_agent"]
+            + "\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded"
+            + "\r\nContent-Length: " + str(len(form)) + "\r\nConnection: close\r\n\r\n")
     t0 = now()
-    try:
-        with urllib.request.urlopen(req, timeout=cfg["timeout"]) as resp:
-            return resp.status, resp.read(), t0
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), t0
+    sock.sendall(head.encode() + form)
+    chunks = []
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            break
+        chunks.append(data)
+    sock.close()
+    raw = b"".join(chunks)
+    header, _, body = raw.partition(b"\r\n\r\n")
+    lines = header.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(b":")
+        headers[k.strip().lower()] = v.strip().lower()
+    if headers.get(b"transfer-encoding") == b"chunked":
+        body = dechunk(body)
+    return status, body, t0
 def to_record(data, t0):
     known = {"access_token", "refresh_token", "expires_in", "refresh_token_expires_in", "scope", "token_type",
              "requested_by_id"}

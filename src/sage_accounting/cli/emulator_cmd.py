@@ -16,7 +16,9 @@ from rich.table import Table
 
 from ..emulator import DEMO, Emulator
 
-emulator_app = typer.Typer(help="Run the local Sage emulator (OAuth server + API v3.1).", no_args_is_help=True)
+emulator_app = typer.Typer(
+    help="Run the local Sage emulator (OAuth server + API v3.1).", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -34,7 +36,9 @@ def _load(seed: str, state: Path | None) -> Emulator:
         return Emulator(seed=seed)
     path = Path(seed)
     if not path.is_file():
-        err.print(f"[red]error:[/] --seed must be demo, minimal, none or a seed JSON file; {seed!r} is none of these.")
+        err.print(
+            f"[red]error:[/] --seed must be demo, minimal, none or a seed JSON file; {seed!r} is none of these."
+        )
         raise typer.Exit(2)
     try:
         document = json.loads(path.read_text())
@@ -49,10 +53,13 @@ def _load(seed: str, state: Path | None) -> Emulator:
 @emulator_app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)] = 8080,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)
+    ] = 8080,
     seed: Annotated[str, typer.Option(help="demo, minimal, none, or a seed JSON file.")] = "demo",
     state: Annotated[
-        Path | None, typer.Option(help="Keep the data in this file: loaded at start, saved after every change.")
+        Path | None,
+        typer.Option(help="Keep the data in this file: loaded at start, saved after every change."),
     ] = None,
 ) -> None:
     """Serve the emulator: OAuth at /oauth2/auth/central, /token, /revoke; the API at /v3.1."""
@@ -71,7 +78,9 @@ def serve(
             console.print(f"  token URL      {url}/token   revoke URL {url}/revoke")
             console.print(f"  control plane  {url}/__emulator__/")
             if DEMO.client_id in emulator.state.apps:
-                console.print(f"  demo app       client id {DEMO.client_id}  redirect URI {DEMO.redirect_uri}")
+                console.print(
+                    f"  demo app       client id {DEMO.client_id}  redirect URI {DEMO.redirect_uri}"
+                )
             console.print("Press Ctrl+C to stop.")
             try:
                 while not stop.wait(0.5):
@@ -105,7 +114,9 @@ def tour() -> None:
             },
         )
         code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
-        console.print(f"[bold]2.[/] Authorised: redirected to the callback with a {code.split('/')[0]}/… code")
+        console.print(
+            f"[bold]2.[/] Authorised: redirected to the callback with a {code.split('/')[0]}/… code"
+        )
         tokens: dict[str, Any] = http.post(
             "/token",
             data={
@@ -123,9 +134,13 @@ def tour() -> None:
         http.headers["Authorization"] = f"Bearer {tokens['access_token']}"
         user = http.get("/v3.1/user").json()
         businesses = http.get("/v3.1/businesses").json()
-        console.print(f"[bold]4.[/] Signed in as {user['displayed_as']}; businesses: "
-                      + ", ".join(b["displayed_as"] for b in businesses["$items"]))
-        contacts = http.get("/v3.1/contacts", params={"items_per_page": 5, "attributes": "contact_types"}).json()
+        console.print(
+            f"[bold]4.[/] Signed in as {user['displayed_as']}; businesses: "
+            + ", ".join(b["displayed_as"] for b in businesses["$items"])
+        )
+        contacts = http.get(
+            "/v3.1/contacts", params={"items_per_page": 5, "attributes": "contact_types"}
+        ).json()
         table = Table(title=f"Contacts (5 of {contacts['$total']})")
         table.add_column("id")
         table.add_column("name")
@@ -140,6 +155,10 @@ def tour() -> None:
         for column in ("number", "date", "total", "status"):
             table.add_column(column)
         for item in invoices["$items"]:
-            table.add_row(item["displayed_as"], item["date"], item["total_amount"], item["status"]["displayed_as"])
+            table.add_row(
+                item["displayed_as"], item["date"], item["total_amount"], item["status"]["displayed_as"]
+            )
         console.print(table)
-        console.print("[green]The emulator answers like Sage.[/] Run it yourself: sage-accounting emulator serve")
+        console.print(
+            "[green]The emulator answers like Sage.[/] Run it yourself: sage-accounting emulator serve"
+        )

@@ -159,7 +159,9 @@ class EmulatorApp:
             if counted is not None:
                 self._leave(counted)
         answer.headers["x-request-id"] = request_id
-        if method in ("POST", "PUT", "DELETE") and (answer.status < 400 or (fault and fault.commit_then_fail)):
+        if method in ("POST", "PUT", "DELETE") and (
+            answer.status < 400 or (fault and fault.commit_then_fail)
+        ):
             emu.changed()
         if not path.startswith(CONTROL_PREFIX):
             self._log(method, path, query, answer, request_id, fault)
@@ -173,7 +175,9 @@ class EmulatorApp:
         )
         await send({"type": "http.response.body", "body": answer.body})
 
-    def _log(self, method: str, path: str, query: str, answer: Answer, request_id: str, fault: Fault | None) -> None:
+    def _log(
+        self, method: str, path: str, query: str, answer: Answer, request_id: str, fault: Fault | None
+    ) -> None:
         emu = self.emu
         emu.request_log.append(
             time=iso(emu.clock.time()),
@@ -227,7 +231,13 @@ class EmulatorApp:
 
     # --- routing ---------------------------------------------------------------------------------------------
     def _route(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, identity: Identity | None
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes,
+        identity: Identity | None,
     ) -> Answer:
         emu = self.emu
         try:
@@ -380,10 +390,14 @@ class EmulatorApp:
         verb = _verb(resource, method, parts)
         if verb is None:
             allowed = _allowed_methods(resource, parts)
-            raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": allowed})
+            raise ApiError(
+                405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": allowed}
+            )
         self._check_roles(resource, verb, identity.user, business)
         if method != "GET" and identity.scope != "full_access":
-            raise ApiError(401, "AuthorizationFailure", "The access token's readonly scope does not allow writes.")
+            raise ApiError(
+                401, "AuthorizationFailure", "The access token's readonly scope does not allow writes."
+            )
         ctx = Ctx(emu.state, business, identity.user, emu.clock.time(), emu.registry)
         if verb == "list":
             items = select(resource, ctx, params)
@@ -412,14 +426,18 @@ class EmulatorApp:
         return json_answer(200, handler(ctx, record, payload if isinstance(payload, dict) else {}))
 
     def _check_roles(self, resource: Resource, verb: str, user: User, business: Business) -> None:
-        rule = resource.access_for(verb if verb in ("list", "get", "create", "update", "delete") else "update")
+        rule = resource.access_for(
+            verb if verb in ("list", "get", "create", "update", "delete") else "update"
+        )
         if not rule:
             return
         for area, roles in rule:
             if user.role(business.id, area) in roles:
                 return
         raise ApiError(
-            403, "MultiUserAccessDenied", "The current user is not allowed to access that resource with that method."
+            403,
+            "MultiUserAccessDenied",
+            "The current user is not allowed to access that resource with that method.",
         )
 
 
@@ -436,6 +454,7 @@ def _verb(resource: Resource, method: str, parts: list[str]) -> str | None:
 
 
 def _allowed_methods(resource: Resource, parts: list[str]) -> str:
+    pairs: tuple[tuple[str, str], ...]
     if len(parts) == 1:
         pairs = (("GET", "list"), ("POST", "create"))
     elif len(parts) == 2:
@@ -449,10 +468,14 @@ def _json_body(method: str, headers: dict[str, str], body: bytes, *, required: b
     content_type = headers.get("content-type", "").lower()
     if not body.strip():
         if required and "json" not in content_type:
-            raise ApiError(415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json).")
+            raise ApiError(
+                415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json)."
+            )
         return {} if required else None
     if "json" not in content_type:
-        raise ApiError(415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json).")
+        raise ApiError(
+            415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json)."
+        )
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):

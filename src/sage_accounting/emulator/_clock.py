@@ -47,6 +47,16 @@ class Clock:
         return self._offset if self._frozen is None else self._frozen - time.time()
 
 
+_last: tuple[int, str] = (-1, "")
+
+
 def iso(ts: float) -> str:
-    """``2022-12-30T13:59:24Z``: Sage's UTC timestamp format."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2022-12-30T13:59:24Z``: Sage's UTC timestamp format (cached per second: it is on every request's path)."""
+    global _last
+    second = int(ts)
+    cached = _last
+    if cached[0] == second:
+        return cached[1]
+    text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _last = (second, text)
+    return text

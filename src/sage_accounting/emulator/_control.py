@@ -43,7 +43,7 @@ class ControlPlane:
             return json_answer(200, {"reset": True})
         if route == ("POST", "/seed"):
             if not isinstance(data, dict):
-                raise _bad("the body must be a seed document (object) or {\"seed\": \"demo\"}")
+                raise _bad('the body must be a seed document (object) or {"seed": "demo"}')
             spec = data["seed"] if set(data) == {"seed"} else data
             try:
                 return json_answer(200, emu.seed(spec))
@@ -100,7 +100,9 @@ class ControlPlane:
             try:
                 return json_answer(
                     200,
-                    emu.grant_tokens(spec.get("client_id"), spec.get("user_id"), spec.get("scope", "full_access")),
+                    emu.grant_tokens(
+                        spec.get("client_id"), spec.get("user_id"), spec.get("scope", "full_access")
+                    ),
                 )
             except ValueError as exc:
                 raise _bad(str(exc)) from None

@@ -14,7 +14,7 @@ import json
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,11 @@ _CACHE: dict[str, str] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def _fields_of(obj: App | User | Business) -> dict[str, Any]:
+    """A dataclass's fields, shallow (its values are already plain JSON data)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
 def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) -> None:
     with _CACHE_LOCK:
         snapshot = _CACHE.get(key)
@@ -110,9 +115,9 @@ def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) ->
             build(scratch)
             snapshot = _CACHE[key] = json.dumps(
                 {
-                    "apps": [asdict(a) for a in scratch.state.apps.values()],
-                    "users": [asdict(u) for u in scratch.state.users.values()],
-                    "businesses": [asdict(b) for b in scratch.state.businesses.values()],
+                    "apps": [_fields_of(a) for a in scratch.state.apps.values()],
+                    "users": [_fields_of(u) for u in scratch.state.users.values()],
+                    "businesses": [_fields_of(b) for b in scratch.state.businesses.values()],
                 }
             )
     data = json.loads(snapshot)

@@ -38,7 +38,9 @@ class Emulator:
     ``seed`` is ``"demo"`` (default), ``"minimal"``, ``None`` (empty) or a seed document (dict).
     """
 
-    def __init__(self, seed: str | dict[str, Any] | None = "demo", *, settings: Settings | None = None) -> None:
+    def __init__(
+        self, seed: str | dict[str, Any] | None = "demo", *, settings: Settings | None = None
+    ) -> None:
         self.lock = threading.RLock()
         self.clock = Clock()
         self.faults = Faults()
@@ -117,7 +119,9 @@ class Emulator:
         return emulator
 
     # --- shortcuts for tests ---------------------------------------------------------------------------
-    def grant_tokens(self, client_id: str | None = None, user_id: str | None = None, scope: str = "full_access") -> dict[str, Any]:
+    def grant_tokens(
+        self, client_id: str | None = None, user_id: str | None = None, scope: str = "full_access"
+    ) -> dict[str, Any]:
         """Sign a user into an app without the browser: the JSON ``POST /token`` would answer."""
         with self.lock:
             app = self.state.apps.get(client_id) if client_id else next(iter(self.state.apps.values()), None)
@@ -202,7 +206,9 @@ class Emulator:
 
     def context_endpoints(self, method: str, parts: list[str], params: dict[str, str], user: User) -> Answer:
         if method != "GET":
-            raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": "GET"})
+            raise ApiError(
+                405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": "GET"}
+            )
         if parts[0] == "user":
             if len(parts) != 1:
                 raise ApiError(404, "RecordNotFound", "Resource not found")
@@ -210,14 +216,17 @@ class Emulator:
         reachable = [self.state.businesses[b] for b in user.roles if b in self.state.businesses]
         if len(parts) == 1:
             records = [self.business_record(b, user) for b in reachable]
-            return json_answer(
-                200, envelope("/businesses", records, params, per_page_key="$items_per_page")
-            )
+            return json_answer(200, envelope("/businesses", records, params, per_page_key="$items_per_page"))
         if len(parts) == 2:
             wanted = user.lead_business_id if parts[1] == "lead" else parts[1]
             for business in reachable:
                 if business.id == wanted:
-                    return json_answer(200, project(self.business_record(business, user), params.get("attributes"), default_all=True))
+                    return json_answer(
+                        200,
+                        project(
+                            self.business_record(business, user), params.get("attributes"), default_all=True
+                        ),
+                    )
         raise ApiError(404, "RecordNotFound", "Record not found")
 
     def __repr__(self) -> str:

@@ -48,7 +48,9 @@ def check_fault(data: dict[str, Any]) -> Fault:
         raise ValueError(f"status must be one of {FAULT_STATUSES}, not {fault.status!r}")
     if fault.count is not None and (not isinstance(fault.count, int) or fault.count < 1):
         raise ValueError("count must be a positive integer or null")
-    if fault.latency is not None and (not isinstance(fault.latency, int | float) or not 0 <= fault.latency <= 120):
+    if fault.latency is not None and (
+        not isinstance(fault.latency, int | float) or not 0 <= fault.latency <= 120
+    ):
         raise ValueError("latency must be a number of seconds between 0 and 120")
     if fault.probability is not None and not (
         isinstance(fault.probability, int | float) and 0 < fault.probability <= 1

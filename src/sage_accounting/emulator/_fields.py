@@ -33,18 +33,18 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
-def S(name: str, max_length: int | None = None, *, required: bool = False) -> Field:  # noqa: N802
+def S(name: str, max_length: int | None = None, *, required: bool = False) -> Field:
     return Field(name, "string", required, max_length)
 
 
-def F(name: str, kind: str, *, required: bool = False, fields: Sequence[Field] = ()) -> Field:  # noqa: N802
+def F(name: str, kind: str, *, required: bool = False, fields: Sequence[Field] = ()) -> Field:
     return Field(name, kind, required, None, tuple(fields))
 
 
 def _clean_scalar(field: Field, value: Any, source: str, errors: Invalid) -> Any:
     kind = field.kind
     if kind == "string":
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             errors.add(source, "is invalid")
             return None
         text = value if isinstance(value, str) else str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -95,9 +96,19 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]
             if key not in resource.sortable:
                 raise ApiError(400, "InvalidParameter", f"sort by {key!r} is not supported", "sort")
             if direction not in ("", "asc", "desc"):
-                raise ApiError(400, "InvalidParameter", f"sort direction {direction!r} is not asc or desc", "sort")
-            items.sort(key=lambda r, k=key: (r.get(k) is None, r.get(k) or ""), reverse=direction == "desc")
+                raise ApiError(
+                    400, "InvalidParameter", f"sort direction {direction!r} is not asc or desc", "sort"
+                )
+            items.sort(key=_sort_key(key), reverse=direction == "desc")
     return items
+
+
+def _sort_key(key: str) -> Callable[[Record], tuple[bool, str]]:
+    def sort_key(record: Record) -> tuple[bool, str]:
+        value = record.get(key)
+        return (value is None, str(value or ""))
+
+    return sort_key
 
 
 def envelope(

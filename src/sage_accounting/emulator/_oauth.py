@@ -213,7 +213,9 @@ def revoke_grant(state: State, grant_id: str) -> None:
             record.revoked = True
 
 
-def token_request(state: State, form: Mapping[str, str], authorization: str | None, now: float) -> dict[str, Any]:
+def token_request(
+    state: State, form: Mapping[str, str], authorization: str | None, now: float
+) -> dict[str, Any]:
     """Handle ``POST /token``; returns the JSON answer or raises OAuthError."""
     grant_type = form.get("grant_type")
     if not grant_type:
@@ -251,13 +253,19 @@ def token_request(state: State, form: Mapping[str, str], authorization: str | No
     if not presented:
         raise OAuthError("invalid_request")
     record = state.tokens.get(presented)
-    if record is None or record.kind != "refresh" or record.revoked or record.rotated or now >= record.expires_at:
+    if (
+        record is None
+        or record.kind != "refresh"
+        or record.revoked
+        or record.rotated
+        or now >= record.expires_at
+    ):
         raise OAuthError("invalid_grant")
-    grant = state.grants.get(record.grant_id)
-    if grant is None or grant.revoked or grant.client_id != app.client_id:
+    chain = state.grants.get(record.grant_id)
+    if chain is None or chain.revoked or chain.client_id != app.client_id:
         raise OAuthError("invalid_grant")
     record.rotated = True
-    return issue_pair(state, grant, now)
+    return issue_pair(state, chain, now)
 
 
 def revoke_request(state: State, form: Mapping[str, str], authorization: str | None) -> dict[str, str]:

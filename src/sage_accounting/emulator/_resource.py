@@ -58,7 +58,9 @@ class Ctx:
             return None
         return self.business.collection(name).get(record_id)
 
-    def require(self, name: str, record_id: Any, source: str, errors: Invalid, message: str | None = None) -> Record | None:
+    def require(
+        self, name: str, record_id: Any, source: str, errors: Invalid, message: str | None = None
+    ) -> Record | None:
         """The referenced record, or a 422 entry naming ``source`` when it does not exist."""
         if record_id is None:
             return None
@@ -70,7 +72,11 @@ class Ctx:
     def link(self, name: str, record: Record | None) -> Record | None:
         if record is None:
             return None
-        return {"id": record["id"], "displayed_as": record.get("displayed_as"), "$path": f"/{name}/{record['id']}"}
+        return {
+            "id": record["id"],
+            "displayed_as": record.get("displayed_as"),
+            "$path": f"/{name}/{record['id']}",
+        }
 
     def touch(self, record: Record) -> None:
         record["updated_at"] = self.now_iso
@@ -111,10 +117,10 @@ class Resource:
     # extra POST /{name}/{id}/<action> verbs -> method name
     actions: ClassVar[dict[str, str]] = {}
     create_fields: ClassVar[tuple[Field, ...]] = ()
-    update_fields: ClassVar[tuple[Field, ...]] | None = None  # defaults to create_fields, all optional
+    update_fields: ClassVar[tuple[Field, ...] | None] = None  # defaults to create_fields, all optional
     read_access: ClassVar[Access] = ()
     write_access: ClassVar[Access] = ()
-    delete_access: ClassVar[Access] | None = None  # defaults to write_access
+    delete_access: ClassVar[Access | None] = None  # defaults to write_access
     sortable: ClassVar[tuple[str, ...]] = ()
     search_fields: ClassVar[tuple[str, ...]] = ("displayed_as",)
     date_field: ClassVar[str | None] = None

@@ -111,7 +111,13 @@ def add_user(emu: Emulator, spec: dict[str, Any]) -> User:
 
 def seed_ctx(emu: Emulator, business: Business) -> Ctx:
     """A request context for seeding: a synthetic full-access user inside ``business``."""
-    user = User(id="seed", first_name="Seed", last_name="", email="", roles={business.id: dict.fromkeys(AREAS, "full_access")})
+    user = User(
+        id="seed",
+        first_name="Seed",
+        last_name="",
+        email="",
+        roles={business.id: dict.fromkeys(AREAS, "full_access")},
+    )
     return Ctx(emu.state, business, user, emu.clock.time(), emu.registry)
 
 

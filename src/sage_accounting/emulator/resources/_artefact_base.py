@@ -1,8 +1,9 @@
 """What sales and purchase invoices and credit notes share: the ``Artefact`` resource and payment bookkeeping.
 
-Lifecycle (invoicing guide, "Changing The State Of An Invoice"): an artefact is created ``UNPAID`` or ``DRAFT``
-(``status_id``); ``POST /{id}/release`` turns a draft into ``UNPAID`` with a real number; ``PART_PAID`` and
-``PAID`` come only from payments (``contact_payments``, which call ``allocate`` / ``deallocate`` here).
+Lifecycle (invoicing guide, "Changing The State Of An Invoice"): an artefact is created ``UNPAID`` or
+``DRAFT`` (``status_id``); ``POST /{id}/release`` turns a draft into ``UNPAID`` with a real number;
+``PART_PAID`` and ``PAID`` come only from payments (``contact_payments``, which call ``allocate`` /
+``deallocate`` here).
 ``DELETE`` voids sales artefacts (``void_reason`` required, 200 with the voided record) and deletes purchase
 ones (204). A draft is deleted outright on both sides: drafts are "not taken into account" and have no
 transaction to void, and the swagger only requires ``void_reason`` "unless status is DRAFT" — so a draft
@@ -146,7 +147,9 @@ def deallocate(ctx: Ctx, artefact: Record, payment_id: str) -> None:
         ctx.touch(artefact)
 
 
-def header_fields(*, sales: bool, lines_key: str, number_field: str | None, due_date: str | None) -> tuple[Field, ...]:
+def header_fields(
+    *, sales: bool, lines_key: str, number_field: str | None, due_date: str | None
+) -> tuple[Field, ...]:
     """The request fields of one artefact type (postSalesInvoices & co.); ``due_date`` is None, "optional" or
     "required"."""
     fields: list[Field] = [
@@ -261,7 +264,9 @@ class Artefact(Resource):
         return record
 
     # --- building ---------------------------------------------------------------------------------------
-    def _contact(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record | None:
+    def _contact(
+        self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid
+    ) -> Record | None:
         if current is not None and "contact_id" not in data:
             return ctx.get("contacts", current["contact"]["id"])
         wanted = "CUSTOMER" if self.sales else "VENDOR"
@@ -308,7 +313,9 @@ class Artefact(Resource):
             for i, item in enumerate(raw)
         ]
 
-    def _due_date(self, ctx: Ctx, data: dict[str, Any], current: Record | None, contact: Record | None, day: str) -> str | None:
+    def _due_date(
+        self, ctx: Ctx, data: dict[str, Any], current: Record | None, contact: Record | None, day: str
+    ) -> str | None:
         if self.due_date is None:
             return None
         if "due_date" in data and data["due_date"] is not None:
@@ -324,7 +331,9 @@ class Artefact(Resource):
 
     def _currency(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record:
         base = ctx.business.currency
-        wanted = data.get("currency_id") or (current["currency"]["id"] if current and current.get("currency") else base)
+        wanted = data.get("currency_id") or (
+            current["currency"]["id"] if current and current.get("currency") else base
+        )
         if ctx.get("currencies", wanted) is None:
             errors.add("currency_id", "is invalid")
         elif wanted != base:
@@ -332,7 +341,9 @@ class Artefact(Resource):
             errors.add("currency_id", "Multi-currency is not enabled for this business")
         return reference_link(ctx, "currencies", base, base)
 
-    def _number(self, ctx: Ctx, data: dict[str, Any], current: Record | None, status: str, errors: Invalid) -> str | None:
+    def _number(
+        self, ctx: Ctx, data: dict[str, Any], current: Record | None, status: str, errors: Invalid
+    ) -> str | None:
         field = self.number_field
         if field is None:
             return None
@@ -384,7 +395,9 @@ class Artefact(Resource):
         if total < 0:
             errors.add("total_amount", "must be greater than or equal to 0")
         if current is not None and total < dec(current.get("total_paid")):
-            errors.add("total_amount", f"cannot be less than the amount already paid ({current['total_paid']})")
+            errors.add(
+                "total_amount", f"cannot be less than the amount already paid ({current['total_paid']})"
+            )
         number = self._number(ctx, data, current, status, errors)
         if errors or contact is None:
             return {}
@@ -394,7 +407,8 @@ class Artefact(Resource):
             updated_at=ctx.now_iso,
             transaction_type=reference_link(ctx, "transaction_types", *self.transaction_type),
             contact=ctx.link("contacts", contact),
-            contact_name=data.get("contact_name") or (contact["name"] if contact_changed else pick("contact_name")),
+            contact_name=data.get("contact_name")
+            or (contact["name"] if contact_changed else pick("contact_name")),
             contact_reference=data.get("contact_reference")
             or (contact.get("reference") if contact_changed else pick("contact_reference")),
             date=day,
@@ -424,7 +438,9 @@ class Artefact(Resource):
             self._sales_values(ctx, values, data, pick, shipping, sums.discount)
         else:
             values["vendor_reference"] = pick("vendor_reference")
-            values["displayed_as"] = values["vendor_reference"] or values["reference"] or values["contact_name"]
+            values["displayed_as"] = (
+                values["vendor_reference"] or values["reference"] or values["contact_name"]
+            )
         if number is not None:
             values[f"{self.number_field}_prefix"] = f"{self.number_prefix}-"
             self._set_number(values, number)

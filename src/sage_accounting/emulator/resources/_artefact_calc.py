@@ -1,20 +1,22 @@
 """Artefact arithmetic: invoice / credit note lines, shipping, totals and the tax analysis.
 
-Sage's rules (reference README, "Invoices"): a line's ``net_amount = quantity × unit_price − discount_amount``,
-its ``tax_amount = round(net_amount × rate / 100, 2)`` (half up: two decimals is the only precision Sage keeps),
-``total_amount = net + tax``; the header amounts are the sums of the lines (sales add shipping) and
+Sage's rules (reference README, "Invoices"): a line's
+``net_amount = quantity × unit_price − discount_amount``,
+its ``tax_amount = round(net_amount × rate / 100, 2)`` (half up: two decimals is the only precision Sage
+keeps), ``total_amount = net + tax``; the header amounts are the sums of the lines (sales add shipping) and
 ``tax_analysis`` has one entry per tax rate used.
 
 Choices where Sage's documents leave room (each one is tested):
 
-* A line may send ``tax_amount``: Sage takes a pre-calculated tax as given (the invoicing guide's example sends
-  9.95 on a 100.00 net line), so the emulator keeps it (rounded to cents) and only computes the tax when it is
-  omitted. On a 0% rate (zero, exempt, no tax) Sage infers 0.0, so a non-zero tax there is a 422.
+* A line may send ``tax_amount``: Sage takes a pre-calculated tax as given (the invoicing guide's example
+  sends 9.95 on a 100.00 net line), so the emulator keeps it (rounded to cents) and only computes the tax when
+  it is omitted. On a 0% rate (zero, exempt, no tax) Sage infers 0.0, so a non-zero tax there is a 422.
 * Amounts a client sends that Sage would compute (line ``net_amount``/``total_amount``, header
   ``net_amount``/``tax_amount``/``total_amount``, ``shipping_total_amount``) must agree with the computed
   value, otherwise a 422 names the field: a client whose arithmetic differs from Sage's finds out here rather
   than by reading back different totals.
-* ``unit_price_includes_tax`` lines are taken as gross: tax = round(gross × rate / (100 + rate), 2), net = gross − tax.
+* ``unit_price_includes_tax`` lines are taken as gross:
+  tax = round(gross × rate / (100 + rate), 2), net = gross − tax.
 """
 
 from __future__ import annotations
@@ -82,7 +84,9 @@ def breakdown(ctx: Ctx, rate: Record | None, amount: Decimal) -> list[Record]:
     if rate is None:
         return []
     link = ctx.link("tax_rates", rate)
-    return [{"tax_rate": link, "percentage": format_money(tax_percentage(rate)), "amount": format_money(amount)}]
+    return [
+        {"tax_rate": link, "percentage": format_money(tax_percentage(rate)), "amount": format_money(amount)}
+    ]
 
 
 def _mismatch(errors: Invalid, source: str, sent: Decimal | None, computed: Decimal) -> None:
@@ -93,7 +97,7 @@ def _mismatch(errors: Invalid, source: str, sent: Decimal | None, computed: Deci
 def _tax_for(
     errors: Invalid, source: str, rate: Record | None, base: Decimal, sent: Decimal | None, *, gross: bool
 ) -> Decimal:
-    """The tax of ``base`` (net, or gross when the price includes tax) at ``rate``, or the tax the client sent."""
+    """The tax of ``base`` (net, or gross when the price includes tax) at ``rate``, or the tax sent."""
     pct = tax_percentage(rate)
     if sent is not None:
         if pct == 0 and sent != 0:
@@ -108,7 +112,9 @@ def build_line(
     ctx: Ctx, data: dict[str, Any], source: str, errors: Invalid, *, sales: bool, keep_id: str | None
 ) -> Record:
     """One response line from a cleaned request line; rule violations go to ``errors`` under ``source``."""
-    ledger = ctx.require("ledger_accounts", data.get("ledger_account_id"), f"{source}.ledger_account_id", errors)
+    ledger = ctx.require(
+        "ledger_accounts", data.get("ledger_account_id"), f"{source}.ledger_account_id", errors
+    )
     rate = ctx.require("tax_rates", data.get("tax_rate_id"), f"{source}.tax_rate_id", errors)
     product = ctx.require("products", data.get("product_id"), f"{source}.product_id", errors)
     service = ctx.require("services", data.get("service_id"), f"{source}.service_id", errors)
@@ -200,7 +206,11 @@ def build_shipping(ctx: Ctx, data: dict[str, Any], current: Record | None, error
     if net < 0:
         errors.add("shipping_net_amount", "must be greater than or equal to 0")
     sent_tax = data.get("shipping_tax_amount")
-    if sent_tax is None and current is not None and not {"shipping_net_amount", "shipping_tax_rate_id"} & set(data):
+    if (
+        sent_tax is None
+        and current is not None
+        and not {"shipping_net_amount", "shipping_tax_rate_id"} & set(data)
+    ):
         sent_tax = dec(current.get("shipping_tax_amount"))  # nothing about shipping changed: keep its tax
     tax = _tax_for(errors, "shipping_tax_amount", rate, net, sent_tax, gross=False)
     shipping = Shipping(net, tax, rate)
@@ -224,7 +234,13 @@ class Totals:
 def _analysis_row(rows: dict[str, dict[str, Any]], rate: Record | None) -> dict[str, Any]:
     key = rate["id"] if rate else ""
     if key not in rows:
-        rows[key] = {"tax_rate": rate, "net": ZERO, "tax": ZERO, "goods": ZERO, "service": ZERO}
+        rows[key] = {
+            "tax_rate": dict(rate) if rate else None,
+            "net": ZERO,
+            "tax": ZERO,
+            "goods": ZERO,
+            "service": ZERO,
+        }
     return rows[key]
 
 

@@ -15,33 +15,37 @@ from ._artefact_base import Artefact, header_fields
 SALES_INVOICE_KEYS = (
     "id", "displayed_as", "$path", "created_at", "updated_at", "links", "editable", "vat_reverse_charge",
     "tax_calculation_method", "destination_consignment", "destination_vat_rates_in_use", "transaction",
-    "transaction_type", "deleted_at", "is_cis", "cis_applicable_amount", "base_currency_cis_applicable_amount",
-    "total_after_cis_deduction", "base_currency_total_after_cis_deduction", "has_cis_labour", "has_cis_materials",
-    "contact", "recurring_invoice", "invoice_number_prefix", "invoice_number", "contact_name", "contact_reference",
+    "transaction_type", "deleted_at", "is_cis", "cis_applicable_amount",
+    "base_currency_cis_applicable_amount", "total_after_cis_deduction",
+    "base_currency_total_after_cis_deduction", "has_cis_labour", "has_cis_materials", "contact",
+    "recurring_invoice", "invoice_number_prefix", "invoice_number", "contact_name", "contact_reference",
     "date", "due_date", "reference", "main_address_free_form", "main_address", "delivery_address_free_form",
     "delivery_address", "notes", "terms_and_conditions", "shipping_net_amount", "shipping_tax_rate",
     "shipping_tax_amount", "shipping_tax_breakdown", "shipping_total_amount", "net_amount", "tax_amount",
-    "total_amount", "payments_allocations_total_amount", "payments_allocations_total_discount", "total_paid",
-    "outstanding_amount", "currency", "exchange_rate", "inverse_exchange_rate", "base_currency_shipping_net_amount",
-    "base_currency_shipping_tax_amount", "base_currency_shipping_tax_breakdown",
-    "base_currency_shipping_total_amount", "total_quantity", "total_discount_amount",
-    "base_currency_total_discount_amount", "base_currency_net_amount", "base_currency_tax_amount",
-    "base_currency_total_amount", "base_currency_outstanding_amount", "status", "sent", "sent_by_email",
-    "void_reason", "invoice_lines", "tax_analysis", "detailed_tax_analysis", "payments_allocations", "last_paid",
-    "original_quote_estimate", "tax_address_region", "delivery_performance_date", "withholding_tax_rate",
-    "withholding_tax_amount", "base_currency_withholding_tax_amount", "corrections", "tax_reconciled", "migrated",
+    "total_amount", "payments_allocations_total_amount", "payments_allocations_total_discount",
+    "total_paid", "outstanding_amount", "currency", "exchange_rate", "inverse_exchange_rate",
+    "base_currency_shipping_net_amount", "base_currency_shipping_tax_amount",
+    "base_currency_shipping_tax_breakdown", "base_currency_shipping_total_amount", "total_quantity",
+    "total_discount_amount", "base_currency_total_discount_amount", "base_currency_net_amount",
+    "base_currency_tax_amount", "base_currency_total_amount", "base_currency_outstanding_amount", "status",
+    "sent", "sent_by_email", "void_reason", "invoice_lines", "tax_analysis", "detailed_tax_analysis",
+    "payments_allocations", "last_paid", "original_quote_estimate", "tax_address_region",
+    "delivery_performance_date", "withholding_tax_rate", "withholding_tax_amount",
+    "base_currency_withholding_tax_amount", "corrections", "tax_reconciled", "migrated",
 )  # fmt: skip
 SALES_CREDIT_NOTE_KEYS = (
     "id", "displayed_as", "$path", "created_at", "updated_at", "links", "editable", "vat_reverse_charge",
     "tax_calculation_method", "destination_consignment", "destination_vat_rates_in_use", "transaction",
-    "transaction_type", "deleted_at", "is_cis", "cis_applicable_amount", "base_currency_cis_applicable_amount",
-    "total_after_cis_deduction", "base_currency_total_after_cis_deduction", "has_cis_labour", "has_cis_materials",
-    "contact", "credit_note_number_prefix", "credit_note_number", "contact_name", "contact_reference", "date",
-    "original_invoice_date", "reference", "main_address_free_form", "main_address", "delivery_address_free_form",
-    "delivery_address", "notes", "terms_and_conditions", "shipping_net_amount", "shipping_tax_rate",
-    "shipping_tax_amount", "shipping_tax_breakdown", "total_quantity", "shipping_total_amount", "net_amount",
-    "tax_amount", "total_amount", "payments_allocations_total_amount", "payments_allocations_total_discount",
-    "total_paid", "outstanding_amount", "currency", "exchange_rate", "inverse_exchange_rate",
+    "transaction_type", "deleted_at", "is_cis", "cis_applicable_amount",
+    "base_currency_cis_applicable_amount", "total_after_cis_deduction",
+    "base_currency_total_after_cis_deduction", "has_cis_labour", "has_cis_materials", "contact",
+    "credit_note_number_prefix", "credit_note_number", "contact_name", "contact_reference", "date",
+    "original_invoice_date", "reference", "main_address_free_form", "main_address",
+    "delivery_address_free_form", "delivery_address", "notes", "terms_and_conditions",
+    "shipping_net_amount", "shipping_tax_rate", "shipping_tax_amount", "shipping_tax_breakdown",
+    "total_quantity", "shipping_total_amount", "net_amount", "tax_amount", "total_amount",
+    "payments_allocations_total_amount", "payments_allocations_total_discount", "total_paid",
+    "outstanding_amount", "currency", "exchange_rate", "inverse_exchange_rate",
     "base_currency_shipping_net_amount", "base_currency_shipping_tax_amount",
     "base_currency_shipping_tax_breakdown", "base_currency_shipping_total_amount", "total_discount_amount",
     "base_currency_total_discount_amount", "base_currency_net_amount", "base_currency_tax_amount",
@@ -52,11 +56,12 @@ SALES_CREDIT_NOTE_KEYS = (
 )  # fmt: skip
 _PURCHASE_HEAD = (
     "id", "displayed_as", "$path", "created_at", "updated_at", "links", "editable", "vat_reverse_charge",
-    "transaction", "transaction_type", "postponed_accounting", "import", "vat_exempt_consignment", "deleted_at",
-    "is_cis", "cis_applicable_amount", "base_currency_cis_applicable_amount", "total_after_cis_deduction",
-    "base_currency_total_after_cis_deduction", "has_cis_labour", "has_cis_materials", "contact",
-    "base_currency_total_itc_amount", "total_itc_amount", "base_currency_total_itr_amount", "total_itr_amount",
-    "part_recoverable", "contact_name", "contact_reference", "date",
+    "transaction", "transaction_type", "postponed_accounting", "import", "vat_exempt_consignment",
+    "deleted_at", "is_cis", "cis_applicable_amount", "base_currency_cis_applicable_amount",
+    "total_after_cis_deduction", "base_currency_total_after_cis_deduction", "has_cis_labour",
+    "has_cis_materials", "contact", "base_currency_total_itc_amount", "total_itc_amount",
+    "base_currency_total_itr_amount", "total_itr_amount", "part_recoverable", "contact_name",
+    "contact_reference", "date",
 )  # fmt: skip
 _PURCHASE_AMOUNTS = (
     "reference", "vendor_reference", "notes", "total_quantity", "net_amount", "tax_amount", "total_amount",
@@ -66,9 +71,10 @@ _PURCHASE_AMOUNTS = (
     "void_reason",
 )  # fmt: skip
 PURCHASE_INVOICE_KEYS = (
-    *_PURCHASE_HEAD, "due_date", *_PURCHASE_AMOUNTS, "invoice_lines", "tax_analysis", "detailed_tax_analysis",
-    "payments_allocations", "last_paid", "tax_address_region", "withholding_tax_rate", "withholding_tax_amount",
-    "base_currency_withholding_tax_amount", "corrections", "tax_reconciled", "migrated", "tax_calculation_method",
+    *_PURCHASE_HEAD, "due_date", *_PURCHASE_AMOUNTS, "invoice_lines", "tax_analysis",
+    "detailed_tax_analysis", "payments_allocations", "last_paid", "tax_address_region",
+    "withholding_tax_rate", "withholding_tax_amount", "base_currency_withholding_tax_amount", "corrections",
+    "tax_reconciled", "migrated", "tax_calculation_method",
 )  # fmt: skip
 PURCHASE_CREDIT_NOTE_KEYS = (
     *_PURCHASE_HEAD, "original_invoice_date", *_PURCHASE_AMOUNTS, "credit_note_lines", "tax_analysis",
@@ -96,7 +102,9 @@ class SalesInvoices(Artefact):
     due_date = "optional"
     sortable = INVOICE_SORT
     search_fields = ("invoice_number", "reference", "contact_name")
-    create_fields = header_fields(sales=True, lines_key="invoice_lines", number_field="invoice_number", due_date="optional")
+    create_fields = header_fields(
+        sales=True, lines_key="invoice_lines", number_field="invoice_number", due_date="optional"
+    )
 
 
 class SalesCreditNotes(Artefact):
@@ -132,7 +140,9 @@ class PurchaseInvoices(Artefact):
     due_date = "required"
     sortable = INVOICE_SORT
     search_fields = ("vendor_reference", "reference", "contact_name")
-    create_fields = header_fields(sales=False, lines_key="invoice_lines", number_field=None, due_date="required")
+    create_fields = header_fields(
+        sales=False, lines_key="invoice_lines", number_field=None, due_date="required"
+    )
 
 
 class PurchaseCreditNotes(Artefact):
@@ -148,7 +158,9 @@ class PurchaseCreditNotes(Artefact):
     noun = "credit note"
     sortable = CREDIT_NOTE_SORT
     search_fields = ("vendor_reference", "reference", "contact_name")
-    create_fields = header_fields(sales=False, lines_key="credit_note_lines", number_field=None, due_date=None)
+    create_fields = header_fields(
+        sales=False, lines_key="credit_note_lines", number_field=None, due_date=None
+    )
 
 
 RESOURCES: list[type[Resource]] = [SalesInvoices, SalesCreditNotes, PurchaseInvoices, PurchaseCreditNotes]

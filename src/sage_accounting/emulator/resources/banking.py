@@ -127,10 +127,12 @@ class BankAccounts(Resource):
         F("gifi_code", "integer"),
         F("is_active", "boolean"),
         F("currency_id", "id"),
-        # account_name becomes the ledger account's name, hence its length limit
+        # The swagger requires only the nested account_name, which a missing object cannot carry.
+        # It becomes the ledger account's name, hence its length limit.
         F(
             "bank_account_details",
             "object",
+            required=True,
             fields=(S("account_name", 200, required=True), *(S(n) for n in _DETAILS[1:])),
         ),
         F("main_address", "object", fields=_ADDRESS),
@@ -226,9 +228,7 @@ class BankAccounts(Resource):
         return None if inner else created
 
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
-        details = data.get("bank_account_details") or {}
-        if not details.get("account_name"):
-            errors.add("bank_account_details.account_name", "can't be blank")
+        details = data["bank_account_details"]
         refs = self._references(ctx, data, errors)
         if errors:
             return {}
@@ -269,8 +269,6 @@ class BankAccounts(Resource):
         refs = self._references(ctx, data, errors)
         account = ctx.get(ledger.NAME, (record.get("ledger_account") or {}).get("id"))
         details = data.get("bank_account_details")
-        if details is not None and "account_name" in details and not details["account_name"]:
-            errors.add("bank_account_details.account_name", "can't be blank")
         if "ledger_account_id" in data and data["ledger_account_id"] != (account or {}).get("id"):
             errors.add("ledger_account_id", "cannot be changed")
         current_currency = (record.get("currency") or {}).get("id")

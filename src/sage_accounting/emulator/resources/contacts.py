@@ -142,7 +142,11 @@ class Addresses(Resource):
                 "postal_code": data.get("postal_code"),
                 "country": _ref_link(ctx, "countries", country_id, f"{source}.country_id", errors),
                 "bank_account": None,
-                "contact": {"id": contact["id"], "displayed_as": contact["displayed_as"], "$path": contact["$path"]},
+                "contact": {
+                    "id": contact["id"],
+                    "displayed_as": contact["displayed_as"],
+                    "$path": contact["$path"],
+                },
                 "address_type": _ref_link(ctx, "address_types", type_id, f"{source}.address_type_id", errors),
                 "name": data.get("name") or ("Main Address" if main else "Delivery Address"),
                 "region": data.get("region"),
@@ -161,8 +165,10 @@ class Addresses(Resource):
                 record[key] = data[key]
         if data.get("name"):
             record["name"] = data["name"]
-        if "country_id" in data and data["country_id"]:
-            record["country"] = _ref_link(ctx, "countries", data["country_id"], f"{source}.country_id", errors)
+        if data.get("country_id"):
+            record["country"] = _ref_link(
+                ctx, "countries", data["country_id"], f"{source}.country_id", errors
+            )
             record["country_group"] = _country_group(data["country_id"])
         if data.get("address_type_id"):
             record["address_type"] = _ref_link(
@@ -217,7 +223,9 @@ class ContactPersons(Resource):
         record: Record = {**ctx.stamp(self.name)}
         record.update(
             {
-                "contact_person_types": self._types(ctx, data.get("contact_person_type_ids") or ["ACCOUNTS"], source, errors),
+                "contact_person_types": self._types(
+                    ctx, data.get("contact_person_type_ids") or ["ACCOUNTS"], source, errors
+                ),
                 "name": data.get("name") or "Main Contact",
                 "job_title": data.get("job_title"),
                 "telephone": data.get("telephone"),
@@ -236,9 +244,12 @@ class ContactPersons(Resource):
     def _types(self, ctx: Ctx, ids: list[str], source: str, errors: Invalid) -> list[Record]:
         links = []
         for i, type_id in enumerate(ids):
-            found = ctx.require("contact_person_types", type_id, f"{source}contact_person_type_ids[{i}]", errors)
-            if found is not None:
-                links.append(ctx.link("contact_person_types", found))
+            found = ctx.require(
+                "contact_person_types", type_id, f"{source}contact_person_type_ids[{i}]", errors
+            )
+            link = ctx.link("contact_person_types", found)
+            if link is not None:
+                links.append(link)
         return links
 
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
@@ -289,7 +300,11 @@ class ContactPersons(Resource):
     def _make_main(self, ctx: Ctx, record: Record) -> None:
         contact_id = (record.get("contact") or {}).get("id")
         for other in ctx.collection(self.name).values():
-            if other is not record and (other.get("contact") or {}).get("id") == contact_id and other["is_main_contact"]:
+            if (
+                other is not record
+                and (other.get("contact") or {}).get("id") == contact_id
+                and other["is_main_contact"]
+            ):
                 other["is_main_contact"] = False
                 ctx.touch(other)
         record["is_main_contact"] = True
@@ -330,7 +345,9 @@ class Contacts(Resource):
     def retrieve(self, ctx: Ctx, record_id: str) -> Record:
         return super().retrieve(ctx, record_id)
 
-    def _check(self, ctx: Ctx, data: dict[str, Any], errors: Invalid, record: Record | None) -> dict[str, Any]:
+    def _check(
+        self, ctx: Ctx, data: dict[str, Any], errors: Invalid, record: Record | None
+    ) -> dict[str, Any]:
         """Rule checks shared by create and update; returns resolved links."""
         links: dict[str, Any] = {}
         if "contact_type_ids" in data and data["contact_type_ids"] is not None:
@@ -342,7 +359,11 @@ class Contacts(Resource):
             elif ids[0] not in CONTACT_TYPES:
                 errors.add("contact_type_ids", f"{ids[0]} is not a valid contact type (CUSTOMER or VENDOR)")
             else:
-                if record is not None and record["contact_types"][0]["id"] != ids[0] and not record["deletable"]:
+                if (
+                    record is not None
+                    and record["contact_types"][0]["id"] != ids[0]
+                    and not record["deletable"]
+                ):
                     errors.add("contact_type_ids", "cannot be changed once the contact has transactions")
                 links["contact_types"] = [ctx.link("contact_types", ctx.get("contact_types", ids[0]))]
         reference = data.get("reference")
@@ -371,7 +392,9 @@ class Contacts(Resource):
         if errors:
             return {}
         record: Record = {**ctx.stamp(self.name), "links": []}
-        currency = links.get("currency_id") or ctx.link("currencies", ctx.get("currencies", ctx.business.currency))
+        currency = links.get("currency_id") or ctx.link(
+            "currencies", ctx.get("currencies", ctx.business.currency)
+        )
         bank = data.get("bank_account_details") or {}
         treatment = data.get("tax_treatment") or {}
         home = ctx.business.country
@@ -391,8 +414,12 @@ class Contacts(Resource):
                 "delivery_address": None,
                 "main_contact_person": None,
                 "preferred_contact_person": None,
-                "bank_account_details": {k: bank.get(k) for k in ("account_name", "account_number", "sort_code", "bic", "iban")},
-                "credit_limit": format_money(data["credit_limit"]) if data.get("credit_limit") is not None else "0.0",
+                "bank_account_details": {
+                    k: bank.get(k) for k in ("account_name", "account_number", "sort_code", "bic", "iban")
+                },
+                "credit_limit": format_money(data["credit_limit"])
+                if data.get("credit_limit") is not None
+                else "0.0",
                 "credit_days": data.get("credit_days"),
                 "credit_terms": data.get("credit_terms"),
                 "credit_terms_and_conditions": data.get("credit_terms_and_conditions"),
@@ -426,10 +453,14 @@ class Contacts(Resource):
         record["displayed_as"] = contact_display(record["name"], record["reference"])
         addresses: Addresses = ctx.resource("addresses")  # type: ignore[assignment]
         persons: ContactPersons = ctx.resource("contact_persons")  # type: ignore[assignment]
-        main = addresses.build(ctx, data.get("main_address") or {}, errors, "main_address", contact=record, main=True)
+        main = addresses.build(
+            ctx, data.get("main_address") or {}, errors, "main_address", contact=record, main=True
+        )
         delivery = None
         if data.get("delivery_address"):
-            delivery = addresses.build(ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False)
+            delivery = addresses.build(
+                ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False
+            )
         person_data = dict(data.get("main_contact_person") or {})
         person = persons.build(ctx, person_data, errors, "main_contact_person.", main)
         if errors:
@@ -442,7 +473,9 @@ class Contacts(Resource):
             ctx.collection("addresses")[delivery["id"]] = delivery
             record["delivery_address"] = ctx.link("addresses", delivery)
         ctx.collection("contact_persons")[person["id"]] = person
-        record["main_contact_person"] = record["preferred_contact_person"] = ctx.link("contact_persons", person)
+        record["main_contact_person"] = record["preferred_contact_person"] = ctx.link(
+            "contact_persons", person
+        )
         record["email"] = person.get("email")
         return record
 
@@ -476,7 +509,9 @@ class Contacts(Resource):
             if key in data:
                 record[key] = data[key]
         if "credit_limit" in data:
-            record["credit_limit"] = format_money(data["credit_limit"]) if data["credit_limit"] is not None else "0.0"
+            record["credit_limit"] = (
+                format_money(data["credit_limit"]) if data["credit_limit"] is not None else "0.0"
+            )
         if "contact_types" in links:
             record["contact_types"] = links["contact_types"]
         for key, field in (
@@ -498,7 +533,9 @@ class Contacts(Resource):
             record["main_address"] = record["preferred_address"] = ctx.link("addresses", main)
         if data.get("delivery_address"):
             if delivery is None:
-                delivery = addresses.build(ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False)
+                delivery = addresses.build(
+                    ctx, data["delivery_address"], errors, "delivery_address", contact=record, main=False
+                )
                 if not errors:
                     ctx.collection("addresses")[delivery["id"]] = delivery
             else:

@@ -1,0 +1,35 @@
+"""Helpers shared by the client tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from sage_accounting import Connection, MemoryTokenStore, RetryConfig
+from sage_accounting.emulator import DEMO, Emulator
+
+FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
+
+
+def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
+    """A connection signed in to ``emu`` (tokens granted without the browser), in process."""
+    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
+    kwargs.setdefault("store", MemoryTokenStore())
+    return Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        redirect_uri=DEMO.redirect_uri,
+        host="http://sage.test",
+        token=token,
+        transport=emu.transport(),
+        async_transport=emu.async_transport(),
+        **kwargs,
+    )
+
+
+def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
+    """Call the emulator's control plane over HTTP."""
+    response = httpx.request(method, f"{url}/__emulator__{path}", timeout=30, **kwargs)
+    response.raise_for_status()
+    return response.json() if response.content else None
