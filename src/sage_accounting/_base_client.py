@@ -126,7 +126,11 @@ class BaseClient:
 
     @staticmethod
     def _query(params: Params) -> list[tuple[str, str | int | float | bool | None]]:
-        pairs = encode_params(params) if isinstance(params, Mapping) else [(str(k), str(v)) for k, v in params or ()]
+        pairs = (
+            encode_params(params)
+            if isinstance(params, Mapping)
+            else [(str(k), str(v)) for k, v in params or ()]
+        )
         return list(pairs)
 
     @staticmethod

@@ -83,7 +83,7 @@ def test_sigkill_during_refresh_never_loses_the_grant(server_url: str, tmp_path:
     for round_no in range(200):
         pid = _fork(worker)
         # A refresh takes ~20-200 ms here (helper start, /token, fsync): kill anywhere in it.
-        time.sleep(rng.uniform(0.0, 0.2))
+        time.sleep(rng.uniform(0.0, 0.15))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         # Never a torn or world-readable file.
@@ -98,7 +98,7 @@ def test_sigkill_during_refresh_never_loses_the_grant(server_url: str, tmp_path:
     _connection(server_url, path).refresh()
     verifications += 1
     by_workers = _refresh_count(server_url) - before - verifications
-    assert by_workers >= 50, by_workers
+    assert by_workers >= 20, by_workers  # the kills did land during refreshes
     # A pair lost once would stay lost: every later refresh, and the checks above, would fail.
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     # A worker killed between creating and renaming its temporary file may leave it behind, but

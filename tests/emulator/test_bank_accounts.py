@@ -27,7 +27,9 @@ def create(api: httpx.Client, **body: Any) -> httpx.Response:
 
 
 def receipt(api: httpx.Client, bank_id: str, amount: str = "50.00") -> dict[str, Any]:
-    contact = api.post("/contacts", json={"contact": {"name": "Payer", "contact_type_ids": ["CUSTOMER"]}}).json()
+    contact = api.post(
+        "/contacts", json={"contact": {"name": "Payer", "contact_type_ids": ["CUSTOMER"]}}
+    ).json()
     response = api.post(
         "/contact_payments",
         json={
@@ -47,7 +49,14 @@ def receipt(api: httpx.Client, bank_id: str, amount: str = "50.00") -> dict[str,
 
 def test_default_bank_accounts(api: httpx.Client) -> None:
     current = bank_by_code(api, 1200)
-    assert list(current)[:6] == ["id", "displayed_as", "$path", "created_at", "updated_at", "bank_account_details"]
+    assert list(current)[:6] == [
+        "id",
+        "displayed_as",
+        "$path",
+        "created_at",
+        "updated_at",
+        "bank_account_details",
+    ]
     assert current["displayed_as"] == "Current (1200)"
     assert current["$path"] == f"/bank_accounts/{current['id']}"
     assert current["bank_account_type"] == {
@@ -69,7 +78,11 @@ def test_bank_ledger_account(api: httpx.Client) -> None:
     assert account["displayed_as"] == "Current (1200)" and account["nominal_code"] == 1200
     assert account["ledger_account_type"]["id"] == "BANK" and account["bank_attached"] is True
     assert account["visible_in_banking"] is True
-    assert current["ledger_account"] == {"id": account["id"], "displayed_as": "Current (1200)", "$path": account["$path"]}
+    assert current["ledger_account"] == {
+        "id": account["id"],
+        "displayed_as": "Current (1200)",
+        "$path": account["$path"],
+    }
 
 
 def test_create_minimal_opens_next_bank_ledger(api: httpx.Client) -> None:
@@ -139,7 +152,9 @@ def test_rules(api: httpx.Client) -> None:
     assert_error(create(api, ledger_account_id="0" * 32), 422, "RecordInvalid", "ledger_account_id")
     assert_error(create(api, bank_account_type_id="PIGGY"), 422, "RecordInvalid", "bank_account_type_id")
     assert_error(create(api, currency_id="XXX"), 422, "RecordInvalid", "currency_id")
-    assert_error(create(api, default_payment_method_id="GOLD"), 422, "RecordInvalid", "default_payment_method_id")
+    assert_error(
+        create(api, default_payment_method_id="GOLD"), 422, "RecordInvalid", "default_payment_method_id"
+    )
     assert_error(
         create(api, main_address={"country_id": "ZZ"}), 422, "RecordInvalid", "main_address.country_id"
     )
@@ -165,7 +180,12 @@ def test_required_fields(api: httpx.Client) -> None:
     "body",
     [
         {"bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": "x"}},
-        {"bank_account": {"bank_account_type_id": ["SAVINGS"], "bank_account_details": {"account_name": "A"}}},
+        {
+            "bank_account": {
+                "bank_account_type_id": ["SAVINGS"],
+                "bank_account_details": {"account_name": "A"},
+            }
+        },
         {"bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": {}}}},
         {"bank_account": {"bank_account_type_id": "SAVINGS", "main_address": [], "nominal_code": "x"}},
         {"bank_account": "SAVINGS"},
@@ -178,7 +198,9 @@ def test_malformed_bodies_are_422(api: httpx.Client, body: Any) -> None:
 
 def test_update_is_partial_and_renames_ledger(api: httpx.Client) -> None:
     bank = create(api).json()
-    response = api.put(bank["$path"], json={"bank_account": {"bank_account_details": {"account_name": "Stormy"}}})
+    response = api.put(
+        bank["$path"], json={"bank_account": {"bank_account_details": {"account_name": "Stormy"}}}
+    )
     assert response.status_code == 200, response.text
     updated = response.json()
     assert updated["displayed_as"] == "Stormy (1201)"
@@ -193,8 +215,12 @@ def test_update_is_partial_and_renames_ledger(api: httpx.Client) -> None:
 def test_update_rules(api: httpx.Client) -> None:
     bank = create(api).json()
     path = bank["$path"]
-    assert_error(api.put(path, json={"bank_account": {"nominal_code": 1200}}), 422, "RecordInvalid", "nominal_code")
-    assert_error(api.put(path, json={"bank_account": {"currency_id": "EUR"}}), 422, "RecordInvalid", "currency_id")
+    assert_error(
+        api.put(path, json={"bank_account": {"nominal_code": 1200}}), 422, "RecordInvalid", "nominal_code"
+    )
+    assert_error(
+        api.put(path, json={"bank_account": {"currency_id": "EUR"}}), 422, "RecordInvalid", "currency_id"
+    )
     assert_error(
         api.put(path, json={"bank_account": {"bank_account_details": {"account_name": ""}}}),
         422,
@@ -265,7 +291,9 @@ def test_bank_read_only_cannot_write(emu: Emulator, api: httpx.Client) -> None:
     with user_client(emu, {"Bank": "read_only"}) as reader:
         assert reader.get(bank["$path"]).status_code == 200
         assert reader.get("/bank_accounts").status_code == 200
-        body = {"bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": "X"}}}
+        body = {
+            "bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": "X"}}
+        }
         item = assert_error(reader.post("/bank_accounts", json=body), 403, "MultiUserAccessDenied")
         assert item["$message"] == "The current user is not allowed to access that resource with that method."
         assert_error(reader.put(bank["$path"], json={"bank_account": {}}), 403, "MultiUserAccessDenied")
@@ -274,7 +302,9 @@ def test_bank_read_only_cannot_write(emu: Emulator, api: httpx.Client) -> None:
 
 
 def test_bank_restricted_cannot_write_and_no_access_cannot_read(emu: Emulator) -> None:
-    body = {"bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": "X"}}}
+    body = {
+        "bank_account": {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": "X"}}
+    }
     with user_client(emu, {"Bank": "restricted_access"}) as restricted:
         assert restricted.get("/bank_accounts").status_code == 200
         assert_error(restricted.post("/bank_accounts", json=body), 403, "MultiUserAccessDenied")

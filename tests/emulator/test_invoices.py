@@ -27,16 +27,15 @@ def ledger_id(api: httpx.Client, nominal_code: int) -> str:
 
 
 def line(
-    ledger: str, quantity: Any = "1", unit_price: Any = "100.00", rate: str = "GB_STANDARD", **extra: Any
+    ledger: str, quantity: Any = "1", price: Any = "100.00", rate: str = "GB_STANDARD", **extra: Any
 ) -> Body:
-    return {
-        "description": extra.pop("description", "Consulting"),
+    body = {
+        "description": "Consulting",
         "ledger_account_id": ledger,
         "quantity": quantity,
-        "unit_price": unit_price,
-        "tax_rate_id": rate,
-        **extra,
+        "unit_price": price,
     }
+    return {**body, "tax_rate_id": rate, **extra}
 
 
 def post_invoice(api: httpx.Client, contact: str, lines: list[Body], **extra: Any) -> httpx.Response:
@@ -45,14 +44,13 @@ def post_invoice(api: httpx.Client, contact: str, lines: list[Body], **extra: An
 
 
 def post_purchase(api: httpx.Client, contact: str, lines: list[Body], **extra: Any) -> httpx.Response:
-    body = {
-        "contact_id": contact,
-        "date": "2024-03-01",
-        "due_date": "2024-03-31",
-        "invoice_lines": lines,
-        **extra,
-    }
-    return api.post("/purchase_invoices", json={"purchase_invoice": body})
+    body = {"contact_id": contact, "date": "2024-03-01", "due_date": "2024-03-31", "invoice_lines": lines}
+    return api.post("/purchase_invoices", json={"purchase_invoice": {**body, **extra}})
+
+
+def created(response: httpx.Response) -> Body:
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 def rejected(response: httpx.Response, source: str) -> str:
@@ -64,9 +62,14 @@ def vals(record: Body, *names: str) -> tuple[Any, ...]:
     return tuple(record[name] for name in names)
 
 
-def created(response: httpx.Response) -> Body:
-    assert response.status_code == 201, response.text
-    return response.json()
+AMOUNTS = ("net_amount", "tax_amount", "total_amount")
+
+
+def limited_client(emu: Emulator, roles: dict[str, str]) -> httpx.Client:
+    """A client for a second user of the demo business with the given area roles (others Full Access)."""
+    user = {"id": "limited-user", "first_name": "L", "last_name": "U", "email": "l@example.com"}
+    emu.seed({"users": [{**user, "businesses": {DEMO.business_id: roles}}]})
+    return client_for(emu, emu.grant_tokens(user_id="limited-user")["access_token"])
 
 
 @pytest.fixture
@@ -89,47 +92,18 @@ def costs(api: httpx.Client) -> str:
     return ledger_id(api, 5000)
 
 
-def limited_client(emu: Emulator, roles: dict[str, str]) -> httpx.Client:
-    emu.seed(
-        {
-            "users": [
-                {
-                    "id": "limited-user",
-                    "first_name": "L",
-                    "last_name": "U",
-                    "email": "l@example.com",
-                    "businesses": {DEMO.business_id: roles},
-                }
-            ]
-        }
-    )
-    return client_for(emu, emu.grant_tokens(user_id="limited-user")["access_token"])
-
-
 # --- creating and arithmetic -----------------------------------------------------------------------------
 def test_sales_invoice_is_numbered_computed_and_rendered_in_sage_order(
     api: httpx.Client, customer: Body, sales: str
 ) -> None:
     body = created(post_invoice(api, customer["id"], [line(sales, 3, "33.33")], reference="PO-7"))
-    assert list(body)[:6] == ["id", "displayed_as", "$path", "created_at", "updated_at", "links"]
     keys = list(body)
-    ordered = [
-        "contact",
-        "invoice_number",
-        "date",
-        "due_date",
-        "net_amount",
-        "total_amount",
-        "status",
-        "invoice_lines",
-        "tax_analysis",
-        "payments_allocations",
-        "migrated",
-    ]
+    assert keys[:6] == ["id", "displayed_as", "$path", "created_at", "updated_at", "links"]
+    ordered = ["contact", "invoice_number", "date", "due_date", "net_amount", "total_amount", "status"]
+    ordered += ["invoice_lines", "tax_analysis", "payments_allocations", "migrated"]
     assert [k for k in keys if k in ordered] == ordered and keys[-1] == "migrated"
     assert body["displayed_as"] == body["invoice_number"] == "SI-1"
-    assert body["invoice_number_prefix"] == "SI-"
-    assert body["$path"] == f"/sales_invoices/{body['id']}"
+    assert body["invoice_number_prefix"] == "SI-" and body["$path"] == f"/sales_invoices/{body['id']}"
     assert body["contact"] == {
         "id": customer["id"],
         "displayed_as": "Acme Ltd (ACME)",
@@ -137,47 +111,40 @@ def test_sales_invoice_is_numbered_computed_and_rendered_in_sage_order(
     }
     assert vals(body, "contact_name", "contact_reference", "reference") == ("Acme Ltd", "ACME", "PO-7")
     # 3 × 33.33 = 99.99; 20% of it is 19.998, rounded half up to 20.00
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("99.99", "20.0", "119.99")
+    assert vals(body, *AMOUNTS) == ("99.99", "20.0", "119.99")
     assert vals(body, "total_paid", "outstanding_amount") == ("0.0", "119.99")
     assert vals(body, "base_currency_total_amount", "base_currency_outstanding_amount") == (
         "119.99",
         "119.99",
     )
-    assert body["total_quantity"] == "3.0" and body["total_discount_amount"] == "0.0"
+    assert vals(body, "total_quantity", "total_discount_amount") == ("3.0", "0.0")
     assert body["status"] == {"id": "UNPAID", "displayed_as": "Unpaid", "$path": "/artefact_statuses/UNPAID"}
     assert body["transaction_type"]["id"] == "SALES_INVOICE"
     assert body["currency"]["id"] == "GBP" and body["exchange_rate"] == "1.0"
     assert body["due_date"] == "2024-03-31"  # 30 days when the contact has no credit_days
     (item,) = body["invoice_lines"]
     assert item["ledger_account"]["id"] == sales and item["displayed_as"] == "Consulting"
-    assert vals(item, "quantity", "unit_price", "net_amount") == ("3.0", "33.33", "99.99")
-    assert vals(item, "tax_amount", "total_amount") == ("20.0", "119.99")
+    assert vals(item, "quantity", "unit_price", *AMOUNTS) == ("3.0", "33.33", "99.99", "20.0", "119.99")
     assert item["tax_rate"]["id"] == "GB_STANDARD"
     assert item["tax_breakdown"] == [{"tax_rate": item["tax_rate"], "percentage": "20.0", "amount": "20.0"}]
+    row = {"net_amount": "99.99", "tax_amount": "20.0", "total_amount": "119.99"}
     assert body["tax_analysis"] == [
-        {
-            "tax_rate": item["tax_rate"],
-            "net_amount": "99.99",
-            "tax_amount": "20.0",
-            "total_amount": "119.99",
-            "goods_amount": "0.0",
-            "service_amount": "0.0",
-        }
+        {"tax_rate": item["tax_rate"], **row, "goods_amount": "0.0", "service_amount": "0.0"}
     ]
     assert api.get(body["$path"]).json() == body
     assert created(post_invoice(api, customer["id"], [line(sales)]))["invoice_number"] == "SI-2"
 
 
 @pytest.mark.parametrize(
-    ("quantity", "price", "rate", "net", "tax", "total"),
+    ("quantity", "price", "rate", "amounts"),
     [
-        ("1", "10.50", "GB_LOWER", "10.5", "0.53", "11.03"),  # 0.525 → 0.53 (half up, not banker's 0.52)
-        ("1", "0.10", "GB_LOWER", "0.1", "0.01", "0.11"),  # 0.005 → 0.01
-        ("1", "0.02", "GB_STANDARD", "0.02", "0.0", "0.02"),  # 0.004 → 0.00
-        ("3", "0.335", "GB_STANDARD", "1.01", "0.2", "1.21"),  # 1.005 net → 1.01, its tax 0.202 → 0.20
-        ("2.5", "19.99", "GB_ZERO", "49.98", "0.0", "49.98"),  # 49.975 → 49.98
-        ("1", "250", "GB_EXEMPT", "250.0", "0.0", "250.0"),
-        ("1", "250", "GB_NO_TAX", "250.0", "0.0", "250.0"),
+        ("1", "10.50", "GB_LOWER", ("10.5", "0.53", "11.03")),  # 0.525 → 0.53 (half up, not banker's 0.52)
+        ("1", "0.10", "GB_LOWER", ("0.1", "0.01", "0.11")),  # 0.005 → 0.01
+        ("1", "0.02", "GB_STANDARD", ("0.02", "0.0", "0.02")),  # 0.004 → 0.00
+        ("3", "0.335", "GB_STANDARD", ("1.01", "0.2", "1.21")),  # net 1.005 → 1.01, its tax 0.202 → 0.20
+        ("2.5", "19.99", "GB_ZERO", ("49.98", "0.0", "49.98")),  # 49.975 → 49.98
+        ("1", "250", "GB_EXEMPT", ("250.0", "0.0", "250.0")),
+        ("1", "250", "GB_NO_TAX", ("250.0", "0.0", "250.0")),
     ],
 )
 def test_line_amounts_round_half_up_to_cents(
@@ -187,14 +154,11 @@ def test_line_amounts_round_half_up_to_cents(
     quantity: str,
     price: str,
     rate: str,
-    net: str,
-    tax: str,
-    total: str,
+    amounts: tuple[str, ...],
 ) -> None:
     body = created(post_invoice(api, customer["id"], [line(sales, quantity, price, rate)]))
-    item = body["invoice_lines"][0]
-    assert vals(item, "net_amount", "tax_amount", "total_amount") == (net, tax, total)
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == (net, tax, total)
+    assert vals(body["invoice_lines"][0], *AMOUNTS) == amounts
+    assert vals(body, *AMOUNTS) == amounts
 
 
 def test_discounts_amount_and_percentage(api: httpx.Client, customer: Body, sales: str) -> None:
@@ -204,11 +168,16 @@ def test_discounts_amount_and_percentage(api: httpx.Client, customer: Body, sale
     ]
     body = created(post_invoice(api, customer["id"], lines))
     first, second = body["invoice_lines"]
-    assert vals(first, "net_amount", "discount_amount", "discount_percentage") == ("100.0", "10.0", "9.09")
-    assert vals(second, "net_amount", "discount_amount", "discount_percentage") == ("87.5", "12.5", "12.5")
+    discount = ("net_amount", "discount_amount", "discount_percentage")
+    assert vals(first, *discount) == ("100.0", "10.0", "9.09")
+    assert vals(second, *discount) == ("87.5", "12.5", "12.5")
     assert vals(second, "tax_amount", "total_amount") == ("17.5", "105.0")
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("187.5", "37.5", "225.0")
+    assert vals(body, *AMOUNTS) == ("187.5", "37.5", "225.0")
     assert vals(body, "total_discount_amount", "total_quantity") == ("22.5", "6.0")
+    too_much = post_invoice(api, customer["id"], [line(sales, discount_percentage="150")])
+    assert rejected(too_much, "invoice_lines[0].discount_percentage") == "must be between 0 and 100"
+    huge = post_invoice(api, customer["id"], [line(sales, "9999999999999", "9999999999999")])
+    assert rejected(huge, "invoice_lines[0].unit_price").startswith("is too large")
 
 
 def test_header_sums_lines_and_tax_analysis_has_one_entry_per_rate(
@@ -220,27 +189,21 @@ def test_header_sums_lines_and_tax_analysis_has_one_entry_per_rate(
         line(sales, 1, "0.99", "GB_STANDARD"),  # tax 0.198 → 0.20
     ]
     body = created(post_invoice(api, customer["id"], lines))
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("121.19", "21.21", "142.4")
+    assert vals(body, *AMOUNTS) == ("121.19", "21.21", "142.4")
     analysis = {row["tax_rate"]["id"]: row for row in body["tax_analysis"]}
     assert list(analysis) == ["GB_STANDARD", "GB_LOWER"]
-    assert (analysis["GB_STANDARD"]["net_amount"], analysis["GB_STANDARD"]["tax_amount"]) == (
-        "100.99",
-        "20.2",
-    )
-    assert analysis["GB_STANDARD"]["total_amount"] == "121.19"
-    assert (analysis["GB_LOWER"]["net_amount"], analysis["GB_LOWER"]["tax_amount"]) == ("20.2", "1.01")
+    assert vals(analysis["GB_STANDARD"], *AMOUNTS) == ("100.99", "20.2", "121.19")
+    assert vals(analysis["GB_LOWER"], *AMOUNTS) == ("20.2", "1.01", "21.21")
 
 
 def test_explicit_line_tax_is_kept_and_zero_rates_refuse_tax(
     api: httpx.Client, customer: Body, sales: str
 ) -> None:
     # the invoicing guide's pre-calculated example: 110 − 10 discount, tax sent as 9.95
-    body = created(
-        post_invoice(api, customer["id"], [line(sales, 1, "110.00", discount_amount="10", tax_amount="9.95")])
-    )
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("100.0", "9.95", "109.95")
+    guide = line(sales, 1, "110.00", discount_amount="10", tax_amount="9.95")
+    assert vals(created(post_invoice(api, customer["id"], [guide])), *AMOUNTS) == ("100.0", "9.95", "109.95")
     response = post_invoice(api, customer["id"], [line(sales, 1, "10", "GB_ZERO", tax_amount="2.00")])
-    assert "zero" in rejected(response, "invoice_lines[0].tax_amount")
+    assert rejected(response, "invoice_lines[0].tax_amount") == "must be 0 for a zero, exempt or no-tax rate"
 
 
 def test_price_including_tax_is_split_back_into_net_and_tax(
@@ -248,22 +211,20 @@ def test_price_including_tax_is_split_back_into_net_and_tax(
 ) -> None:
     body = created(post_invoice(api, customer["id"], [line(sales, 1, "100", unit_price_includes_tax=True)]))
     item = body["invoice_lines"][0]
-    assert vals(item, "net_amount", "tax_amount", "total_amount") == ("83.33", "16.67", "100.0")
-    assert item["unit_price_includes_tax"] is True
+    assert vals(item, *AMOUNTS) == ("83.33", "16.67", "100.0") and item["unit_price_includes_tax"] is True
 
 
 def test_sent_totals_must_match_the_computed_ones(api: httpx.Client, customer: Body, sales: str) -> None:
     lines = [line(sales, 3, "33.33")]
-    assert (
-        rejected(post_invoice(api, customer["id"], lines, total_amount="119.98"), "total_amount")
-        == "does not match the sum of the lines (119.99)"
-    )
+    response = post_invoice(api, customer["id"], lines, total_amount="119.98")
+    assert rejected(response, "total_amount") == "does not match the sum of the lines (119.99)"
     rejected(post_invoice(api, customer["id"], lines, tax_amount="19.99"), "tax_amount")
-    wrong_line = [line(sales, 3, "33.33", net_amount="100.00")]
-    assert rejected(post_invoice(api, customer["id"], wrong_line), "invoice_lines[0].net_amount")
-    assert "99.99" in item["$message"]
-    bad_total = [line(sales, 1, "10", total_amount="10")]
-    rejected(post_invoice(api, customer["id"], bad_total), "invoice_lines[0].total_amount")
+    response = post_invoice(api, customer["id"], [line(sales, 3, "33.33", net_amount="100.00")])
+    assert rejected(response, "invoice_lines[0].net_amount") == "does not match the calculated amount (99.99)"
+    response = post_invoice(api, customer["id"], [line(sales, 1, "10", total_amount="10")])
+    assert (
+        rejected(response, "invoice_lines[0].total_amount") == "does not match the calculated amount (12.0)"
+    )
     assert api.get("/sales_invoices").json()["$total"] == 0
     ok = post_invoice(api, customer["id"], lines, net_amount="99.99", tax_amount=20, total_amount="119.990")
     assert created(ok)["total_amount"] == "119.99"
@@ -274,16 +235,12 @@ def test_shipping_is_added_to_sales_totals_and_analysis(
 ) -> None:
     extra = {"shipping_net_amount": "12.50", "shipping_tax_rate_id": "GB_STANDARD"}
     body = created(post_invoice(api, customer["id"], [line(sales, 1, "100")], **extra))
-    assert vals(body, "shipping_net_amount", "shipping_tax_amount", "shipping_total_amount") == (
-        "12.5",
-        "2.5",
-        "15.0",
-    )
+    shipping = ("shipping_net_amount", "shipping_tax_amount", "shipping_total_amount")
+    assert vals(body, *shipping) == ("12.5", "2.5", "15.0")
     assert body["shipping_tax_rate"]["id"] == "GB_STANDARD"
     assert body["shipping_tax_breakdown"][0]["amount"] == "2.5"
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("112.5", "22.5", "135.0")
-    assert body["total_quantity"] == "1.0"
-    assert body["tax_analysis"][0]["net_amount"] == "112.5" and len(body["tax_analysis"]) == 1
+    assert vals(body, *AMOUNTS, "total_quantity") == ("112.5", "22.5", "135.0", "1.0")
+    assert len(body["tax_analysis"]) == 1 and body["tax_analysis"][0]["net_amount"] == "112.5"
 
 
 def test_due_date_defaults_from_contact_credit_days_and_cannot_precede_date(
@@ -291,14 +248,10 @@ def test_due_date_defaults_from_contact_credit_days_and_cannot_precede_date(
 ) -> None:
     quick = make_contact(api, "Quick Pay", credit_days=14)
     assert created(post_invoice(api, quick["id"], [line(sales)]))["due_date"] == "2024-03-15"
-    assert (
-        created(post_invoice(api, quick["id"], [line(sales)], due_date="2024-05-01"))["due_date"]
-        == "2024-05-01"
-    )
-    item = (
-        rejected(post_invoice(api, quick["id"], [line(sales)], due_date="2024-02-01"), "due_date")
-        == "must be on or after the date"
-    )
+    later = created(post_invoice(api, quick["id"], [line(sales)], due_date="2024-05-01"))
+    assert later["due_date"] == "2024-05-01"
+    early = post_invoice(api, quick["id"], [line(sales)], due_date="2024-02-01")
+    assert rejected(early, "due_date") == "must be on or after the date"
 
 
 # --- validation ------------------------------------------------------------------------------------------
@@ -306,60 +259,46 @@ def test_required_fields_are_all_named(api: httpx.Client) -> None:
     response = api.post("/sales_invoices", json={"sales_invoice": {}})
     assert response.status_code == 422
     sources = {item["$source"]: item["$message"] for item in response.json()}
-    assert sources == {
-        "contact_id": "can't be blank",
-        "date": "can't be blank",
-        "invoice_lines": "can't be blank",
-    }
+    assert sources == dict.fromkeys(("contact_id", "date", "invoice_lines"), "can't be blank")
     response = api.post("/sales_invoices", json={"sales_invoice": {"invoice_lines": [{}]}})
-    sources = {item["$source"] for item in response.json()}
+    assert response.status_code == 422
+    line_sources = {item["$source"] for item in response.json()}
     for field in ("description", "ledger_account_id", "quantity", "unit_price", "tax_rate_id"):
-        assert f"invoice_lines[0].{field}" in sources
+        assert f"invoice_lines[0].{field}" in line_sources
 
 
 def test_empty_lines_unknown_references_and_foreign_currency_are_422(
     api: httpx.Client, customer: Body, sales: str
 ) -> None:
-    rejected(post_invoice(api, customer["id"], []), "invoice_lines")
-    bad = [line("0" * 32, rate="GB_NOPE", product_id="nope")]
-    response = post_invoice(api, customer["id"], bad)
+    assert rejected(post_invoice(api, customer["id"], []), "invoice_lines") == "can't be blank"
+    response = post_invoice(api, customer["id"], [line("0" * 32, rate="GB_NOPE", product_id="nope")])
     assert response.status_code == 422
-    assert {i["$source"] for i in response.json()} == {
-        "invoice_lines[0].ledger_account_id",
-        "invoice_lines[0].tax_rate_id",
-        "invoice_lines[0].product_id",
-    }
-    assert rejected(post_invoice(api, customer["id"], [line(sales)], currency_id="EUR"), "currency_id")
-    assert "Multi-currency" in item["$message"]
+    fields = ("ledger_account_id", "tax_rate_id", "product_id")
+    assert {i["$source"] for i in response.json()} == {f"invoice_lines[0].{f}" for f in fields}
+    response = post_invoice(api, customer["id"], [line(sales)], currency_id="EUR")
+    assert rejected(response, "currency_id") == "Multi-currency is not enabled for this business"
     assert api.get("/sales_invoices").json()["$total"] == 0
 
 
 def test_sales_need_a_customer_and_purchases_a_supplier(
     api: httpx.Client, customer: Body, vendor: Body, sales: str, costs: str
 ) -> None:
-    item = rejected(post_invoice(api, vendor["id"], [line(sales)]), "contact_id") == "Couldn't find Customer."
+    assert rejected(post_invoice(api, vendor["id"], [line(sales)]), "contact_id") == "Couldn't find Customer."
     assert rejected(post_invoice(api, "f" * 32, [line(sales)]), "contact_id") == "Couldn't find Customer."
     assert (
         rejected(post_purchase(api, customer["id"], [line(costs)]), "contact_id") == "Couldn't find Supplier."
     )
-    body = {
-        "purchase_credit_note": {
-            "contact_id": customer["id"],
-            "date": "2024-03-01",
-            "credit_note_lines": [line(costs)],
-        }
-    }
-    assert rejected(api.post("/purchase_credit_notes", json=body), "contact_id") == "Couldn't find Supplier."
+    note = {"contact_id": customer["id"], "date": "2024-03-01", "credit_note_lines": [line(costs)]}
+    response = api.post("/purchase_credit_notes", json={"purchase_credit_note": note})
+    assert rejected(response, "contact_id") == "Couldn't find Supplier."
 
 
 def test_purchase_invoice_needs_a_due_date(api: httpx.Client, vendor: Body, costs: str) -> None:
     body = {"contact_id": vendor["id"], "date": "2024-03-01", "invoice_lines": [line(costs)]}
-    assert (
-        rejected(api.post("/purchase_invoices", json={"purchase_invoice": body}), "due_date")
-        == "can't be blank"
-    )
-    body["due_date"] = ""
-    rejected(api.post("/purchase_invoices", json={"purchase_invoice": body}), "due_date")
+    response = api.post("/purchase_invoices", json={"purchase_invoice": body})
+    assert rejected(response, "due_date") == "can't be blank"
+    response = api.post("/purchase_invoices", json={"purchase_invoice": {**body, "due_date": ""}})
+    assert rejected(response, "due_date") == "can't be blank"
 
 
 @pytest.mark.parametrize(
@@ -369,18 +308,11 @@ def test_purchase_invoice_needs_a_due_date(api: httpx.Client, vendor: Body, cost
         {"contact_id": ["x"], "date": 20240301, "invoice_lines": "lines"},
         {"contact_id": "x", "date": "2024-13-45", "invoice_lines": [1, None, "a"]},
         {"date": "2024-03-01", "invoice_lines": [{"quantity": "abc", "unit_price": {}, "tax_rate_id": 3}]},
-        {
-            "date": "2024-03-01",
-            "invoice_lines": [{"quantity": "1e400", "unit_price": "NaN", "discount_amount": True}],
-        },
-        {
-            "date": "2024-03-01",
-            "total_amount": [],
-            "shipping_net_amount": "x",
-            "status_id": 7,
-            "invoice_lines": None,
-        },
+        {"invoice_lines": [{"quantity": "1e400", "unit_price": "NaN", "discount_amount": True}]},
+        {"total_amount": [], "shipping_net_amount": "x", "status_id": 7, "invoice_lines": None},
         {"date": "2024-03-01", "status_id": "PAID", "shipping_tax_rate_id": "nope", "invoice_lines": [{}]},
+        {"invoice_lines": [{"quantity": "9999999999999", "unit_price": "9999999999999"}]},
+        {"invoice_lines": [{"quantity": "1", "unit_price": "10", "discount_percentage": "9999999999999"}]},
     ],
 )
 def test_bad_input_of_any_shape_is_422_never_500(api: httpx.Client, invoice: Body) -> None:
@@ -395,21 +327,19 @@ def test_draft_shows_si_draft_owes_nothing_and_release_numbers_it(
 ) -> None:
     draft = created(post_invoice(api, customer["id"], [line(sales, 1, "50")], status_id="DRAFT"))
     assert draft["invoice_number"] == draft["displayed_as"] == "SI-DRAFT"
-    assert draft["status"]["id"] == "DRAFT"
     assert vals(draft, "total_amount", "outstanding_amount") == ("60.0", "0.0")
+    assert draft["status"]["id"] == "DRAFT"
     first = created(post_invoice(api, customer["id"], [line(sales)]))
     assert first["invoice_number"] == "SI-1"  # drafts do not use up numbers
     response = api.post(f"/sales_invoices/{draft['id']}/release")
-    # Sage documents 201 for release; the framework answers actions with 200
+    # Sage documents 201 for release; the framework answers every action with 200
     assert response.status_code == 200, response.text
     released = response.json()
     assert released["invoice_number"] == released["displayed_as"] == "SI-2"
     assert released["status"]["id"] == "UNPAID" and released["outstanding_amount"] == "60.0"
-    assert api.get(draft["$path"]).json()["invoice_number"] == "SI-2"
-    assert (
-        rejected(api.post(f"/sales_invoices/{draft['id']}/release"), "status")
-        == "Only a draft invoice can be released."
-    )
+    assert api.get(draft["$path"]).json() == released
+    again = api.post(f"/sales_invoices/{draft['id']}/release")
+    assert rejected(again, "status") == "Only a draft invoice can be released."
 
 
 def test_void_needs_a_reason_and_answers_the_voided_invoice(
@@ -422,12 +352,13 @@ def test_void_needs_a_reason_and_answers_the_voided_invoice(
     assert response.status_code == 200, response.text
     voided = response.json()
     assert voided["status"]["id"] == "VOID" and voided["void_reason"] == "Created by accident"
-    assert vals(voided, "outstanding_amount", "total_amount") == ("0.0", "96.0")
-    assert voided["editable"] is False and voided["invoice_number"] == "SI-1"
+    assert vals(voided, "outstanding_amount", "total_amount", "invoice_number") == ("0.0", "96.0", "SI-1")
+    assert voided["editable"] is False
     assert api.get(invoice["$path"]).json() == voided
-    rejected(api.delete(invoice["$path"], params={"void_reason": "again"}), "base")
+    again = api.delete(invoice["$path"], params={"void_reason": "again"})
+    assert rejected(again, "base") == "The invoice has already been voided."
     update = api.put(invoice["$path"], json={"sales_invoice": {"reference": "x"}})
-    rejected(update, "base")
+    assert rejected(update, "base") == "A void invoice cannot be edited."
     other = created(post_invoice(api, customer["id"], [line(sales)]))
     response = api.delete(other["$path"], params={"void_reason": "Duplicate"})
     assert response.status_code == 200 and response.json()["void_reason"] == "Duplicate"
@@ -438,7 +369,7 @@ def test_deleting_a_draft_removes_it(api: httpx.Client, customer: Body, sales: s
     draft = created(post_invoice(api, customer["id"], [line(sales)], status_id="DRAFT"))
     response = api.delete(draft["$path"])
     assert response.status_code == 204 and response.content == b""
-    rejected(api.get(draft["$path"]), 404, "RecordNotFound")
+    assert_error(api.get(draft["$path"]), 404, "RecordNotFound")
     deleted = api.get("/sales_invoices", params={"deleted_since": "2000-01-01"}).json()["$items"]
     assert deleted == [{"id": draft["id"], "displayed_as": "SI-DRAFT", "$path": draft["$path"]}]
 
@@ -447,14 +378,14 @@ def test_purchase_invoice_is_created_and_deleted_with_204(
     api: httpx.Client, vendor: Body, costs: str
 ) -> None:
     body = created(post_purchase(api, vendor["id"], [line(costs, 2, "12.345")], vendor_reference="INV-889"))
-    assert body["displayed_as"] == "INV-889" and body["vendor_reference"] == "INV-889"
+    assert body["displayed_as"] == body["vendor_reference"] == "INV-889"
     assert "invoice_number" not in body and "shipping_net_amount" not in body
     assert "discount_amount" not in body["invoice_lines"][0]
-    assert body["invoice_lines"][0]["net_amount"] == "24.69"  # 24.69 from 2 × 12.345
+    assert body["invoice_lines"][0]["net_amount"] == "24.69"  # 2 × 12.345 = 24.69
     assert vals(body, "tax_amount", "total_amount", "outstanding_amount") == ("4.94", "29.63", "29.63")
     assert body["transaction_type"]["id"] == "PURCHASE_INVOICE" and body["due_date"] == "2024-03-31"
     response = api.delete(body["$path"])
-    assert response.status_code == 204
+    assert response.status_code == 204 and response.content == b""
     assert_error(api.get(body["$path"]), 404, "RecordNotFound")
 
 
@@ -477,7 +408,7 @@ def test_credit_notes(api: httpx.Client, customer: Body, vendor: Body, sales: st
         "credit_note_lines": [line(costs)],
     }
     pnote = created(api.post("/purchase_credit_notes", json={"purchase_credit_note": pcn}))
-    assert pnote["displayed_as"] == "R1" and pnote["total_amount"] == "120.0"
+    assert vals(pnote, "displayed_as", "total_amount") == ("R1", "120.0")
     assert api.delete(pnote["$path"]).status_code == 204
 
 
@@ -495,19 +426,19 @@ def test_update_recomputes_and_keeps_what_was_not_sent(api: httpx.Client, custom
     invoice = created(post_invoice(api, customer["id"], [line(sales, 1, "100")], reference="A", notes="n"))
     line_id = invoice["invoice_lines"][0]["id"]
     response = api.put(invoice["$path"], json={"sales_invoice": {"reference": "B"}})
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
     body = response.json()
-    assert vals(body, "reference", "notes", "total_amount") == ("B", "n", "120.0")
-    assert body["invoice_lines"] == invoice["invoice_lines"] and body["invoice_number"] == "SI-1"
+    assert vals(body, "reference", "notes", "total_amount", "invoice_number") == ("B", "n", "120.0", "SI-1")
+    assert body["invoice_lines"] == invoice["invoice_lines"]
     lines = [{**line(sales, 2, "100"), "id": line_id}, line(sales, 1, "10", "GB_LOWER")]
     body = api.put(invoice["$path"], json={"sales_invoice": {"invoice_lines": lines}}).json()
     assert body["invoice_lines"][0]["id"] == line_id and body["invoice_lines"][1]["id"] != line_id
-    assert vals(body, "net_amount", "tax_amount", "total_amount") == ("210.0", "40.5", "250.5")
-    assert body["outstanding_amount"] == "250.5" and body["created_at"] == invoice["created_at"]
+    assert vals(body, *AMOUNTS, "outstanding_amount") == ("210.0", "40.5", "250.5", "250.5")
+    assert body["created_at"] == invoice["created_at"]
     status = api.put(invoice["$path"], json={"sales_invoice": {"status_id": "PAID"}})
-    assert_error(status, "status_id")
+    assert rejected(status, "status_id").startswith("cannot be changed here")
     mismatch = api.put(invoice["$path"], json={"sales_invoice": {"total_amount": "1.00"}})
-    rejected(mismatch, "total_amount")
+    assert rejected(mismatch, "total_amount") == "does not match the sum of the lines (250.5)"
     assert api.get(invoice["$path"]).json()["total_amount"] == "250.5"
 
 
@@ -533,13 +464,7 @@ def test_list_filters_search_dates_and_sort(api: httpx.Client, customer: Body, s
     assert ids(sort="due_date") == [a["id"], b["id"], c["id"]]
     assert_error(api.get("/sales_invoices", params={"sort": "total_amount"}), 400, "InvalidParameter", "sort")
     item = api.get("/sales_invoices", params={"attributes": "total_amount,status"}).json()["$items"][0]
-    assert item == {
-        "id": a["id"],
-        "displayed_as": "SI-1",
-        "$path": a["$path"],
-        "total_amount": "120.0",
-        "status": a["status"],
-    }
+    assert item == {**{k: a[k] for k in ("id", "displayed_as", "$path", "total_amount", "status")}}
 
 
 # --- access -----------------------------------------------------------------------------------------------

@@ -72,7 +72,9 @@ def test_create_shape(api: httpx.Client, accounts: tuple[str, str]) -> None:
     assert first["ledger_account"]["id"] == accounts[0]
     assert first["ledger_account"]["displayed_as"] == "Office equipment and IT - Cost (0030)"
     assert first["ledger_account"]["nominal_code"] == 30
-    assert first["tax_reconciled"] is False and first["cleared"] is False and first["bank_reconciled"] is False
+    assert (
+        first["tax_reconciled"] is False and first["cleared"] is False and first["bank_reconciled"] is False
+    )
     assert api.get(journal["$path"]).json() == journal
 
 
@@ -105,7 +107,9 @@ def test_line_with_debit_and_credit(api: httpx.Client, accounts: tuple[str, str]
 
 
 def test_line_with_neither(api: httpx.Client, accounts: tuple[str, str]) -> None:
-    response = api.post("/journals", json=body(accounts, journal_lines=lines(accounts, (10, 0), (0, 10), (0, 0))))
+    response = api.post(
+        "/journals", json=body(accounts, journal_lines=lines(accounts, (10, 0), (0, 10), (0, 0)))
+    )
     assert_error(response, 422, "RecordInvalid", "journal_lines[2]")
 
 
@@ -119,7 +123,9 @@ def test_at_least_two_lines(api: httpx.Client, accounts: tuple[str, str]) -> Non
     response = api.post("/journals", json=body(accounts, journal_lines=lines(accounts, (0, 0))))
     item = assert_error(response, 422, "RecordInvalid", "journal_lines")
     assert "at least 2" in item["$message"]
-    assert_error(api.post("/journals", json=body(accounts, journal_lines=[])), 422, "RecordInvalid", "journal_lines")
+    assert_error(
+        api.post("/journals", json=body(accounts, journal_lines=[])), 422, "RecordInvalid", "journal_lines"
+    )
 
 
 def test_unknown_ledger_account(api: httpx.Client, accounts: tuple[str, str]) -> None:
@@ -154,10 +160,15 @@ def test_required_line_fields(api: httpx.Client, accounts: tuple[str, str], fiel
         ({"description": "D" * 201}, "description"),
         ({"journal_lines": "lines"}, "journal_lines"),
         ({"journal_lines": [1, 2]}, "journal_lines[0]"),
-        ({"journal_lines": [{"ledger_account_id": 5, "debit": "x", "credit": None}] * 2}, "journal_lines[0].debit"),
+        (
+            {"journal_lines": [{"ledger_account_id": 5, "debit": "x", "credit": None}] * 2},
+            "journal_lines[0].debit",
+        ),
     ],
 )
-def test_invalid_values(api: httpx.Client, accounts: tuple[str, str], changes: dict[str, Any], source: str) -> None:
+def test_invalid_values(
+    api: httpx.Client, accounts: tuple[str, str], changes: dict[str, Any], source: str
+) -> None:
     assert_error(api.post("/journals", json=body(accounts, **changes)), 422, "RecordInvalid", source)
 
 

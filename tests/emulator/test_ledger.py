@@ -37,7 +37,9 @@ def user_client(emu: Emulator, roles: dict[str, str]) -> httpx.Client:
 
 
 def ledger_by_code(api: httpx.Client, code: int) -> dict[str, Any]:
-    items = api.get("/ledger_accounts", params={"attributes": "all", "items_per_page": 200, "search": str(code)})
+    items = api.get(
+        "/ledger_accounts", params={"attributes": "all", "items_per_page": 200, "search": str(code)}
+    )
     assert items.status_code == 200, items.text
     found = [r for r in items.json()["$items"] if r["nominal_code"] == code]
     assert len(found) == 1, found
@@ -59,7 +61,14 @@ def create(api: httpx.Client, **changes: Any) -> httpx.Response:
 
 def test_chart_record_shape(api: httpx.Client) -> None:
     record = ledger_by_code(api, 4000)
-    assert list(record)[:6] == ["id", "displayed_as", "$path", "created_at", "updated_at", "ledger_account_group"]
+    assert list(record)[:6] == [
+        "id",
+        "displayed_as",
+        "$path",
+        "created_at",
+        "updated_at",
+        "ledger_account_group",
+    ]
     assert "links" not in record and "balance_details" not in record
     assert record["displayed_as"] == "Sales Type A (4000)"
     assert record["$path"] == f"/ledger_accounts/{record['id']}"
@@ -93,7 +102,9 @@ def test_create_minimum_fields(api: httpx.Client) -> None:
 
 
 def test_create_with_tax_rate_and_flags(api: httpx.Client) -> None:
-    response = create(api, tax_rate_id="GB_ZERO", visible_in_banking=True, visible_in_sales=False, fixed_tax_rate=True)
+    response = create(
+        api, tax_rate_id="GB_ZERO", visible_in_banking=True, visible_in_sales=False, fixed_tax_rate=True
+    )
     assert response.status_code == 201, response.text
     record = response.json()
     assert record["tax_rate"]["id"] == "GB_ZERO" and record["fixed_tax_rate"] is True
@@ -101,7 +112,9 @@ def test_create_with_tax_rate_and_flags(api: httpx.Client) -> None:
     assert "bank" in record["visible_scopes"] and "sales" not in record["visible_scopes"]
 
 
-@pytest.mark.parametrize("field", ["ledger_account_type_id", "included_in_chart", "name", "display_name", "nominal_code"])
+@pytest.mark.parametrize(
+    "field", ["ledger_account_type_id", "included_in_chart", "name", "display_name", "nominal_code"]
+)
 def test_required_fields(api: httpx.Client, field: str) -> None:
     body = {k: v for k, v in NEW.items() if k != field}
     response = api.post("/ledger_accounts", json={"ledger_account": body})
@@ -169,18 +182,28 @@ def test_update_is_partial(api: httpx.Client) -> None:
 
 def test_update_type_changes_group(api: httpx.Client) -> None:
     record = create(api).json()
-    updated = api.put(record["$path"], json={"ledger_account": {"ledger_account_type_id": "OVERHEADS"}}).json()
+    updated = api.put(
+        record["$path"], json={"ledger_account": {"ledger_account_type_id": "OVERHEADS"}}
+    ).json()
     assert updated["ledger_account_group"] == {"id": "EXPENSE", "displayed_as": "Expense"}
 
 
 def test_update_rules(api: httpx.Client) -> None:
     record = create(api).json()
     assert_error(
-        api.put(record["$path"], json={"ledger_account": {"nominal_code": 4000}}), 422, "RecordInvalid", "nominal_code"
+        api.put(record["$path"], json={"ledger_account": {"nominal_code": 4000}}),
+        422,
+        "RecordInvalid",
+        "nominal_code",
     )
-    assert_error(api.put(record["$path"], json={"ledger_account": {"name": None}}), 422, "RecordInvalid", "name")
     assert_error(
-        api.put(record["$path"], json={"ledger_account": {"tax_rate_id": "BAD"}}), 422, "RecordInvalid", "tax_rate_id"
+        api.put(record["$path"], json={"ledger_account": {"name": None}}), 422, "RecordInvalid", "name"
+    )
+    assert_error(
+        api.put(record["$path"], json={"ledger_account": {"tax_rate_id": "BAD"}}),
+        422,
+        "RecordInvalid",
+        "tax_rate_id",
     )
     # keeping its own code is not a clash
     assert api.put(record["$path"], json={"ledger_account": {"nominal_code": 4444}}).status_code == 200
@@ -214,7 +237,9 @@ def test_unknown_id_is_404(api: httpx.Client) -> None:
 
 def test_filters(api: httpx.Client) -> None:
     def codes(**params: Any) -> set[int]:
-        response = api.get("/ledger_accounts", params={"attributes": "nominal_code", "items_per_page": 200, **params})
+        response = api.get(
+            "/ledger_accounts", params={"attributes": "nominal_code", "items_per_page": 200, **params}
+        )
         assert response.status_code == 200, response.text
         return {r["nominal_code"] for r in response.json()["$items"]}
 
@@ -242,7 +267,9 @@ def test_updated_or_created_since(emu: Emulator, api: httpx.Client) -> None:
 
 def test_settings_read_only_cannot_write(emu: Emulator, api: httpx.Client) -> None:
     with user_client(emu, {"Settings": "read_only"}) as reader:
-        item = assert_error(reader.post("/ledger_accounts", json={"ledger_account": NEW}), 403, "MultiUserAccessDenied")
+        item = assert_error(
+            reader.post("/ledger_accounts", json={"ledger_account": NEW}), 403, "MultiUserAccessDenied"
+        )
         assert item["$message"] == "The current user is not allowed to access that resource with that method."
         record = ledger_by_code(api, 4000)
         assert_error(
@@ -253,7 +280,9 @@ def test_settings_read_only_cannot_write(emu: Emulator, api: httpx.Client) -> No
 
 def test_settings_restricted_cannot_write(emu: Emulator) -> None:
     with user_client(emu, {"Settings": "restricted_access"}) as restricted:
-        assert_error(restricted.post("/ledger_accounts", json={"ledger_account": NEW}), 403, "MultiUserAccessDenied")
+        assert_error(
+            restricted.post("/ledger_accounts", json={"ledger_account": NEW}), 403, "MultiUserAccessDenied"
+        )
 
 
 def test_read_needs_one_listed_area(emu: Emulator) -> None:

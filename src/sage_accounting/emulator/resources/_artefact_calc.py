@@ -32,6 +32,7 @@ from .._resource import Ctx, Record
 from .._state import new_id
 
 HUNDRED = Decimal(100)
+LIMIT = Decimal("1e13")
 
 # Response key order of each line model (swagger definitions *LineItem).
 SALES_LINE_KEYS = (
@@ -121,11 +122,18 @@ def build_line(
     quantity: Decimal = data.get("quantity") or ZERO
     unit_price: Decimal = data.get("unit_price") or ZERO
     gross = quantity * unit_price
+    if abs(gross) >= LIMIT:
+        # Sage's amounts have at most 13 integer digits; this also keeps the cent rounding exact.
+        errors.add(f"{source}.unit_price", "is too large (quantity × unit_price must be less than 10^13)")
+        gross = ZERO
     discount = ZERO
     percent: Decimal | None = None
     if sales:
         sent_discount = data.get("discount_amount")
         percent = data.get("discount_percentage")
+        if percent is not None and not 0 <= percent <= HUNDRED:
+            errors.add(f"{source}.discount_percentage", "must be between 0 and 100")
+            percent = ZERO
         if sent_discount is not None:
             discount = round2(sent_discount)
         elif percent is not None:

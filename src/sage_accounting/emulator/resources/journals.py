@@ -7,6 +7,7 @@ the debits must equal the credits, and each line embeds its whole ledger account
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -55,7 +56,7 @@ class Journals(Resource):
         for line in record.get("journal_lines") or ():
             current = ctx.get(ledger.NAME, (line.get("ledger_account") or {}).get("id"))
             if current is not None:
-                line["ledger_account"] = dict(current)
+                line["ledger_account"] = copy.deepcopy(current)
         return record
 
     def records(self, ctx: Ctx) -> Iterable[Record]:
@@ -130,7 +131,7 @@ def _amount(line: dict[str, Any], key: str, source: str, errors: Invalid) -> Dec
 def _line(line: dict[str, Any], account: Record | None) -> Record:
     return {
         "id": new_id(),
-        "ledger_account": dict(account or {}),
+        "ledger_account": copy.deepcopy(account or {}),
         "details": line.get("details"),
         "debit": format_money(round2(line["debit"])),
         "credit": format_money(round2(line["credit"])),

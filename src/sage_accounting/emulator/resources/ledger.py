@@ -11,6 +11,7 @@ from typing import Any
 
 from .._errors import ApiError, Invalid
 from .._fields import F, S
+from .._money import format_money
 from .._resource import READ, Ctx, Record, Resource, area
 
 NAME = "ledger_accounts"
@@ -239,7 +240,7 @@ class LedgerAccounts(Resource):
             "gifi_code": data.get("gifi_code"),
         }
         if data.get("recoverable_percentage") is not None:
-            record["recoverable_percentage"] = float(data["recoverable_percentage"])
+            record["recoverable_percentage"] = format_money(data["recoverable_percentage"])
         derive(record)
         ctx.collection(NAME)[record["id"]] = record
         return record
@@ -266,7 +267,7 @@ class LedgerAccounts(Resource):
             record["non_recoverable_ledger_account"] = ctx.link(NAME, refs.get("non_recoverable"))
         if "recoverable_percentage" in data:
             value = data["recoverable_percentage"]
-            record["recoverable_percentage"] = None if value is None else float(value)
+            record["recoverable_percentage"] = None if value is None else format_money(value)
         derive(record)
         ctx.touch(record)
         return record

@@ -1,0 +1,191 @@
+"""Client benchmarks: overhead vs plain httpx, sequential vs prefetched listing, memory while iterating.
+
+Run: ``.venv/bin/python bench/client.py``.  The last line printed is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import tracemalloc
+from typing import Any
+
+import httpx
+
+from sage_accounting import Connection, SageAccounting
+from sage_accounting.emulator import DEMO, Emulator
+
+
+def _conn(emu: Emulator, **kwargs: Any) -> Connection:
+    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
+    kwargs.setdefault("host", "http://sage.test")
+    return Connection(DEMO.client_id, DEMO.client_secret, token=token, **kwargs)
+
+
+def overhead(n: int = 400) -> dict[str, float]:
+    """(a) Time per request through the client vs plain httpx, same in-process emulator."""
+    emu = Emulator(seed="minimal")
+    conn = _conn(emu, transport=emu.transport())
+    token = conn.store.load()
+    assert token is not None
+    headers = {"Authorization": f"Bearer {token.access_token}", "X-Business": DEMO.business_id}
+    plain = httpx.Client(transport=emu.transport(), base_url="http://sage.test/v3.1", headers=headers)
+    sage = SageAccounting(conn, business_id=DEMO.business_id)
+    for _ in range(20):  # warm up both
+        plain.get("/tax_rates", params={"items_per_page": 5}).json()
+        sage.tax_rates.list(items_per_page=5)
+
+    def best_of(fn: Any, rounds: int = 3) -> float:
+        best = math.inf
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            best = min(best, (time.perf_counter() - start) / n)
+        return best
+
+    t_plain = best_of(lambda: plain.get("/tax_rates", params={"items_per_page": 5}).json())
+    t_client = best_of(lambda: sage.tax_rates.list(items_per_page=5))
+    t_raw = best_of(lambda: sage.request("GET", "/tax_rates", params={"items_per_page": 5}).json())
+    return {
+        "plain_httpx_ms": round(t_plain * 1000, 3),
+        "client_typed_ms": round(t_client * 1000, 3),
+        "client_raw_ms": round(t_raw * 1000, 3),
+        "overhead_ratio": round(t_client / t_plain, 3),
+        "overhead_ratio_raw": round(t_raw / t_plain, 3),
+        "target_ratio": 1.3,
+    }
+
+
+SERVER = """
+import sys
+from sage_accounting.emulator import Emulator
+emu = Emulator(seed="minimal")
+with emu.serve() as url:
+    print(url, flush=True)
+    sys.stdin.read()
+"""
+
+
+def prefetch(records: int = 10_000, latency: float = 0.05, window: int = 50) -> dict[str, float]:
+    """(b) Listing ``records`` contacts, 200 per page, over a socket with injected latency.
+
+    The emulator runs in its own process, so its JSON work does not share the client's GIL.
+    """
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    url = proc.stdout.readline().strip()
+    try:
+        ctl = httpx.Client(base_url=f"{url}/__emulator__", timeout=120)
+        bodies = [
+            {"contact": {"name": f"Customer {i:05d}", "contact_type_ids": ["CUSTOMER"]}}
+            for i in range(records)
+        ]
+        ctl.post("/seed", json={"data": {DEMO.business_id: {"contacts": bodies}}}).raise_for_status()
+        token = ctl.post("/tokens", json={"client_id": DEMO.client_id}).json()
+        conn = Connection(DEMO.client_id, DEMO.client_secret, host=url, token=token)
+        with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+            sage.contacts.list(items_per_page=1)
+            fault = {"method": "GET", "path": "/v3.1/contacts", "latency": latency, "count": None}
+            ctl.post("/faults", json=fault).raise_for_status()
+            start = time.perf_counter()
+            seq = sum(1 for _ in sage.contacts.list(items_per_page=200, attributes="all"))
+            t_seq = time.perf_counter() - start
+            start = time.perf_counter()
+            pre = sum(1 for _ in sage.contacts.list(items_per_page=200, attributes="all", prefetch=window))
+            t_pre = time.perf_counter() - start
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    assert seq == pre == records
+    pages = math.ceil(records / 200)
+    concurrency = min(window, conn.limiter.max_concurrency, pages - 1)
+    theoretical = concurrency * 200 / latency  # records per second if only latency mattered
+    achieved = records / t_pre
+    return {
+        "records": records,
+        "latency_s": latency,
+        "sequential_s": round(t_seq, 3),
+        "prefetch_s": round(t_pre, 3),
+        "speedup": round(t_seq / t_pre, 2),
+        "target_speedup": 5,
+        "prefetch_concurrency": concurrency,
+        "prefetch_records_per_s": round(achieved),
+        "theoretical_records_per_s": round(theoretical),
+        "fraction_of_theoretical": round(achieved / theoretical, 3),
+    }
+
+
+def memory(records: int = 100_000) -> dict[str, float]:
+    """(c) Peak memory allocated while iterating ``records`` records (pages generated on the fly)."""
+    per_page = 200
+    pages = records // per_page
+
+    def record(i: int) -> dict[str, Any]:
+        return {
+            "id": f"{i:032x}",
+            "displayed_as": f"Customer {i}",
+            "$path": f"/contacts/{i:032x}",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "name": f"Customer {i}",
+            "contact_types": [
+                {"id": "CUSTOMER", "displayed_as": "Customer", "$path": "/contact_types/CUSTOMER"}
+            ],
+            "credit_limit": "1000.0",
+            "balance": "12.5",
+            "currency": {"id": "GBP", "displayed_as": "Pound Sterling (GBP)", "$path": "/currencies/GBP"},
+        }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        page = int(request.url.params.get("page", "1"))
+        base = (page - 1) * per_page
+        body = {
+            "$total": records,
+            "$page": page,
+            "$next": f"/contacts?page={page + 1}&items_per_page={per_page}" if page < pages else None,
+            "$back": None,
+            "$itemsPerPage": per_page,
+            "$items": [record(base + i) for i in range(per_page)],
+        }
+        return httpx.Response(200, content=json.dumps(body).encode(), headers={"x-business": "b" * 32})
+
+    token = {"access_token": "a", "refresh_token": "r", "expires_in": 3600}
+    conn = Connection("id", "secret", host="http://mem.test", token=token)
+    with SageAccounting(conn, business_id="b" * 32, transport=httpx.MockTransport(handler)) as sage:
+        tracemalloc.start()
+        start = time.perf_counter()
+        count = sum(1 for _ in sage.contacts.list(items_per_page=per_page, attributes="all"))
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert count == records
+    return {
+        "records": records,
+        "peak_mb": round(peak / 1e6, 2),
+        "target_mb": 100,
+        "seconds_with_tracemalloc": round(elapsed, 2),
+    }
+
+
+def main() -> None:
+    results: dict[str, Any] = {}
+    results["overhead"] = overhead()
+    print("overhead:", results["overhead"], flush=True)
+    results["prefetch"] = prefetch()
+    print("prefetch:", results["prefetch"], flush=True)
+    results["memory"] = memory()
+    print("memory:", results["memory"], flush=True)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

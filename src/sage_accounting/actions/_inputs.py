@@ -1,0 +1,529 @@
+"""Input checking and conversion: every value an action receives goes through one of these converters
+before anything is sent to Sage.
+
+Integration platforms hand every input over as text ("350.00", "true", "2024-01-31"), Python callers
+pass real values (``Decimal("350.00")``, ``True``, ``date(2024, 1, 31)``): both are accepted, checked and
+turned into what Sage expects.  Money stays exact: numbers become :class:`~decimal.Decimal`, never float.
+A problem raises :class:`Invalid` with the input path (``invoiceLines[2].unit_price``) and what is wrong;
+the action collects them into one :class:`ActionInputError`.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as _dt
+import difflib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .._errors import SageError
+
+__all__ = [
+    "ActionInputError",
+    "Attributes",
+    "Boolean",
+    "Choice",
+    "Converter",
+    "Date",
+    "DateTime",
+    "Id",
+    "Integer",
+    "InputProblem",
+    "Invalid",
+    "JsonBody",
+    "KeyValues",
+    "Lines",
+    "Number",
+    "StringList",
+    "Text",
+    "is_missing",
+]
+
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INTEGER_RE = re.compile(r"^[+-]?\d+$")
+# Sage ids: hex GUIDs, upper-case constants (GB_STANDARD, CUSTOMER) and the odd dotted/dashed one.
+_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_ATTRIBUTE_RE = re.compile(r"^[a-z0-9_$]+$")
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One thing wrong with one input: ``key`` is the input's key, ``message`` says what is wrong and
+    starts with the input's path (``invoiceLines[2].unit_price is required``)."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ActionInputError(SageError, ValueError):
+    """The inputs of an action were refused before anything was sent to Sage.
+
+    ``action`` is the action's key, ``problems`` lists every problem found (each naming its input),
+    ``key`` is the input of the first problem.
+
+    >>> try:
+    ...     run_action(sage, "createContact", {"name": "Acme", "contactTypeIds": "CUSTOMER",
+    ...                                        "creditLimit": "lots"})  # doctest: +SKIP
+    ... except ActionInputError as exc:
+    ...     print(exc)  # doctest: +SKIP
+    createContact: creditLimit must be a number, got 'lots'
+    """
+
+    def __init__(self, action: str, problems: Sequence[InputProblem]) -> None:
+        if not problems:
+            raise ValueError("ActionInputError needs at least one problem")
+        self.action = action
+        self.problems = list(problems)
+        super().__init__(f"{action}: " + "; ".join(p.message for p in self.problems))
+
+    @property
+    def key(self) -> str:
+        """The key of the (first) input that was refused."""
+        return self.problems[0].key
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys of every refused input, in the order found."""
+        return [p.key for p in self.problems]
+
+
+class Invalid(Exception):
+    """Raised by a converter: ``path`` names the input (or part of it), ``text`` what is wrong."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        super().__init__(f"{path} {text}")
+
+
+def is_missing(value: Any) -> bool:
+    """``None`` and blank strings count as "not given" (integration platforms send "" for empty fields)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Converter(abc.ABC):
+    """Checks and converts one input value; ``manifest_type`` is the component type it shows as."""
+
+    manifest_type = "string"
+
+    @abc.abstractmethod
+    def convert(self, value: Any, path: str) -> Any:
+        """The converted value, or :class:`Invalid`."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """A short description of what is accepted, for the docs."""
+
+
+@dataclass(frozen=True)
+class Text(Converter):
+    """A string; numbers are accepted and turned into their text."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+            raise Invalid(path, f"must be text, got {type(value).__name__}")
+        return str(value)
+
+    def describe(self) -> str:
+        return "text"
+
+
+@dataclass(frozen=True)
+class Id(Converter):
+    """A Sage id (letters, digits, ``_``, ``-``, ``.``): safe to put in a URL path."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise Invalid(path, f"must be an id (text), got {type(value).__name__}")
+        text = value.strip()
+        if not _ID_RE.match(text):
+            raise Invalid(path, f"is not a valid Sage id (letters, digits, '_', '-', '.'), got {_show(value)}")
+        return text
+
+    def describe(self) -> str:
+        return "id"
+
+
+def _decimal(value: Any, path: str) -> Decimal:
+    if isinstance(value, bool):
+        raise Invalid(path, f"must be a number, got {_show(value)}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid(path, f"must be a finite number, got {_show(value)}")
+        # repr() is the shortest text that round-trips: 1500.5 -> "1500.5", never 1500.49999…
+        number = Decimal(repr(value))
+    elif isinstance(value, str) and _NUMBER_RE.match(value.strip()):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:  # pragma: no cover - the pattern only lets valid numbers through
+            raise Invalid(path, f"must be a number, got {_show(value)}") from None
+    else:
+        raise Invalid(path, f"must be a number, got {_show(value)}")
+    if not number.is_finite():
+        raise Invalid(path, f"must be a finite number, got {_show(value)}")
+    return number
+
+
+@dataclass(frozen=True)
+class Number(Converter):
+    """A decimal number (money, quantities) as :class:`~decimal.Decimal`; text like "350.00" is accepted."""
+
+    minimum: Decimal | None = None
+
+    def convert(self, value: Any, path: str) -> Any:
+        number = _decimal(value, path)
+        if self.minimum is not None and number < self.minimum:
+            raise Invalid(path, f"must be {self.minimum} or more, got {_show(value)}")
+        return number
+
+    def describe(self) -> str:
+        return "number" if self.minimum is None else f"number ≥ {self.minimum}"
+
+
+@dataclass(frozen=True)
+class Integer(Converter):
+    """A whole number within ``minimum``..``maximum``; text like "30" is accepted."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, bool):
+            raise Invalid(path, f"must be a whole number, got {_show(value)}")
+        if isinstance(value, int):
+            result = value
+        elif isinstance(value, str) and _INTEGER_RE.match(value.strip()):
+            result = int(value.strip())
+        elif isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
+            result = int(value)
+        else:
+            raise Invalid(path, f"must be a whole number, got {_show(value)}")
+        low, high = self.minimum, self.maximum
+        if (low is not None and result < low) or (high is not None and result > high):
+            if high is None:
+                raise Invalid(path, f"must be {low} or more, got {result}")
+            if low is None:
+                raise Invalid(path, f"must be {high} or less, got {result}")
+            raise Invalid(path, f"must be between {low} and {high}, got {result}")
+        return result
+
+    def describe(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"integer {self.minimum}–{self.maximum}"
+        if self.minimum is not None:
+            return f"integer ≥ {self.minimum}"
+        return "integer"
+
+
+@dataclass(frozen=True)
+class Boolean(Converter):
+    """``True``/``False``, or the text "true"/"false" (also "1"/"0", "yes"/"no")."""
+
+    manifest_type = "boolean"
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in ("true", "1", "yes"):
+                return True
+            if text in ("false", "0", "no"):
+                return False
+        raise Invalid(path, f"must be true or false, got {_show(value)}")
+
+    def describe(self) -> str:
+        return "true/false"
+
+
+@dataclass(frozen=True)
+class Date(Converter):
+    """A calendar date as ``YYYY-MM-DD`` (a :class:`datetime.date` is accepted too)."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, _dt.datetime):
+            raise Invalid(path, f"must be a date (YYYY-MM-DD), not a date-time, got {_show(value)}")
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return _dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise Invalid(path, f"must be a date as YYYY-MM-DD, got {_show(value)}")
+
+    def describe(self) -> str:
+        return "date YYYY-MM-DD"
+
+
+@dataclass(frozen=True)
+class DateTime(Converter):
+    """An ISO 8601 date (``2024-01-31``) or date-time (``2024-01-31T16:24:52Z``, ``…+01:00``)."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None:
+                raise Invalid(path, "must be a timezone-aware date-time (give tzinfo, e.g. UTC)")
+            return value.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                if len(text) == 10:
+                    _dt.date.fromisoformat(text)
+                else:
+                    _dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                pass
+            else:
+                return text
+        raise Invalid(
+            path, f"must be an ISO 8601 date or date-time (e.g. 2015-10-27T16:24:52Z), got {_show(value)}"
+        )
+
+    def describe(self) -> str:
+        return "ISO 8601 date or date-time"
+
+
+@dataclass(frozen=True)
+class Choice(Converter):
+    """One of ``values`` (matched without regard to case; the canonical spelling is returned)."""
+
+    values: tuple[str, ...] = ()
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            for choice in self.values:
+                if value.strip().lower() == choice.lower():
+                    return choice
+        raise Invalid(path, f"must be one of {', '.join(self.values)}, got {_show(value)}")
+
+    def describe(self) -> str:
+        return " / ".join(self.values)
+
+
+@dataclass(frozen=True)
+class StringList(Converter):
+    """A list of ids, given as a list or as comma-separated text (``"CUSTOMER,VENDOR"``)."""
+
+    item: Converter = field(default_factory=Id)
+    manifest_type = "string list"
+
+    def convert(self, value: Any, path: str) -> Any:
+        items: list[Any]
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    parsed = json.loads(text)
+                except ValueError:
+                    raise Invalid(path, f"is not a valid JSON list: {_show(value)}") from None
+                if not isinstance(parsed, list):
+                    raise Invalid(path, "must be a list")
+                items = parsed
+            else:
+                items = [part.strip() for part in text.split(",") if part.strip()]
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            raise Invalid(path, f"must be a list or comma-separated text, got {type(value).__name__}")
+        if not items:
+            raise Invalid(path, "must name at least one id")
+        return [self.item.convert(item, f"{path}[{i}]") for i, item in enumerate(items)]
+
+    def describe(self) -> str:
+        return "list of ids (or comma-separated)"
+
+
+@dataclass(frozen=True)
+class Attributes(Converter):
+    """Sage's ``attributes`` query parameter: ``all`` or field names (a list or comma-separated)."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        names = (
+            [v.strip() for v in value.split(",")]
+            if isinstance(value, str)
+            else list(value)
+            if isinstance(value, list | tuple)
+            else None
+        )
+        if names is None:
+            raise Invalid(path, f"must be 'all' or a list of field names, got {type(value).__name__}")
+        names = [n for n in names if n]
+        for name in names:
+            if not isinstance(name, str) or not _ATTRIBUTE_RE.match(name):
+                raise Invalid(path, f"has an invalid field name {_show(name)} (Sage field names are snake_case)")
+        if not names:
+            raise Invalid(path, "must name at least one field (or be 'all')")
+        return ",".join(names)
+
+    def describe(self) -> str:
+        return "'all' or field names"
+
+
+def _pairs_from_text(text: str, path: str) -> list[tuple[Any, Any]]:
+    if text.startswith(("[", "{")):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise Invalid(path, f"is not valid JSON: {_show(text)}") from None
+        return _pairs(parsed, path)
+    pairs: list[tuple[Any, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        sep = ":" if ":" in line else "=" if "=" in line else None
+        if sep is None:
+            raise Invalid(path, f"line {_show(line)} is not 'key: value' or 'key=value'")
+        key, _, val = line.partition(sep)
+        pairs.append((key.strip(), val.strip()))
+    return pairs
+
+
+def _pairs(value: Any, path: str) -> list[tuple[Any, Any]]:
+    if isinstance(value, str):
+        return _pairs_from_text(value.strip(), path)
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if not isinstance(value, list | tuple):
+        raise Invalid(path, f"must be a list of key/value pairs, got {type(value).__name__}")
+    pairs: list[tuple[Any, Any]] = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping) and set(item) <= {"key", "value"} and "key" in item:
+            pairs.append((item["key"], item.get("value")))
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            pairs.append((item[0], item[1]))
+        else:
+            raise Invalid(f"{path}[{i}]", 'must be {"key": ..., "value": ...} or a [key, value] pair')
+    return pairs
+
+
+@dataclass(frozen=True)
+class KeyValues(Converter):
+    """A key-value list: ``[{"key": k, "value": v}, …]``, ``[[k, v], …]``, a mapping, JSON of either, or
+    text lines ``key: value``.  Values are text (or bytes for file contents); keys may repeat."""
+
+    manifest_type = "string key-value list"
+
+    def convert(self, value: Any, path: str) -> Any:
+        out: list[tuple[str, str | bytes]] = []
+        for i, (key, val) in enumerate(_pairs(value, path)):
+            if not isinstance(key, str) or not key.strip():
+                raise Invalid(f"{path}[{i}]", "needs a non-empty text key")
+            if isinstance(val, bytes | str):
+                out.append((key.strip(), val))
+            elif val is None:
+                out.append((key.strip(), ""))
+            elif isinstance(val, bool):
+                out.append((key.strip(), "true" if val else "false"))
+            elif isinstance(val, int | float | Decimal):
+                out.append((key.strip(), str(val)))
+            else:
+                raise Invalid(f"{path}[{key.strip()}]", f"must be text, got {type(val).__name__}")
+        return out
+
+    def describe(self) -> str:
+        return "key-value list"
+
+
+@dataclass(frozen=True)
+class JsonBody(Converter):
+    """A request body: text (sent as it is) or JSON data (a dict or list, encoded)."""
+
+    manifest_type = "string"
+
+    def convert(self, value: Any, path: str) -> Any:
+        if isinstance(value, str | bytes | Mapping | list):
+            return value
+        raise Invalid(path, f"must be text or JSON data (object or array), got {type(value).__name__}")
+
+    def describe(self) -> str:
+        return "text or JSON"
+
+
+@dataclass(frozen=True)
+class Lines(Converter):
+    """A list of objects in Sage's field names (invoice lines, journal lines …), as a list or JSON text.
+
+    ``fields`` maps every accepted field to its converter, ``required`` names the fields each object
+    must have; unknown fields are refused (with a suggestion: ``unitPrice`` → ``unit_price``).
+    """
+
+    fields: Mapping[str, Converter] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    noun: str = "line"
+    manifest_type = "code"
+
+    def convert(self, value: Any, path: str) -> Any:
+        items = value
+        if isinstance(value, str):
+            try:
+                items = json.loads(value)
+            except ValueError as exc:
+                raise Invalid(path, f"must be a JSON array of {self.noun} objects ({exc.msg})") from None
+        if isinstance(items, Mapping):
+            items = [items]
+        if not isinstance(items, list | tuple):
+            raise Invalid(path, f"must be a list of {self.noun} objects, got {type(items).__name__}")
+        if not items:
+            raise Invalid(path, f"must have at least one {self.noun}")
+        return [self._line(item, f"{path}[{i}]") for i, item in enumerate(items)]
+
+    def _line(self, item: Any, path: str) -> dict[str, Any]:
+        if not isinstance(item, Mapping):
+            raise Invalid(path, f"must be an object with {self.noun} fields, got {type(item).__name__}")
+        for name in item:
+            if name not in self.fields:
+                hint = difflib.get_close_matches(_snake(str(name)), list(self.fields), n=1)
+                more = f" (did you mean {hint[0]}?)" if hint else f" (known: {', '.join(self.fields)})"
+                raise Invalid(f"{path}.{name}", f"is not a Sage {self.noun} field{more}")
+        for name in self.required:
+            if is_missing(item.get(name)):
+                raise Invalid(f"{path}.{name}", "is required")
+        out: dict[str, Any] = {}
+        for name, raw in item.items():
+            if raw is None:
+                continue
+            out[str(name)] = self.fields[str(name)].convert(raw, f"{path}.{name}")
+        return out
+
+    def describe(self) -> str:
+        return f"list of {self.noun} objects (or JSON)"
+
+
+class AnyValue(Converter):
+    """Anything JSON can carry (used for nested Sage structures passed through as they are)."""
+
+    def convert(self, value: Any, path: str) -> Any:
+        return value
+
+    def describe(self) -> str:
+        return "JSON value"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
