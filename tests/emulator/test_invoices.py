@@ -332,8 +332,8 @@ def test_draft_shows_si_draft_owes_nothing_and_release_numbers_it(
     first = created(post_invoice(api, customer["id"], [line(sales)]))
     assert first["invoice_number"] == "SI-1"  # drafts do not use up numbers
     response = api.post(f"/sales_invoices/{draft['id']}/release")
-    # Sage documents 201 for release; the framework answers every action with 200
-    assert response.status_code == 200, response.text
+    # Sage documents 201 for release
+    assert response.status_code == 201, response.text
     released = response.json()
     assert released["invoice_number"] == released["displayed_as"] == "SI-2"
     assert released["status"]["id"] == "UNPAID" and released["outstanding_amount"] == "60.0"

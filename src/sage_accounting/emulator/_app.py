@@ -416,14 +416,17 @@ class EmulatorApp:
             record = resource.retrieve(ctx, parts[1])
             merged = dict(params)
             if isinstance(payload, dict):
-                merged.update({k: v for k, v in payload.items() if isinstance(v, str)})
+                merged.update(
+                    {k: str(v) for k, v in payload.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+                )
             result = resource.delete(ctx, record, merged)
             if result is None:
                 return Answer(204)
             return json_answer(200, result)
         record = resource.retrieve(ctx, parts[1])
         handler = getattr(resource, resource.actions[parts[2]])
-        return json_answer(200, handler(ctx, record, payload if isinstance(payload, dict) else {}))
+        result = handler(ctx, record, payload if isinstance(payload, dict) else {})
+        return json_answer(resource.action_status, result)
 
     def _check_roles(self, resource: Resource, verb: str, user: User, business: Business) -> None:
         rule = resource.access_for(

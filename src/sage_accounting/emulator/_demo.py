@@ -16,7 +16,7 @@ import marshal
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -132,43 +132,25 @@ def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) ->
 
 
 # --- the data ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
 class CountryData:
-    """What a demo business trades: its contacts, catalogue, places and tax rates."""
+    """What a demo business trades: its contacts, catalogue, places, tax rates and how many documents."""
 
-    def __init__(
-        self,
-        *,
-        country: str,
-        customers: tuple[str, ...],
-        suppliers: tuple[str, ...],
-        places: tuple[tuple[str, str], ...],
-        streets: tuple[str, ...],
-        postcode: Callable[[random.Random, str], str],
-        phone: Callable[[random.Random], str],
-        products: tuple[tuple[str, str, str, str], ...],
-        services: tuple[tuple[str, str, str], ...],
-        expenses: tuple[tuple[int, str, str, str], ...],
-        standard: str,
-        zero: str,
-        sales_invoices: int,
-        purchase_invoices: int,
-        credit_notes: int,
-    ) -> None:
-        self.country = country
-        self.customers = customers
-        self.suppliers = suppliers
-        self.places = places
-        self.streets = streets
-        self.postcode = postcode
-        self.phone = phone
-        self.products = products
-        self.services = services
-        self.expenses = expenses
-        self.standard = standard
-        self.zero = zero
-        self.sales_invoices = sales_invoices
-        self.purchase_invoices = purchase_invoices
-        self.credit_notes = credit_notes
+    country: str
+    customers: tuple[str, ...]
+    suppliers: tuple[str, ...]
+    places: tuple[tuple[str, str], ...]  # (city, postcode prefix)
+    streets: tuple[str, ...]
+    postcode: Callable[[random.Random, str], str]
+    phone: Callable[[random.Random], str]
+    products: tuple[tuple[str, str, str, str], ...]  # (item code, description, price, cost price)
+    services: tuple[tuple[str, str, str], ...]  # (item code, description, rate)
+    expenses: tuple[tuple[int, str, str, str], ...]  # (nominal code, description, lowest, highest)
+    standard: str  # tax rate ids
+    zero: str
+    sales_invoices: int
+    purchase_invoices: int
+    credit_notes: int
 
 
 FIRST_NAMES = (
@@ -181,6 +163,9 @@ LAST_NAMES = (
     "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
     "Murphy", "Kelly", "O'Brien", "Byrne", "Ryan", "Walsh", "O'Sullivan", "McCarthy", "Doyle", "Kennedy",
 )  # fmt: skip
+
+
+_COMPANY_SUFFIXES = frozenset({"ltd", "llp", "plc", "co"})
 
 
 def _uk_postcode(rnd: random.Random, prefix: str) -> str:
@@ -297,7 +282,6 @@ UK_DATA = CountryData(
     ),
     postcode=_uk_postcode,
     phone=_uk_phone,
-    # (item code, description, unit price, cost price)
     products=(
         ("DESK-OAK", "Oak office desk", "349.00", "210.00"),
         ("CHAIR-ERG", "Ergonomic office chair", "189.99", "112.50"),
@@ -310,7 +294,6 @@ UK_DATA = CountryData(
         ("TONER-BK", "Black toner cartridge", "58.00", "33.60"),
         ("HANDBOOK", "Office safety handbook", "12.99", "6.40"),
     ),
-    # (item code, description, hourly or unit rate)
     services=(
         ("CONSULT", "Consultancy (per hour)", "95.00"),
         ("INSTALL", "Furniture installation (per hour)", "45.00"),
@@ -323,7 +306,6 @@ UK_DATA = CountryData(
         ("SURVEY", "Site survey", "150.00"),
         ("RETAINER", "Monthly maintenance retainer", "250.00"),
     ),
-    # (nominal code, description, low, high)
     expenses=(
         (5000, "Stock purchases", "250.00", "2400.00"),
         (7100, "Office rent", "1200.00", "1200.00"),
@@ -446,7 +428,8 @@ class _Trader:
                 used.add(reference)
                 city, prefix = rnd.choice(data.places)
                 first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
-                domain = "".join(ch for ch in name.lower() if ch.isalnum())[:18]
+                words = "".join(ch if ch.isalnum() else " " for ch in name.lower()).split()
+                domain = "".join(w for w in words if w not in _COMPANY_SUFFIXES)
                 tld = "co.uk" if data.country == "GB" else "ie"
                 body: dict[str, Any] = {
                     "name": name,

@@ -127,6 +127,8 @@ class Resource:
     # query filters: param name -> function(record, value) -> bool
     filters: ClassVar[dict[str, Callable[[Record, str], bool]]] = {}
     delete_status: ClassVar[int] = 204
+    # the status POST /{name}/{id}/<action> answers with (Sage documents 201 for release)
+    action_status: ClassVar[int] = 200
 
     # --- hooks -------------------------------------------------------------------------------------------
     def records(self, ctx: Ctx) -> Iterable[Record]:

@@ -191,6 +191,7 @@ class Artefact(Resource):
 
     verbs = frozenset({"list", "get", "create", "update", "delete"})
     actions = {"release": "release"}
+    action_status = 201
     date_field = "date"
     search_fields: ClassVar[tuple[str, ...]] = ("displayed_as", "reference", "contact_name")
     filters = {
