@@ -8,7 +8,6 @@ from typing import Any
 
 from . import _mapping
 from ._inputs import (
-    AnyValue,
     Attributes,
     Boolean,
     Converter,
@@ -17,11 +16,11 @@ from ._inputs import (
     Id,
     InputProblem,
     Integer,
-    Lines,
     Number,
     Text,
 )
 from ._registry import NO_DEFAULT, Action, ActionInput, Check, Handler, Inputs, Kind
+from ._structured import AnyValue, Lines
 
 TEXT = Text()
 ID = Id()
@@ -93,7 +92,12 @@ ALLOCATIONS = Lines(
     noun="allocation",
 )
 SALES_PRICES = Lines(
-    fields={"price_name": TEXT, "price": MONEY, "price_includes_tax": BOOL, "product_sales_price_type_id": ID},
+    fields={
+        "price_name": TEXT,
+        "price": MONEY,
+        "price_includes_tax": BOOL,
+        "product_sales_price_type_id": ID,
+    },
     required=("price",),
     noun="price",
 )
@@ -132,7 +136,15 @@ def inp(
 
 def path_id(key: str, label: str, noun: str, example: str = "example-533242") -> ActionInput:
     """The required id of the record an action acts on (goes into the URL path)."""
-    return inp(key, label, f"Provide the unique identifier of {noun}.", example, sage="path", convert=ID, required=True)
+    return inp(
+        key,
+        label,
+        f"Provide the unique identifier of {noun}.",
+        example,
+        sage="path",
+        convert=ID,
+        required=True,
+    )
 
 
 # --- list inputs --------------------------------------------------------------------------------------
@@ -217,7 +229,9 @@ def deleted_since(noun: str) -> ActionInput:
 
 def search(fields: str) -> ActionInput:
     """``search``: a free-text filter."""
-    return inp("search", "Search", f"Only records whose {fields} contain this text.", "Acme", sage="query search")
+    return inp(
+        "search", "Search", f"Only records whose {fields} contain this text.", "Acme", sage="query search"
+    )
 
 
 def query_id(key: str, label: str, param: str, comments: str, example: str) -> ActionInput:
@@ -236,10 +250,22 @@ def artefact_filters(noun: str) -> list[ActionInput]:
             "Only records in this status (DRAFT, UNPAID, PART_PAID, PAID, VOID …).",
             "UNPAID",
         ),
-        inp("fromDate", "From Date", f"Only {noun} dated on or after this date.", "2024-01-01",
-            sage="query from_date (YYYY-MM-DD)", convert=DATE),  # fmt: skip
-        inp("toDate", "To Date", f"Only {noun} dated on or before this date.", "2024-12-31",
-            sage="query to_date (YYYY-MM-DD)", convert=DATE),  # fmt: skip
+        inp(
+            "fromDate",
+            "From Date",
+            f"Only {noun} dated on or after this date.",
+            "2024-01-01",
+            sage="query from_date (YYYY-MM-DD)",
+            convert=DATE,
+        ),
+        inp(
+            "toDate",
+            "To Date",
+            f"Only {noun} dated on or before this date.",
+            "2024-12-31",
+            sage="query to_date (YYYY-MM-DD)",
+            convert=DATE,
+        ),
         search("number, reference or contact name"),
         inp(
             "sort",
@@ -324,4 +350,3 @@ def action(
 def sorted_inputs(inputs: list[ActionInput]) -> tuple[ActionInput, ...]:
     """Inputs sorted by key (case-insensitive), the component's order."""
     return tuple(sorted(inputs, key=lambda i: i.key.lower()))
-

@@ -93,8 +93,8 @@ class ActionInput:
 class Inputs(dict[str, Any]):
     """Checked and converted inputs; ``defaulted`` names those filled in from their defaults."""
 
-    def __init__(self, values: Mapping[str, Any] = (), defaulted: Iterable[str] = ()) -> None:
-        super().__init__(values)
+    def __init__(self, values: Mapping[str, Any] | None = None, defaulted: Iterable[str] = ()) -> None:
+        super().__init__(values or {})
         self.defaulted: frozenset[str] = frozenset(defaulted)
 
 
@@ -153,6 +153,8 @@ class Action:
         Unknown keys are refused; ``None`` and blank text count as not given; required inputs must be
         given unless they have a default; defaults of optional inputs apply except on updates.
         """
+        if inputs is not None and not isinstance(inputs, Mapping):
+            raise TypeError(f"{self.key}: inputs must be a mapping of input keys to values")
         given = dict(inputs or {})
         problems: list[InputProblem] = []
         known = {i.key for i in self.inputs}
@@ -248,4 +250,7 @@ class Registry(Mapping[str, Action]):
 
     def manifest(self) -> dict[str, Any]:
         """The connection and every action in the shape of ``component.json``."""
-        return {**copy.deepcopy(self._component), "actions": [a.to_manifest() for a in self._actions.values()]}
+        return {
+            **copy.deepcopy(self._component),
+            "actions": [a.to_manifest() for a in self._actions.values()],
+        }

@@ -28,8 +28,9 @@ import httpx
 from .._core import DEFAULT_API_URL, NOT_GIVEN, backoff, parse_retry_after, redact_url
 from .._errors import APIConnectionError, APIStatusError
 from ._common import BOOL, action, inp
-from ._inputs import Choice, Converter, InputProblem, Integer, Invalid, JsonBody, KeyValues
+from ._inputs import Choice, Converter, InputProblem, Integer, Invalid
 from ._registry import Action, Inputs
+from ._structured import JsonBody, KeyValues
 
 if TYPE_CHECKING:
     from .._client import SageAccounting
@@ -60,7 +61,9 @@ class UrlPath(Converter):
         if text.lower().startswith(DEFAULT_API_URL.lower()):
             text = text[len(DEFAULT_API_URL) :]
         if re.match(r"^[a-z][a-z0-9+.\-]*://", text, re.I) or text.startswith("//"):
-            raise Invalid(path, f"must be a path under the base URL such as /contacts, not a full URL: {value!r}")
+            raise Invalid(
+                path, f"must be a path under the base URL such as /contacts, not a full URL: {value!r}"
+            )
         if any(ch.isspace() or ord(ch) < 32 for ch in text):
             raise Invalid(path, "must not contain spaces or control characters")
         if not text.startswith("/"):
@@ -84,12 +87,16 @@ def _check(values: Inputs) -> list[InputProblem]:
         for key, _ in values["fileDataFileNames"]:
             if key not in files:
                 problems.append(
-                    InputProblem("fileDataFileNames", f"fileDataFileNames key {key!r} matches no fileData key")
+                    InputProblem(
+                        "fileDataFileNames", f"fileDataFileNames key {key!r} matches no fileData key"
+                    )
                 )
     for key, _ in values.get("headers") or []:
         if key.lower() == "authorization":
             problems.append(
-                InputProblem("headers", "headers must not set Authorization: the connection signs every request")
+                InputProblem(
+                    "headers", "headers must not set Authorization: the connection signs every request"
+                )
             )
     return problems
 
@@ -115,7 +122,9 @@ def _body(values: Inputs) -> tuple[bytes | None, dict[str, str]]:
         ]
         for key, value in values.get("fileData") or []:
             filename = names.get(key, key)
-            parts.append((key, (filename.decode() if isinstance(filename, bytes) else filename, _as_bytes(value))))
+            parts.append(
+                (key, (filename.decode() if isinstance(filename, bytes) else filename, _as_bytes(value)))
+            )
         request = httpx.Request("POST", "http://multipart.invalid/", files=parts)
         return request.read(), {"Content-Type": request.headers["Content-Type"]}
     data = values.get("data")
@@ -135,7 +144,9 @@ def _secret(name: str) -> bool:
 
 def _redact(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: "***" if _secret(str(k)) or str(k).lower() == "code" else _redact(v) for k, v in value.items()}
+        return {
+            k: "***" if _secret(str(k)) or str(k).lower() == "code" else _redact(v) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_redact(v) for v in value]
     return value
@@ -145,7 +156,9 @@ def _describe_body(values: Inputs, body: bytes | None) -> str:
     if "formData" in values or "fileData" in values:
         fields = [k for k, _ in values.get("formData") or []]
         names = dict(values.get("fileDataFileNames") or [])
-        files = [f"{k}={names.get(k, k)!s} ({len(_as_bytes(v))} bytes)" for k, v in values.get("fileData") or []]
+        files = [
+            f"{k}={names.get(k, k)!s} ({len(_as_bytes(v))} bytes)" for k, v in values.get("fileData") or []
+        ]
         return f"multipart fields={fields} files={files}"
     if body is None:
         return "none"
@@ -160,7 +173,9 @@ def _log_request(client: SageAccounting, values: Inputs, headers: dict[str, str]
                  attempt: int, attempts: int) -> None:  # fmt: skip
     url = httpx.URL(client.base_url + values["url"])
     if values.get("queryParams"):
-        url = url.copy_merge_params([(k, v if isinstance(v, str) else v.decode()) for k, v in values["queryParams"]])
+        url = url.copy_merge_params(
+            [(k, v if isinstance(v, str) else v.decode()) for k, v in values["queryParams"]]
+        )
     shown = {k: "***" if _secret(k) else v for k, v in headers.items()}
     shown["Authorization"] = "Bearer ***"
     log.info(

@@ -35,7 +35,7 @@ from ._common import (
 from ._inputs import Choice, Converter, Integer, StringList
 from ._registry import Action, ActionInput
 
-__all__ = ["ACTIONS", "COMPONENT", "CONTACT_INPUTS"]
+__all__ = ["ACTIONS", "COMPONENT", "CONTACT_INPUTS", "SEED_KEYS"]
 
 COMPONENT: dict[str, Any] = {
     "component": "sage",
@@ -230,7 +230,9 @@ def _reference_list(key: str, label: str, description: str, path: str) -> Action
 
 _SEED_LIST = (items_per_page(), page(), since())
 _INVOICE_ORDER = (check_order("date", "dueDate"),)
-_VISIBLE_IN = Choice(("banking", "sales", "expenses", "other_payments", "other_receipts", "journals", "reporting"))
+_VISIBLE_IN = Choice(
+    ("banking", "sales", "expenses", "other_payments", "other_receipts", "journals", "reporting")
+)
 
 ACTIONS: tuple[Action, ...] = (
     action("createContact", "Create Contact", "Create a new contact", "POST", "/contacts",
@@ -328,3 +330,6 @@ ACTIONS: tuple[Action, ...] = (
            "/sales_invoices/{salesInvoiceId}", _invoice_inputs("sales_invoice", update=True), kind="update",
            group="Sales", checks=_INVOICE_ORDER),
 )  # fmt: skip
+
+SEED_KEYS: frozenset[str] = frozenset({*(a.key for a in ACTIONS), "rawRequest"})
+"""The keys of the component's own 28 actions (``rawRequest`` is declared in :mod:`.raw`)."""

@@ -82,7 +82,8 @@ class Connection:
     clients built on this connection.  ``transport``/``async_transport`` are used by the OAuth calls
     and by clients that are not given their own.  ``clock`` returns the current aware datetime (tests
     pass the emulator's clock).  ``crash_safe_refresh`` (with a ``FileTokenStore``) runs each
-    refresh in a helper process that outlives a killed worker, so a pair Sage issued is never lost.
+    refresh in a helper process that outlives a killed worker, so a pair Sage issued is never lost;
+    it defaults to on for a ``FileTokenStore`` on POSIX without a custom transport.
     """
 
     def __init__(
@@ -107,7 +108,7 @@ class Connection:
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-        crash_safe_refresh: bool = False,
+        crash_safe_refresh: bool | None = None,
     ) -> None:
         if not client_id or not isinstance(client_id, str):
             raise ValueError("client_id must be a non-empty string")
@@ -132,8 +133,13 @@ class Connection:
         if not isinstance(self.store, TokenStore):
             raise TypeError("store must implement load(), save(), clear() and lock()")
         self.limiter = Limiter(max_concurrency, requests_per_second)
-        if crash_safe_refresh and not (isinstance(self.store, FileTokenStore) and os.name == "posix"):
+        durable_possible = isinstance(self.store, FileTokenStore) and os.name == "posix"
+        if crash_safe_refresh and not durable_possible:
             raise ValueError("crash_safe_refresh needs a FileTokenStore on a POSIX system")
+        if crash_safe_refresh is None:
+            # On by default wherever it can work: a file store on POSIX talking over a real network (an
+            # in-process transport cannot be reached from the helper process).
+            crash_safe_refresh = durable_possible and transport is None and async_transport is None
         self.crash_safe_refresh = crash_safe_refresh
         self.transport = transport
         self.async_transport = async_transport

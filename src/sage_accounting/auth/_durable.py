@@ -20,7 +20,7 @@ import sys
 from typing import Any
 
 HELPER = r"""
-import fcntl, json, os, socket, sys, time, datetime
+import fcntl, json, os, sys, time, datetime
 from urllib.parse import quote, urlsplit
 cfg = json.loads(sys.stdin.read())
 out = {}
@@ -54,48 +54,28 @@ def save(tok):
         os.close(dfd)
 def form_encode(fields):
     return "&".join(quote(k, safe="") + "=" + quote(v, safe="") for k, v in fields.items()).encode()
-def dechunk(body):
-    out = b""
-    while True:
-        line, _, body = body.partition(b"\r\n")
-        size = int(line.split(b";")[0] or b"0", 16)
-        if size == 0:
-            return out
-        out, body = out + body[:size], body[size + 2:]
 def post(refresh_token):
-    # A minimal HTTP/1.1 client: http.client and urllib.request cost ~100 ms of imports.
+    # The standard library's HTTP client: this script must start with no third-party imports.
+    import http.client
     url = urlsplit(cfg["token_url"])
     form = form_encode({"grant_type": "refresh_token", "refresh_token": refresh_token,
                         "client_id": cfg["client_id"], "client_secret": cfg["client_secret"]})
-    port = url.port or (443 if url.scheme == "https" else 80)
-    sock = socket.create_connection((url.hostname, port), timeout=cfg["timeout"])
     if url.scheme == "https":
         import ssl
-        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=url.hostname)
+        conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=cfg["timeout"],
+                                           context=ssl.create_default_context())
+    else:
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=cfg["timeout"])
     target = (url.path or "/") + ("?" + url.query if url.query else "")
-    head = ("POST " + target + " HTTP/1.1\r\nHost: " + url.netloc + "\r\nUser-Agent: " + cfg["user_agent"]
-            + "\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded"
-            + "\r\nContent-Length: " + str(len(form)) + "\r\nConnection: close\r\n\r\n")
     t0 = now()
-    sock.sendall(head.encode() + form)
-    chunks = []
-    while True:
-        data = sock.recv(65536)
-        if not data:
-            break
-        chunks.append(data)
-    sock.close()
-    raw = b"".join(chunks)
-    header, _, body = raw.partition(b"\r\n\r\n")
-    lines = header.split(b"\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(b":")
-        headers[k.strip().lower()] = v.strip().lower()
-    if headers.get(b"transfer-encoding") == b"chunked":
-        body = dechunk(body)
-    return status, body, t0
+    try:
+        conn.request("POST", target, body=form, headers={
+            "User-Agent": cfg["user_agent"], "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        return response.status, response.read(), t0
+    finally:
+        conn.close()
 def to_record(data, t0):
     known = {"access_token", "refresh_token", "expires_in", "refresh_token_expires_in", "scope", "token_type",
              "requested_by_id"}

@@ -1,0 +1,332 @@
+"""Profiles: ``config.toml`` under the XDG config directory, environment overrides, token file paths.
+
+The file (``$XDG_CONFIG_HOME/sage-accounting/config.toml``, default ``~/.config/…``) holds one table per
+profile::
+
+    default_profile = "default"
+
+    [profiles.default]
+    client_id = "…"
+    client_secret = "…"          # optional: SAGE_CLIENT_SECRET is read when absent
+    base_url = "https://…"       # optional: one base URL for the API, authorize, token and revoke URLs
+    business_id = "…"            # the default business (``businesses use ID``)
+
+It is read with :mod:`tomllib` and written by the small writer below (strings only, this flat shape),
+atomically: a temporary file in the same directory, fsync, ``os.replace``, fsync of the directory; mode
+0600 because it may hold the client secret.  Tokens live apart, one file per profile under
+``$XDG_DATA_HOME/sage-accounting/tokens/`` (mode 0600, directory 0700).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import CliError, ExitCode
+
+__all__ = [
+    "DEFAULT_REDIRECT_URI",
+    "ENV",
+    "PROFILE_KEYS",
+    "Config",
+    "Settings",
+    "config_path",
+    "data_dir",
+    "resolve",
+    "write_toml",
+]
+
+APP_DIR = "sage-accounting"
+DEFAULT_PROFILE = "default"
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
+
+PROFILE_KEYS: dict[str, str] = {
+    "client_id": "the app's client id (Sage Developer Self Service)",
+    "client_secret": "the app's client secret (or set SAGE_CLIENT_SECRET)",
+    "base_url": "one base URL for the API and OAuth endpoints (the emulator: http://127.0.0.1:8080)",
+    "api_url": "the API root (default https://api.accounting.sage.com/v3.1)",
+    "authorize_url": "the authorize URL",
+    "token_url": "the token URL",
+    "revoke_url": "the revoke URL",
+    "redirect_uri": f"the callback URL registered for the app (default {DEFAULT_REDIRECT_URI})",
+    "scope": "full_access (default) or readonly",
+    "business_id": "the default business (set by `businesses use ID`)",
+    "token_file": "where the tokens are kept (default under the XDG data directory)",
+}
+"""Every setting a profile may hold, with what it is."""
+
+ENV: dict[str, str] = {key: f"SAGE_{key.upper()}" for key in PROFILE_KEYS}
+"""The environment variable overriding each setting (``SAGE_CLIENT_ID`` …)."""
+
+SECRET_KEYS = frozenset({"client_secret"})
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var, "")
+    # The XDG spec: a relative path is invalid and must be ignored.
+    if value and os.path.isabs(value):
+        return Path(value)
+    return Path.home() / fallback
+
+
+def config_path() -> Path:
+    """``$SAGE_CONFIG_FILE``, else ``$XDG_CONFIG_HOME/sage-accounting/config.toml``."""
+    explicit = os.environ.get("SAGE_CONFIG_FILE")
+    if explicit:
+        return Path(explicit)
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP_DIR / "config.toml"
+
+
+def data_dir() -> Path:
+    """``$XDG_DATA_HOME/sage-accounting`` (default ``~/.local/share/sage-accounting``)."""
+    return _xdg("XDG_DATA_HOME", ".local/share") / APP_DIR
+
+
+def check_profile_name(name: str) -> str:
+    """``name`` if it is a valid profile name (it becomes a file name), else a usage error."""
+    if not _PROFILE_NAME.match(name):
+        raise CliError(
+            f"profile name {name!r} is not valid: use letters, digits, '_', '-' or '.' (at most 64)",
+            ExitCode.USAGE,
+        )
+    return name
+
+
+# --- TOML -------------------------------------------------------------------------------------------
+
+
+def _toml_string(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_string(key)
+
+
+def write_toml(document: Mapping[str, Any]) -> str:
+    """TOML text for this flat shape: string values at the top, then tables of string values
+    (``{"profiles": {"default": {...}}}`` becomes ``[profiles.default]``)."""
+    lines = ["# sage-accounting configuration (rewritten by the sage-accounting command)"]
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    for key, value in document.items():
+        if isinstance(value, Mapping):
+            for name, table in value.items():
+                if not isinstance(table, Mapping):
+                    raise TypeError(f"{key}.{name} must be a table")
+                tables.append((f"{_toml_key(key)}.{_toml_key(name)}", table))
+        elif isinstance(value, str):
+            lines.append(f"{_toml_key(key)} = {_toml_string(value)}")
+        else:
+            raise TypeError(f"{key}: only strings and tables of strings are written")
+    for header, table in tables:
+        lines += ["", f"[{header}]"]
+        for key, value in table.items():
+            if not isinstance(value, str):
+                raise TypeError(f"{header}.{key}: only strings are written")
+            lines.append(f"{_toml_key(key)} = {_toml_string(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def atomic_write(path: Path, text: str, *, mode: int = 0o600) -> None:
+    """Replace ``path`` with ``text``: temp file in the same directory, fsync, ``os.replace``, fsync dir."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+# --- the configuration file -------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    """The parsed ``config.toml``: the default profile's name and every profile's settings."""
+
+    path: Path
+    default_profile: str | None = None
+    profiles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Config:
+        """Read the file (an absent file is an empty configuration); a broken one is a usage error."""
+        path = path or config_path()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            raise CliError(f"cannot read {path}: {exc.strerror}", ExitCode.USAGE) from None
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CliError(f"{path} is not valid TOML ({exc}): fix or delete it", ExitCode.USAGE) from None
+        return cls._from_data(path, data)
+
+    @classmethod
+    def _from_data(cls, path: Path, data: dict[str, Any]) -> Config:
+        def bad(what: str) -> CliError:
+            return CliError(f"{path}: {what}", ExitCode.USAGE)
+
+        unknown = set(data) - {"default_profile", "profiles"}
+        if unknown:
+            raise bad(f"unknown top-level setting(s) {', '.join(sorted(unknown))} (known: default_profile, profiles)")
+        default = data.get("default_profile")
+        if default is not None and not isinstance(default, str):
+            raise bad("default_profile must be a string")
+        profiles: dict[str, dict[str, str]] = {}
+        tables = data.get("profiles", {})
+        if not isinstance(tables, dict):
+            raise bad("profiles must be a table of [profiles.NAME] tables")
+        for name, table in tables.items():
+            if not isinstance(table, dict):
+                raise bad(f"profiles.{name} must be a table")
+            for key, value in table.items():
+                if key not in PROFILE_KEYS:
+                    raise bad(f"profiles.{name}.{key} is not a setting (known: {', '.join(PROFILE_KEYS)})")
+                if not isinstance(value, str):
+                    raise bad(f"profiles.{name}.{key} must be a string")
+            profiles[name] = dict(table)
+        return cls(path, default, profiles)
+
+    def to_toml(self) -> str:
+        """The file's text."""
+        document: dict[str, Any] = {}
+        if self.default_profile:
+            document["default_profile"] = self.default_profile
+        document["profiles"] = self.profiles
+        return write_toml(document)
+
+    def save(self) -> None:
+        """Write the file atomically (mode 0600)."""
+        try:
+            atomic_write(self.path, self.to_toml())
+        except OSError as exc:
+            raise CliError(f"cannot write {self.path}: {exc.strerror or exc}", ExitCode.OTHER) from None
+
+    def set(self, profile: str, key: str, value: str | None) -> None:
+        """Set (or with ``None`` remove) one setting of ``profile`` (created if needed)."""
+        if key not in PROFILE_KEYS:
+            raise CliError(f"{key!r} is not a profile setting (known: {', '.join(PROFILE_KEYS)})", ExitCode.USAGE)
+        table = self.profiles.setdefault(check_profile_name(profile), {})
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+
+
+# --- the settings in effect ---------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    """The settings of one command: a profile's, overridden by ``SAGE_*`` variables and options.
+
+    ``sources`` says where each value came from (``profile``, ``env SAGE_…``, ``option``, ``default``).
+    """
+
+    profile: str
+    values: dict[str, str]
+    sources: dict[str, str]
+    config: Config
+
+    def get(self, key: str) -> str | None:
+        """The value of ``key``, if set."""
+        return self.values.get(key) or None
+
+    @property
+    def token_file(self) -> Path:
+        """Where this profile's tokens are kept."""
+        explicit = self.get("token_file")
+        if explicit:
+            return Path(explicit).expanduser()
+        return data_dir() / "tokens" / f"{self.profile}.json"
+
+    @property
+    def redirect_uri(self) -> str:
+        """The callback URL (the default one the emulator's demo app registers)."""
+        return self.get("redirect_uri") or DEFAULT_REDIRECT_URI
+
+    @property
+    def scope(self) -> str:
+        """``full_access`` or ``readonly``."""
+        return self.get("scope") or "full_access"
+
+
+def resolve(
+    config: Config,
+    *,
+    profile: str | None = None,
+    business: str | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+) -> Settings:
+    """The settings in effect: options (``--profile``, ``--business``, ``overrides``) beat ``SAGE_*``
+    variables, which beat the profile, which beats the defaults."""
+    env = os.environ
+    if profile:
+        name, source = profile, "option"
+    elif env.get("SAGE_PROFILE"):
+        name, source = env["SAGE_PROFILE"], "env SAGE_PROFILE"
+    else:
+        name, source = config.default_profile or DEFAULT_PROFILE, "default"
+    check_profile_name(name)
+    wanted_client = env.get("SAGE_CLIENT_ID") or (overrides or {}).get("client_id")
+    if source != "default" and name not in config.profiles and not wanted_client:
+        known = ", ".join(sorted(config.profiles)) or "none yet"
+        raise CliError(
+            f"no profile {name!r} in {config.path} (profiles: {known}); create it with "
+            f"`sage-accounting config set client_id ID --profile {name}`",
+            ExitCode.USAGE,
+        )
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {"profile": source}
+    for key, value in config.profiles.get(name, {}).items():
+        if value:
+            values[key], sources[key] = value, f"profile {name}"
+    for key, var in ENV.items():
+        if env.get(var):
+            values[key], sources[key] = env[var], f"env {var}"
+    for key, value in (overrides or {}).items():
+        if value:
+            values[key], sources[key] = value, "option"
+    if business:
+        values["business_id"], sources["business_id"] = business, "option"
+    return Settings(name, values, sources, config)

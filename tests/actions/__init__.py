@@ -1,0 +1,1 @@
+"""Tests of the Sage component actions (sage_accounting.actions) against the emulator."""
