@@ -131,7 +131,9 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("key", "inputs", "named", "fragment"), CASES, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("key", "inputs", "named", "fragment"), CASES, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_bad_input_is_refused_before_anything_is_sent(
     emu: Emulator, recorder: Recorder, client: SageAccounting, key: str, inputs: dict[str, Any], named: str,
     fragment: str,
@@ -175,13 +177,19 @@ def validate(key: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_numbers_and_money_become_exact_decimals() -> None:
-    assert validate("createContact", {**CONTACT, "creditLimit": "1500.50"})["creditLimit"] == Decimal("1500.50")
+    assert validate("createContact", {**CONTACT, "creditLimit": "1500.50"})["creditLimit"] == Decimal(
+        "1500.50"
+    )
     assert str(validate("createContact", {**CONTACT, "creditLimit": 0.1})["creditLimit"]) == "0.1"
-    assert validate("createContact", {**CONTACT, "creditLimit": Decimal("2.345")})["creditLimit"] == Decimal("2.345")
+    assert validate("createContact", {**CONTACT, "creditLimit": Decimal("2.345")})["creditLimit"] == Decimal(
+        "2.345"
+    )
     assert validate("createContact", {**CONTACT, "creditLimit": 7})["creditLimit"] == Decimal(7)
     assert validate("createContact", {**CONTACT, "creditDays": " 30 "})["creditDays"] == 30
     assert validate("createContact", {**CONTACT, "creditDays": 30.0})["creditDays"] == 30
-    lines = validate("createSalesInvoice", {**INVOICE, "invoiceLines": [{**LINE, "unit_price": 19.99}]})["invoiceLines"]
+    lines = validate("createSalesInvoice", {**INVOICE, "invoiceLines": [{**LINE, "unit_price": 19.99}]})[
+        "invoiceLines"
+    ]
     assert lines[0]["unit_price"] == Decimal("19.99") and isinstance(lines[0]["quantity"], Decimal)
 
 
@@ -196,10 +204,18 @@ def test_lists_booleans_dates_and_json_text() -> None:
     assert validate("listContacts", {"updated_or_created_since": since})["updated_or_created_since"] == (
         "2024-01-01T11:00:00Z"
     )
-    assert validate("listContacts", {"updated_or_created_since": "2024-01-01"})["updated_or_created_since"] == "2024-01-01"
+    assert (
+        validate("listContacts", {"updated_or_created_since": "2024-01-01"})["updated_or_created_since"]
+        == "2024-01-01"
+    )
     text = '[{"description": "Work", "ledger_account_id": "a1", "quantity": 2, "unit_price": "5", "tax_rate_id": "T"}]'
-    assert validate("createSalesInvoice", {**INVOICE, "invoiceLines": text})["invoiceLines"][0]["quantity"] == 2
-    assert validate("listContacts", {"attributes": ["name", "credit_limit"]})["attributes"] == "name,credit_limit"
+    assert (
+        validate("createSalesInvoice", {**INVOICE, "invoiceLines": text})["invoiceLines"][0]["quantity"] == 2
+    )
+    assert (
+        validate("listContacts", {"attributes": ["name", "credit_limit"]})["attributes"]
+        == "name,credit_limit"
+    )
 
 
 def test_key_value_lists_take_every_usual_shape() -> None:
@@ -221,16 +237,25 @@ def test_defaults_apply_on_create_but_not_on_update() -> None:
     assert "isMainAddress" not in updated and "isMainDelivery" not in updated
     # a required input with a default is always there
     ledger = registry["updateLedgerAccount"].validate(
-        {"accountId": "a", "displayName": "X", "ledgerAccountTypeId": "SALES", "name": "X", "nominalCode": "1"}
+        {
+            "accountId": "a",
+            "displayName": "X",
+            "ledgerAccountTypeId": "SALES",
+            "name": "X",
+            "nominalCode": "1",
+        }
     )
     assert ledger["includedInChart"] is False
     raw = registry["rawRequest"].validate(RAW)
     assert (raw["maxRetries"], raw["retryDelayMS"], raw["responseType"]) == (0, 0, "json")
-    assert raw["method"] == "GET" and registry["rawRequest"].validate({**RAW, "method": "post"})["method"] == "POST"
+    assert (
+        raw["method"] == "GET"
+        and registry["rawRequest"].validate({**RAW, "method": "post"})["method"] == "POST"
+    )
 
 
 def test_raw_url_takes_paths_and_sages_own_root() -> None:
     assert validate("rawRequest", {**RAW, "url": "contacts"})["url"] == "/contacts"
-    assert validate("rawRequest", {**RAW, "url": "https://api.accounting.sage.com/v3.1/contacts?x=1"})["url"] == (
-        "/contacts?x=1"
-    )
+    assert validate("rawRequest", {**RAW, "url": "https://api.accounting.sage.com/v3.1/contacts?x=1"})[
+        "url"
+    ] == ("/contacts?x=1")

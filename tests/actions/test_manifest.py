@@ -181,7 +181,14 @@ SEED: dict[str, Seed] = {
             "retryAllErrors retryDelayMS timeout useExponentialBackoff"
         ),
         required="method responseType url",
-        defaults={"debugRequest": False, "maxRetries": 0, "responseType": "json", "retryAllErrors": False, "retryDelayMS": 0, "useExponentialBackoff": False},
+        defaults={
+            "debugRequest": False,
+            "maxRetries": 0,
+            "responseType": "json",
+            "retryAllErrors": False,
+            "retryDelayMS": 0,
+            "useExponentialBackoff": False,
+        },
     ),
     "updateContact": Seed(
         "PUT",
@@ -242,16 +249,55 @@ CONNECTION = {
     "scopes": (True, "full_access"),
 }
 
-WIDER = """
-listSalesCreditNotes getSalesCreditNote createSalesCreditNote updateSalesCreditNote voidSalesCreditNote
-listPurchaseCreditNotes getPurchaseCreditNote createPurchaseCreditNote updatePurchaseCreditNote
-deletePurchaseCreditNote voidSalesInvoice releaseSalesInvoice listContactPayments getContactPayment
-createContactPayment deleteContactPayment listBankAccounts getBankAccount createBankAccount updateBankAccount
-deleteBankAccount listProducts getProduct createProduct updateProduct deleteProduct listServices getService
-createService updateService deleteService listTaxRates getTaxRate listJournals getJournal createJournal
-deleteJournal createContactPerson updateContactPerson listBusinesses getBusiness getUser listArtefactStatuses
-listBankAccountTypes listPaymentMethods listTransactionTypes listContactPersonTypes
-""".split()
+WIDER = [
+    "listSalesCreditNotes",
+    "getSalesCreditNote",
+    "createSalesCreditNote",
+    "updateSalesCreditNote",
+    "voidSalesCreditNote",
+    "listPurchaseCreditNotes",
+    "getPurchaseCreditNote",
+    "createPurchaseCreditNote",
+    "updatePurchaseCreditNote",
+    "deletePurchaseCreditNote",
+    "voidSalesInvoice",
+    "releaseSalesInvoice",
+    "listContactPayments",
+    "getContactPayment",
+    "createContactPayment",
+    "deleteContactPayment",
+    "listBankAccounts",
+    "getBankAccount",
+    "createBankAccount",
+    "updateBankAccount",
+    "deleteBankAccount",
+    "listProducts",
+    "getProduct",
+    "createProduct",
+    "updateProduct",
+    "deleteProduct",
+    "listServices",
+    "getService",
+    "createService",
+    "updateService",
+    "deleteService",
+    "listTaxRates",
+    "getTaxRate",
+    "listJournals",
+    "getJournal",
+    "createJournal",
+    "deleteJournal",
+    "createContactPerson",
+    "updateContactPerson",
+    "listBusinesses",
+    "getBusiness",
+    "getUser",
+    "listArtefactStatuses",
+    "listBankAccountTypes",
+    "listPaymentMethods",
+    "listTransactionTypes",
+    "listContactPersonTypes",
+]
 
 ACTIONS = {a["key"]: a for a in manifest()["actions"]}
 

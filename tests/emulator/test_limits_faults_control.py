@@ -201,3 +201,30 @@ def test_autosave_keeps_every_change(emu: Emulator, api: httpx.Client, tmp_path:
     make_contact(api, "Saved on write")
     assert "Saved on write" in path.read_text()
     assert not list(tmp_path.glob(".sandbox.json.*")), "no temporary file is left behind"
+
+
+def test_in_process_transport_honours_the_read_timeout_and_the_write_still_lands(
+    emu: Emulator, tokens: dict[str, Any]
+) -> None:
+    emu.faults.add("POST", "/v3.1/contacts", latency=0.5)
+    with httpx.Client(
+        transport=emu.transport(),
+        base_url=f"{ROOT}/v3.1",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=httpx.Timeout(5, read=0.1),
+    ) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            client.post("/contacts", json={"contact": {"name": "Slow Ltd", "contact_type_ids": ["CUSTOMER"]}})
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not emu.request_log.entries():
+            time.sleep(0.05)
+        assert [e.status for e in emu.request_log.entries()] == [201]
+        assert client.get("/contacts").json()["$items"][0]["displayed_as"] == "Slow Ltd"
+
+
+def test_dropped_connections_are_logged_with_status_0(emu: Emulator, api: httpx.Client) -> None:
+    emu.faults.add("GET", "/v3.1/contacts", drop=True)
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.get("/contacts")
+    entry = emu.request_log.entries()[-1]
+    assert (entry.status, entry.fault, entry.client_id) == (0, "drop", DEMO.client_id)

@@ -38,6 +38,7 @@ __all__ = [
     "StringList",
     "Text",
     "is_missing",
+    "show_value",
 ]
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -105,7 +106,8 @@ def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """``repr(value)``, shortened for error messages."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -151,7 +153,7 @@ class Id(Converter):
         text = value.strip()
         if not _ID_RE.match(text):
             raise Invalid(
-                path, f"is not a valid Sage id (letters, digits, '_', '-', '.'), got {_show(value)}"
+                path, f"is not a valid Sage id (letters, digits, '_', '-', '.'), got {show_value(value)}"
             )
         return text
 
@@ -161,25 +163,25 @@ class Id(Converter):
 
 def _decimal(value: Any, path: str) -> Decimal:
     if isinstance(value, bool):
-        raise Invalid(path, f"must be a number, got {_show(value)}")
+        raise Invalid(path, f"must be a number, got {show_value(value)}")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise Invalid(path, f"must be a finite number, got {_show(value)}")
+            raise Invalid(path, f"must be a finite number, got {show_value(value)}")
         # repr() is the shortest text that round-trips: 1500.5 -> "1500.5", never 1500.49999…
         number = Decimal(repr(value))
     elif isinstance(value, str) and _NUMBER_RE.match(value.strip()):
         try:
             number = Decimal(value.strip())
         except InvalidOperation:  # pragma: no cover - the pattern only lets valid numbers through
-            raise Invalid(path, f"must be a number, got {_show(value)}") from None
+            raise Invalid(path, f"must be a number, got {show_value(value)}") from None
     else:
-        raise Invalid(path, f"must be a number, got {_show(value)}")
+        raise Invalid(path, f"must be a number, got {show_value(value)}")
     if not number.is_finite():
-        raise Invalid(path, f"must be a finite number, got {_show(value)}")
+        raise Invalid(path, f"must be a finite number, got {show_value(value)}")
     return number
 
 
@@ -192,7 +194,7 @@ class Number(Converter):
     def convert(self, value: Any, path: str) -> Any:
         number = _decimal(value, path)
         if self.minimum is not None and number < self.minimum:
-            raise Invalid(path, f"must be {self.minimum} or more, got {_show(value)}")
+            raise Invalid(path, f"must be {self.minimum} or more, got {show_value(value)}")
         return number
 
     def describe(self) -> str:
@@ -208,7 +210,7 @@ class Integer(Converter):
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, bool):
-            raise Invalid(path, f"must be a whole number, got {_show(value)}")
+            raise Invalid(path, f"must be a whole number, got {show_value(value)}")
         if isinstance(value, int):
             result = value
         elif isinstance(value, str) and _INTEGER_RE.match(value.strip()):
@@ -216,7 +218,7 @@ class Integer(Converter):
         elif isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
             result = int(value)
         else:
-            raise Invalid(path, f"must be a whole number, got {_show(value)}")
+            raise Invalid(path, f"must be a whole number, got {show_value(value)}")
         low, high = self.minimum, self.maximum
         if (low is not None and result < low) or (high is not None and result > high):
             if high is None:
@@ -251,7 +253,7 @@ class Boolean(Converter):
                 return True
             if text in ("false", "0", "no"):
                 return False
-        raise Invalid(path, f"must be true or false, got {_show(value)}")
+        raise Invalid(path, f"must be true or false, got {show_value(value)}")
 
     def describe(self) -> str:
         return "true/false"
@@ -263,7 +265,7 @@ class Date(Converter):
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, _dt.datetime):
-            raise Invalid(path, f"must be a date (YYYY-MM-DD), not a date-time, got {_show(value)}")
+            raise Invalid(path, f"must be a date (YYYY-MM-DD), not a date-time, got {show_value(value)}")
         if isinstance(value, _dt.date):
             return value.isoformat()
         if isinstance(value, str) and len(value.strip()) == 10:
@@ -271,7 +273,7 @@ class Date(Converter):
                 return _dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise Invalid(path, f"must be a date as YYYY-MM-DD, got {_show(value)}")
+        raise Invalid(path, f"must be a date as YYYY-MM-DD, got {show_value(value)}")
 
     def describe(self) -> str:
         return "date YYYY-MM-DD"
@@ -300,7 +302,8 @@ class DateTime(Converter):
             else:
                 return text
         raise Invalid(
-            path, f"must be an ISO 8601 date or date-time (e.g. 2015-10-27T16:24:52Z), got {_show(value)}"
+            path,
+            f"must be an ISO 8601 date or date-time (e.g. 2015-10-27T16:24:52Z), got {show_value(value)}",
         )
 
     def describe(self) -> str:
@@ -318,7 +321,7 @@ class Choice(Converter):
             for choice in self.values:
                 if value.strip().lower() == choice.lower():
                     return choice
-        raise Invalid(path, f"must be one of {', '.join(self.values)}, got {_show(value)}")
+        raise Invalid(path, f"must be one of {', '.join(self.values)}, got {show_value(value)}")
 
     def describe(self) -> str:
         return " / ".join(self.values)
@@ -339,7 +342,7 @@ class StringList(Converter):
                 try:
                     parsed = json.loads(text)
                 except ValueError:
-                    raise Invalid(path, f"is not a valid JSON list: {_show(value)}") from None
+                    raise Invalid(path, f"is not a valid JSON list: {show_value(value)}") from None
                 if not isinstance(parsed, list):
                     raise Invalid(path, "must be a list")
                 items = parsed
@@ -375,7 +378,7 @@ class Attributes(Converter):
         for name in names:
             if not isinstance(name, str) or not _ATTRIBUTE_RE.match(name):
                 raise Invalid(
-                    path, f"has an invalid field name {_show(name)} (Sage field names are snake_case)"
+                    path, f"has an invalid field name {show_value(name)} (Sage field names are snake_case)"
                 )
         if not names:
             raise Invalid(path, "must name at least one field (or be 'all')")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._inputs import Converter, Invalid, _show, is_missing
+from ._inputs import Converter, Invalid, is_missing, show_value
 
 __all__ = ["AnyValue", "JsonBody", "KeyValues", "Lines"]
 
@@ -20,7 +20,7 @@ def _pairs_from_text(text: str, path: str) -> list[tuple[Any, Any]]:
         try:
             parsed = json.loads(text)
         except ValueError:
-            raise Invalid(path, f"is not valid JSON: {_show(text)}") from None
+            raise Invalid(path, f"is not valid JSON: {show_value(text)}") from None
         return _pairs(parsed, path)
     pairs: list[tuple[Any, Any]] = []
     for line in text.splitlines():
@@ -28,7 +28,7 @@ def _pairs_from_text(text: str, path: str) -> list[tuple[Any, Any]]:
             continue
         sep = ":" if ":" in line else "=" if "=" in line else None
         if sep is None:
-            raise Invalid(path, f"line {_show(line)} is not 'key: value' or 'key=value'")
+            raise Invalid(path, f"line {show_value(line)} is not 'key: value' or 'key=value'")
         key, _, val = line.partition(sep)
         pairs.append((key.strip(), val.strip()))
     return pairs

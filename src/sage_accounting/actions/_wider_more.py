@@ -93,7 +93,7 @@ def _bank_inputs(*, create: bool) -> tuple[ActionInput, ...]:
         inp("currencyId", "Currency Id", "The currency of the account (default: the business currency).", "GBP",
             sage=f"{w}.currency_id", convert=ID),
         inp("defaultPaymentMethodId", "Default Payment Method Id",
-            "The usual payment method (BANK_TRANSFER, CASH, CHECK, CREDIT_DEBIT …).", "BANK_TRANSFER",
+            "The usual payment method (CASH, CHECK, ELECTRONIC, CREDIT_DEBIT …).", "ELECTRONIC",
             sage=f"{w}.default_payment_method_id", convert=ID),
         inp("isActive", "Is Active", "Whether the account is in use.", "true", sage=f"{w}.is_active", convert=BOOL),
         inp("addressLine1", "Address Line 1", "The bank's address, first line.", "1 High Street",

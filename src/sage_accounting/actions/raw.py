@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -222,7 +223,10 @@ def run_raw(action: Action, client: SageAccounting, values: Inputs) -> Any:
     """Send the request, retrying as the inputs say, and return the answer as ``responseType`` asks."""
     body, body_headers = _body(values)
     headers = {**body_headers, **_header_map(values.get("headers") or [])}
-    params = [(k, v if isinstance(v, str) else v.decode()) for k, v in values.get("queryParams") or []]
+    # httpx replaces a URL's query with ``params``: carry the url's own query over explicitly.
+    path, _, query = values["url"].partition("?")
+    params = parse_qsl(query, keep_blank_values=True)
+    params += [(k, v if isinstance(v, str) else v.decode()) for k, v in values.get("queryParams") or []]
     timeout = values["timeout"] / 1000.0 if "timeout" in values else NOT_GIVEN
     attempts = values["maxRetries"] + 1
     retry_all = values["retryAllErrors"]
@@ -235,7 +239,7 @@ def run_raw(action: Action, client: SageAccounting, values: Inputs) -> Any:
         try:
             answer = client.request(
                 values["method"],
-                values["url"],
+                path,
                 params=params or None,
                 content=body,
                 headers=headers or None,

@@ -138,6 +138,11 @@ class EmulatorApp:
             if fault is not None and fault.latency:
                 await anyio.sleep(fault.latency)
             if fault is not None and fault.drop:
+                dropped = Answer(0)
+                if identity is not None:
+                    dropped.client_id, dropped.user_id = identity.client_id, identity.user.id
+                # logged with status 0: the client never got an answer
+                self._log(method, path, query, dropped, request_id, fault)
                 await send({"type": "http.response.start", "status": 200, "headers": []})
                 raise ConnectionDropped(f"{method} {path}: connection dropped by a scripted fault")
             if answer is None and fault is not None and fault.status and not fault.commit_then_fail:

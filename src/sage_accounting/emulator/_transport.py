@@ -63,10 +63,20 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
+        read_timeout = (request.extensions.get("timeout") or {}).get("read")
         try:
-            await self._app(scope, receive, send)
+            if read_timeout is None:
+                await self._app(scope, receive, send)
+            else:
+                # The app keeps running after the client gives up, as a server would: a write that was
+                # under way still commits.
+                work = asyncio.ensure_future(self._app(scope, receive, send))
+                await asyncio.wait_for(asyncio.shield(work), read_timeout)
         except ConnectionDropped as exc:
             raise httpx.RemoteProtocolError(str(exc), request=request) from None
+        except TimeoutError:
+            # As over a socket: the client stops waiting (the emulator may still finish the work).
+            raise httpx.ReadTimeout(f"no answer within {read_timeout} s", request=request) from None
         return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
 
 

@@ -27,7 +27,6 @@ class TaxRates(ReferenceList):
         ("Products & Services", READ),
         ("Journals", READ),
     )
-    filters = {"usage": lambda r, v: True}
 
 
 RESOURCES: list[type[Resource]] = [
@@ -44,6 +43,7 @@ RESOURCES: list[type[Resource]] = [
             "payment_methods",
             "transaction_types",
             "ledger_account_types",
+            "catalog_item_types",
         )
     ),
     TaxRates,

@@ -1,0 +1,74 @@
+"""The embedded emulator behind ``--emulator`` and ``demo``: its connection, and a real OAuth sign-in
+through its consent page (authorize URL → consent page → POST Allow → callback → code exchange)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+
+import httpx
+
+from ..auth import Connection, MemoryTokenStore, Token
+from ..emulator import DEMO, Emulator
+
+__all__ = ["EMULATOR_HOST", "consent_sign_in", "emulator_connection"]
+
+EMULATOR_HOST = "http://sage-emulator.local"
+
+
+def emulator_connection(emu: Emulator, tokens: dict[str, Any] | None = None) -> Connection:
+    """A connection of the demo app to ``emu`` in process (signed in when ``tokens`` are given)."""
+    return Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        host=EMULATOR_HOST,
+        redirect_uri=DEMO.redirect_uri,
+        store=MemoryTokenStore(),
+        token=tokens,
+        transport=emu.transport(),
+        name="emulator",
+    )
+
+
+class _Form(HTMLParser):
+    """The consent page's form: its action and hidden fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self.buttons: dict[str, tuple[str, str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and self.action is None:
+            self.action = a.get("action", "")
+        elif tag == "input" and a.get("type") == "hidden" and a.get("name"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "button" and a.get("id"):
+            self.buttons[a["id"]] = (a.get("name", ""), a.get("value", ""))
+
+
+def consent_sign_in(
+    emu: Emulator, conn: Connection, *, say: Callable[[str], None] | None = None, decision: str = "allow"
+) -> Token:
+    """Sign ``conn`` in through ``emu``'s consent page, clicking ``decision`` (allow or deny)."""
+    note = say or (lambda _text: None)
+    request = conn.authorization_url()
+    note(f"authorization URL (state + PKCE S256): {request.url.split('?')[0]}?client_id={conn.client_id}&…")
+    with httpx.Client(transport=emu.transport(), follow_redirects=False, timeout=30) as http:
+        page = http.get(request.url)
+        page.raise_for_status()
+        form = _Form()
+        form.feed(page.text)
+        user = page.text.split('id="user">', 1)[-1].split("<", 1)[0]
+        note(f"consent page: {user} is asked to allow {conn.client_id}; clicking {decision.title()}")
+        name, value = form.buttons[decision]
+        action = httpx.URL(request.url).join(form.action or "")
+        answer = http.post(action, data={**form.fields, name: value})
+        location = answer.headers.get("location", "")
+        note(f"callback: {answer.status_code} redirect to {location.split('?')[0]}?code=…&state=…")
+    token = conn.exchange_code(location, authorization=request)
+    note(f"code exchanged: access token for {int((token.expires_at - conn.now()).total_seconds())} s, refresh token rotates")
+    return token

@@ -1,0 +1,158 @@
+"""Exit codes, the one-line error messages, and keeping secrets out of everything printed.
+
+Every failure ends the command with one line on stderr, ``error: <cause>: <what to do>``, and an exit
+code per class of error (:class:`ExitCode`).  Tracebacks are shown only with ``--debug``, and even then
+every secret the command has seen (client secret, tokens, codes) is replaced by ``***``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import threading
+
+import click
+
+from .._errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReauthorizationRequired,
+    SageError,
+    TokenRefreshError,
+    TokenStoreError,
+    UnprocessableEntityError,
+)
+from ..actions import ActionInputError, UnknownActionError
+from ..auth import OAuthError
+
+__all__ = ["EXIT_CODES_HELP", "CliError", "ExitCode", "classify", "register_secret", "scrub"]
+
+
+class ExitCode(enum.IntEnum):
+    """The exit status of ``sage-accounting`` by class of error."""
+
+    OK = 0
+    OTHER = 1
+    USAGE = 2
+    AUTH = 3
+    NOT_FOUND = 4
+    INVALID = 5
+    RATE_LIMITED = 6
+    UNAVAILABLE = 7
+
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 other error; 2 usage or bad input; 3 not signed in, sign-in refused or "
+    "access denied; 4 not found; 5 refused by Sage as invalid (400/422); 6 rate limited (429); "
+    "7 cannot reach Sage or Sage failed (5xx)."
+)
+
+
+class CliError(Exception):
+    """An error the command line reports as one line, with its exit code."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.OTHER) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+# --- secrets ----------------------------------------------------------------------------------------
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+# Bearer tokens and OAuth parameters, in case one was never registered.
+_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)(\b(?:access_token|refresh_token|client_secret|code_verifier)\"?[=:]\s*\"?)[^\s&\"',]+"),
+    re.compile(r"([?&]code=)[^\s&\"',]+"),
+)
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret so :func:`scrub` removes it from anything printed."""
+    if value and len(value) >= 6:
+        with _secrets_lock:
+            _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every registered secret (and anything shaped like a token) replaced by ``***``."""
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, "***")
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + "***", text)
+    return text
+
+
+# --- classification ---------------------------------------------------------------------------------
+
+
+def _login_hint(profile: str | None) -> str:
+    suffix = f" --profile {profile}" if profile and profile != "default" else ""
+    return f"sign in again: sage-accounting auth login{suffix}"
+
+
+def classify(exc: BaseException, *, profile: str | None = None) -> tuple[ExitCode, str]:
+    """The exit code and the one-line message for ``exc``."""
+    code, message = _classify(exc, profile)
+    return code, scrub(" ".join(message.split()))
+
+
+def _classify(exc: BaseException, profile: str | None) -> tuple[ExitCode, str]:
+    if isinstance(exc, CliError):
+        return exc.code, str(exc)
+    if isinstance(exc, ActionInputError):
+        return ExitCode.USAGE, str(exc)
+    if isinstance(exc, UnknownActionError):
+        return ExitCode.USAGE, f"{exc}; list the actions with: sage-accounting actions list"
+    if isinstance(exc, click.ClickException):
+        return ExitCode(exc.exit_code) if exc.exit_code in iter(ExitCode) else ExitCode.USAGE, exc.format_message()
+    if isinstance(exc, ReauthorizationRequired):
+        return ExitCode.AUTH, (
+            f"the Sage sign-in of profile {profile or 'default'!r} is no longer valid (Sage refused the "
+            f"refresh token): {_login_hint(profile)}"
+        )
+    if isinstance(exc, TokenRefreshError):
+        return ExitCode.AUTH, f"renewing the Sage access token failed: {exc}; if it persists, {_login_hint(profile)}"
+    if isinstance(exc, OAuthError):
+        return ExitCode.AUTH, f"sign-in failed: {exc}"
+    if isinstance(exc, AuthenticationError):
+        return ExitCode.AUTH, f"{exc} Sage refused the access token: {_login_hint(profile)}"
+    if isinstance(exc, PermissionDeniedError):
+        return ExitCode.AUTH, (
+            f"{exc} The user's role does not allow this: ask the business owner for access, "
+            "or pick another business with --business"
+        )
+    if isinstance(exc, NotFoundError):
+        return ExitCode.NOT_FOUND, f"{exc} Check the id (the list commands show them) and the business (--business)."
+    if isinstance(exc, UnprocessableEntityError | BadRequestError):
+        return ExitCode.INVALID, f"{exc} Fix the fields named and try again."
+    if isinstance(exc, RateLimitError):
+        wait = exc.retry_after
+        when = f"in {wait:g} s" if wait is not None else "in a minute"
+        return ExitCode.RATE_LIMITED, f"{exc} Sage's rate limit was reached: try again {when}."
+    if isinstance(exc, InternalServerError):
+        return ExitCode.UNAVAILABLE, f"{exc} Sage failed: try again later."
+    if isinstance(exc, APIConnectionError):
+        return ExitCode.UNAVAILABLE, (
+            f"cannot reach Sage: {exc}. Check the network and the profile's base_url / SAGE_BASE_URL."
+        )
+    if isinstance(exc, APIStatusError):
+        return ExitCode.OTHER, str(exc)
+    if isinstance(exc, TokenStoreError):
+        return ExitCode.OTHER, f"{exc}: check the token file's permissions (see `sage-accounting auth status`)"
+    if isinstance(exc, SageError):
+        return ExitCode.OTHER, str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.OTHER, "interrupted"
+    return ExitCode.OTHER, (
+        f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for the traceback and report it."
+    )

@@ -1,0 +1,147 @@
+"""Resource-style commands generated from the action registry.
+
+Each action becomes ``sage-accounting NOUN VERB``: the noun is the first segment of its Sage path in
+kebab-case (``/sales_invoices/{id}`` → ``sales-invoices``; an action group such as "Sales" holds several
+nouns), the verb is the first word of its key (``listSalesInvoices`` → ``list``, ``voidSalesInvoice`` →
+``void``, ``releaseSalesInvoice`` → ``release``) — for the usual actions that is their kind.  The id that
+goes into the path is an argument (``contacts get ID``); every other input is an option named after
+its key in kebab-case (``contactTypeIds`` → ``--contact-type-ids``), booleans as ``--x/--no-x``,
+``fetchAll`` also as ``--all``.  Structured inputs (lines, key-value lists) take JSON or ``@FILE``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from ..actions import Action, ActionInput, registry
+from ._run import execute, kebab, read_value, structured
+from ._state import with_common
+
+__all__ = ["Generated", "add_resource_commands", "noun_of", "plan", "verb_of"]
+
+
+def noun_of(action: Action) -> str:
+    """The command noun: the first segment of the action's path, kebab-case."""
+    first = action.path.strip("/").split("/")[0]
+    return first.replace("_", "-")
+
+
+def verb_of(action: Action) -> str:
+    """The command verb: the leading lower-case word of the key."""
+    match = re.match(r"[a-z]+", action.key)
+    return match.group(0) if match else action.kind
+
+
+def _path_inputs(action: Action) -> list[ActionInput]:
+    keys = re.findall(r"\{(\w+)\}", action.path)
+    return [action.input(k) for k in keys]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generated command: its noun, verb, action, and the command-line name of each input."""
+
+    noun: str
+    verb: str
+    action: Action
+    names: dict[str, str]
+
+
+def plan(actions: list[Action] | None = None) -> list[Generated]:
+    """Every resource-style command (``rawRequest`` has its own ``raw`` command)."""
+    out: list[Generated] = []
+    taken: dict[tuple[str, str], str] = {}
+    for action in actions if actions is not None else list(registry.values()):
+        if action.kind == "raw":
+            continue
+        noun, verb = noun_of(action), verb_of(action)
+        if (noun, verb) in taken:
+            verb = kebab(action.key)
+        taken[(noun, verb)] = action.key
+        names: dict[str, str] = {}
+        positional = {i.key for i in _path_inputs(action)}
+        for item in action.inputs:
+            names[item.key] = kebab(item.key).upper().replace("-", "_") if item.key in positional else "--" + kebab(item.key)
+        out.append(Generated(noun, verb, action, names))
+    return out
+
+
+def _help(item: ActionInput, action: Action) -> str:
+    parts = [item.label + "."]
+    if item.comments:
+        parts.append(item.comments)
+    if item.example:
+        parts.append(f"Example: {item.example}.")
+    if structured(action, item.key):
+        parts.append("JSON text or @FILE.")
+    if item.required:
+        parts.append("[required]")
+    return " ".join(parts)
+
+
+def _callback(gen: Generated) -> Callable[..., Any]:
+    action = gen.action
+    params: list[inspect.Parameter] = []
+    keys: dict[str, str] = {}
+    path_keys = [i.key for i in _path_inputs(action)]
+    for index, item in enumerate(sorted(action.inputs, key=lambda i: i.key not in path_keys)):
+        pname = f"p{index}"
+        keys[pname] = item.key
+        help_text = _help(item, action)
+        annotation: Any
+        if item.key in path_keys:
+            annotation = Annotated[str, typer.Argument(metavar=gen.names[item.key], help=help_text, show_default=False)]
+            params.append(inspect.Parameter(pname, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation))
+            continue
+        flags = [gen.names[item.key]]
+        if item.key == "fetchAll":
+            flags = ["--all/--no-all", "--fetch-all/--no-fetch-all"]
+        if item.manifest_type == "boolean" and item.key != "fetchAll":
+            flags = [f"{flags[0]}/--no-{flags[0][2:]}"]
+        typ: Any = bool | None if item.manifest_type == "boolean" else str | None
+        annotation = Annotated[typ, typer.Option(*flags, help=help_text, show_default=False)]
+        params.append(inspect.Parameter(pname, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+
+    def run(**kwargs: Any) -> None:
+        inputs: dict[str, Any] = {}
+        for pname, value in kwargs.items():
+            if value is None:
+                continue
+            key = keys[pname]
+            if isinstance(value, str) and structured(action, key):
+                value = read_value(value, gen.names[key])
+            inputs[key] = value
+        execute(action, inputs, names=gen.names, title=action.label)
+
+    run.__name__ = f"{gen.noun}_{gen.verb}".replace("-", "_")
+    run.__doc__ = f"{action.description} ({action.method} {action.path}; action {action.key})."
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return run
+
+
+def add_resource_commands(app: typer.Typer, existing: dict[str, typer.Typer] | None = None) -> list[Generated]:
+    """Add one sub-app per noun to ``app``; a noun in ``existing`` (already added) gets the generated
+    verbs it lacks.  Returns the commands generated."""
+    existing = existing or {}
+    nouns: dict[str, list[Generated]] = {}
+    for gen in plan():
+        nouns.setdefault(gen.noun, []).append(gen)
+    for noun, gens in nouns.items():
+        sub = existing.get(noun)
+        if sub is None:
+            keys = ", ".join(g.action.key for g in gens)
+            sub = typer.Typer(no_args_is_help=True, help=f"{noun.replace('-', ' ').capitalize()} (actions {keys}).")
+            app.add_typer(sub, name=noun, rich_help_panel=f"Resources: {gens[0].action.group}")
+        names = {c.name for c in sub.registered_commands}
+        for gen in gens:
+            if gen.verb in names:
+                continue
+            callback = _callback(gen)
+            sub.command(gen.verb, help=callback.__doc__)(with_common(callback, output=True))
+    return [g for gens in nouns.values() for g in gens]

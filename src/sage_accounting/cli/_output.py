@@ -1,0 +1,206 @@
+"""Printing answers: a rich table (default), ``--json``, ``--ndjson`` or ``--csv``; the ``--all`` progress bar.
+
+Data goes to stdout, everything else (progress, notes) to stderr, so ``--json``/``--csv`` output pipes
+cleanly.  A list envelope (``$items``) prints one row per record; a single record prints as field/value
+rows; ``None`` (a 204) prints the ``empty`` note.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from .._client import SageAccounting
+    from .._response import APIResponse
+
+__all__ = ["ProgressClient", "emit", "err_console", "out_console", "records"]
+
+_MAX_COLUMNS = 8
+_CELL = 60
+
+
+def out_console() -> Console:
+    """A console on the current stdout (looked up each time: test runners swap it)."""
+    return Console(file=sys.stdout, soft_wrap=False, highlight=False)
+
+
+def err_console() -> Console:
+    """A console on the current stderr."""
+    return Console(file=sys.stderr, soft_wrap=True, highlight=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def to_json(data: Any, *, indent: int | None = 2) -> str:
+    """JSON text (money as strings, as Sage sends it)."""
+    separators = None if indent else (",", ":")
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=_default, separators=separators)
+
+
+def records(data: Any) -> list[Any]:
+    """The records in an answer: a list envelope's ``$items``, a list's elements, or the one record."""
+    if isinstance(data, Mapping) and isinstance(data.get("$items"), list):
+        return list(data["$items"])
+    if isinstance(data, list):
+        return data
+    if data is None:
+        return []
+    return [data]
+
+
+def _flatten(record: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(record, Mapping):
+        return {prefix or "value": record}
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if key == "$path" or (prefix and key in ("$path",)):
+            continue
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, name))
+        elif isinstance(value, list):
+            out[name] = to_json(value, indent=None)
+        else:
+            out[name] = value
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        shown = value.get("displayed_as") or value.get("id")
+        return str(shown) if shown is not None else to_json(value, indent=None)
+    if isinstance(value, list):
+        parts = [_cell(v) for v in value]
+        return ", ".join(parts)
+    text = str(value)
+    return text if len(text) <= _CELL else text[: _CELL - 1] + "…"
+
+
+def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            if key != "$path":
+                seen.setdefault(str(key), None)
+    columns = list(seen)
+    preferred = [c for c in ("id", "displayed_as") if c in seen]
+    rest = [c for c in columns if c not in preferred]
+    return (preferred + rest)[:_MAX_COLUMNS]
+
+
+def _table(data: Any, title: str | None) -> Table | None:
+    items = records(data)
+    if isinstance(data, Mapping) and "$items" in data:
+        total = data.get("$total")
+        shown = f"{len(items)} of {total}" if total is not None else str(len(items))
+        title = f"{title} ({shown})" if title else shown
+    if not (isinstance(data, Mapping) and "$items" in data) and len(items) == 1 and isinstance(items[0], Mapping):
+        table = Table(title=title, show_header=True)
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for key, value in _flatten(items[0]).items():
+            table.add_row(key, _cell(value))
+        return table
+    rows = [r for r in items if isinstance(r, Mapping)]
+    if len(rows) != len(items):
+        return None
+    table = Table(title=title)
+    columns = _columns(rows)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    return table
+
+
+def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.") -> None:
+    """Print ``data`` in ``fmt`` (table, json, ndjson, csv) on stdout."""
+    out = sys.stdout
+    if fmt == "json":
+        out.write(to_json(data) + "\n")
+    elif fmt == "ndjson":
+        for item in records(data):
+            out.write(to_json(item, indent=None) + "\n")
+    elif fmt == "csv":
+        rows = [_flatten(r) for r in records(data)]
+        columns: dict[str, None] = {}
+        for row in rows:
+            for key in row:
+                columns.setdefault(key, None)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else _default(v) if not isinstance(v, str) else v for k, v in row.items()})
+        out.write(buffer.getvalue())
+    elif data is None:
+        err_console().print(empty)
+    elif isinstance(data, str):
+        out.write(data if data.endswith("\n") else data + "\n")
+    else:
+        table = _table(data, title)
+        if table is None:
+            out.write(to_json(data) + "\n")
+        else:
+            out_console().print(table)
+    out.flush()
+
+
+class ProgressClient:
+    """Stands in for a client while ``--all`` walks the pages: every list page advances a progress bar
+    on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self, client: SageAccounting, progress: Progress, task: TaskID) -> None:
+        self._client = client
+        self._progress = progress
+        self._task = task
+
+    def request(self, method: str, path: str, **kwargs: Any) -> APIResponse:
+        """The client's ``request``, counting the records of each page."""
+        response = self._client.request(method, path, **kwargs)
+        if method == "GET":
+            try:
+                body = response.json()
+            except ValueError:
+                return response
+            if isinstance(body, Mapping) and isinstance(body.get("$items"), list):
+                total = body.get("$total")
+                if isinstance(total, int):
+                    self._progress.update(self._task, total=total)
+                self._progress.advance(self._task, len(body["$items"]))
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def progress_bar(console: Console | None = None) -> Progress:
+    """The ``--all`` progress bar (on stderr, cleared when done)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(file=sys.stderr),
+        transient=True,
+    )

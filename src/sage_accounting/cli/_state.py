@@ -1,0 +1,295 @@
+"""What one invocation knows: the common options, the settings, the connection and the client.
+
+The common options (``--profile``, ``--business``, ``--emulator``, ``--debug`` and the output formats) are
+accepted before the command (``sage-accounting --emulator contacts list``) and after it
+(``sage-accounting contacts list --emulator``): :func:`command` adds them to every command it registers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import sys
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from .._client import SageAccounting
+from ..auth import Connection, FileTokenStore
+from ..emulator import DEMO, Emulator
+from ._config import Config, Settings, resolve
+from ._emulated import emulator_connection
+from ._errors import CliError, ExitCode, register_secret
+
+__all__ = ["Globals", "Runtime", "command", "runtime"]
+
+FORMATS = ("table", "json", "ndjson", "csv")
+
+
+@dataclass
+class Globals:
+    """The common options of this invocation."""
+
+    profile: str | None = None
+    business: str | None = None
+    emulator: bool = False
+    debug: bool = False
+    output: str | None = None
+
+
+class Runtime:
+    """Lazily builds the settings, the embedded emulator, the connection and the client."""
+
+    def __init__(self) -> None:
+        self.options = Globals()
+        self._settings: Settings | None = None
+        self._emulator: Emulator | None = None
+        self._clients: list[SageAccounting] = []
+
+    # --- options ----------------------------------------------------------------------------------
+
+    def merge(
+        self,
+        *,
+        profile: str | None,
+        business: str | None,
+        emulator: bool,
+        debug: bool,
+        output: str | None,
+    ) -> None:
+        """Fold options given to the root or to a command into the invocation's options."""
+        opts = self.options
+        if profile:
+            opts.profile = profile
+            self._settings = None
+        if business:
+            opts.business = business
+            self._settings = None
+        opts.emulator = opts.emulator or emulator
+        if debug and not opts.debug:
+            opts.debug = True
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+            log = logging.getLogger("sage_accounting")
+            log.addHandler(handler)
+            log.setLevel(logging.DEBUG)
+        if output:
+            opts.output = output
+
+    @property
+    def output(self) -> str:
+        """The output format: table (default), json, ndjson or csv."""
+        return self.options.output or "table"
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    def settings(self, overrides: dict[str, str | None] | None = None) -> Settings:
+        """The settings in effect (profile + ``SAGE_*`` + options)."""
+        if self._settings is None or overrides:
+            self._settings = resolve(
+                Config.load(), profile=self.options.profile, business=self.options.business, overrides=overrides
+            )
+            register_secret(self._settings.get("client_secret"))
+        return self._settings
+
+    @property
+    def profile_name(self) -> str | None:
+        """The profile's name, when it can be known without failing."""
+        try:
+            return self.settings().profile
+        except CliError:
+            return self.options.profile
+
+    @property
+    def emulator(self) -> Emulator:
+        """The embedded emulator (demo seed) of ``--emulator``."""
+        if self._emulator is None:
+            self._emulator = Emulator()
+        return self._emulator
+
+    def connection(self, settings: Settings | None = None, *, require_token: bool = True) -> Connection:
+        """The OAuth connection: the embedded emulator's (signed in), or the profile's."""
+        if self.options.emulator:
+            tokens = self.emulator.grant_tokens(DEMO.client_id)
+            register_secret(tokens["access_token"])
+            register_secret(tokens["refresh_token"])
+            return emulator_connection(self.emulator, tokens)
+        settings = settings or self.settings()
+        client_id = settings.get("client_id")
+        if not client_id:
+            raise CliError(
+                f"profile {settings.profile!r} has no client id: run `sage-accounting config set client_id ID"
+                f"{_profile_flag(settings.profile)}` or set SAGE_CLIENT_ID (or try it all with --emulator)",
+                ExitCode.USAGE,
+            )
+        secret = settings.get("client_secret")
+        if secret is None:
+            raise CliError(
+                f"profile {settings.profile!r} has no client secret: set SAGE_CLIENT_SECRET or run "
+                f"`sage-accounting config set client_secret{_profile_flag(settings.profile)}` (it prompts)",
+                ExitCode.USAGE,
+            )
+        register_secret(secret)
+        path = settings.token_file
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise CliError(f"cannot create {path.parent}: {exc.strerror}", ExitCode.OTHER) from None
+        conn = Connection(
+            client_id,
+            secret,
+            redirect_uri=settings.redirect_uri,
+            scope=settings.scope,
+            store=FileTokenStore(path),
+            host=settings.get("base_url"),
+            api_url=settings.get("api_url"),
+            authorize_url=settings.get("authorize_url"),
+            token_url=settings.get("token_url"),
+            revoke_url=settings.get("revoke_url"),
+            name=settings.profile,
+        )
+        token = conn.token()
+        if token is not None:
+            register_secret(token.access_token)
+            register_secret(token.refresh_token)
+        elif require_token:
+            raise CliError(
+                f"not signed in to Sage with profile {settings.profile!r}: run "
+                f"`sage-accounting auth login{_profile_flag(settings.profile)}` (or try it with --emulator)",
+                ExitCode.AUTH,
+            )
+        return conn
+
+    def client(self, connection: Connection | None = None) -> SageAccounting:
+        """A client for the business in effect (``--business``, ``SAGE_BUSINESS_ID``, the profile's)."""
+        conn = connection or self.connection()
+        business = self.options.business
+        if business is None and not self.options.emulator:
+            business = self.settings().get("business_id")
+        transport = self.emulator.transport() if self.options.emulator else None
+        client = SageAccounting(conn, business_id=business, transport=transport)
+        self._clients.append(client)
+        return client
+
+    def close(self) -> None:
+        """Close every client this invocation opened."""
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
+
+
+def _profile_flag(profile: str) -> str:
+    return "" if profile == "default" else f" --profile {profile}"
+
+
+_RUNTIME = Runtime()
+
+
+def runtime() -> Runtime:
+    """This invocation's runtime."""
+    return _RUNTIME
+
+
+def reset_runtime() -> Runtime:
+    """Start a new invocation (the root command calls this first)."""
+    global _RUNTIME
+    _RUNTIME.close()
+    _RUNTIME = Runtime()
+    return _RUNTIME
+
+
+# --- the common options -----------------------------------------------------------------------------
+
+_PANEL = "Common options"
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", help="Profile in config.toml (default: SAGE_PROFILE or default_profile).",
+                 rich_help_panel=_PANEL, show_default=False),
+]  # fmt: skip
+BusinessOpt = Annotated[
+    str | None,
+    typer.Option("--business", help="Business id (default: SAGE_BUSINESS_ID or the profile's).",
+                 rich_help_panel=_PANEL, show_default=False),
+]  # fmt: skip
+EmulatorOpt = Annotated[
+    bool,
+    typer.Option("--emulator", help="Run against an embedded emulator with demo data, signed in.",
+                 rich_help_panel=_PANEL),
+]  # fmt: skip
+DebugOpt = Annotated[
+    bool,
+    typer.Option("--debug", help="Log requests and show tracebacks (secrets stay hidden).", rich_help_panel=_PANEL),
+]  # fmt: skip
+JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.", rich_help_panel=_PANEL)]
+NdjsonOpt = Annotated[bool, typer.Option("--ndjson", help="Output one JSON record per line.", rich_help_panel=_PANEL)]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Output CSV.", rich_help_panel=_PANEL)]
+
+_COMMON: list[tuple[str, Any, Any]] = [
+    ("opt_profile", ProfileOpt, None),
+    ("opt_business", BusinessOpt, None),
+    ("opt_emulator", EmulatorOpt, False),
+    ("opt_debug", DebugOpt, False),
+]
+_OUTPUT: list[tuple[str, Any, Any]] = [
+    ("opt_json", JsonOpt, False),
+    ("opt_ndjson", NdjsonOpt, False),
+    ("opt_csv", CsvOpt, False),
+]
+
+
+def apply_common(values: dict[str, Any]) -> None:
+    """Merge the common options found in ``values`` (and remove them from it)."""
+    formats = [f for f in ("json", "ndjson", "csv") if values.pop(f"opt_{f}", False)]
+    if len(formats) > 1:
+        raise CliError(f"choose one output format, not {' and '.join('--' + f for f in formats)}", ExitCode.USAGE)
+    runtime().merge(
+        profile=values.pop("opt_profile", None),
+        business=values.pop("opt_business", None),
+        emulator=bool(values.pop("opt_emulator", False)),
+        debug=bool(values.pop("opt_debug", False)),
+        output=formats[0] if formats else None,
+    )
+
+
+def with_common(fn: Callable[..., Any], *, output: bool = True) -> Callable[..., Any]:
+    """``fn`` with the common options added to its signature (they are merged, then ``fn`` runs)."""
+    hints = typing.get_type_hints(fn, include_extras=True)
+    params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in inspect.signature(fn).parameters.values()]
+    extra = _COMMON + (_OUTPUT if output else [])
+    for name, annotation, default in extra:
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+
+    def wrapper(**kwargs: Any) -> Any:
+        apply_common(kwargs)
+        return fn(**kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def command(
+    app: typer.Typer, name: str | None = None, *, output: bool = True, **kwargs: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn`` as a command of ``app`` with the common options (``output``: the format flags)."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        app.command(name, **kwargs)(with_common(fn, output=output))
+        return fn
+
+    return decorate
+
+
+@contextmanager
+def closing_runtime() -> Iterator[Runtime]:
+    """The runtime, closed at the end of the block."""
+    rt = runtime()
+    try:
+        yield rt
+    finally:
+        rt.close()

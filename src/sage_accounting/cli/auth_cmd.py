@@ -1,0 +1,228 @@
+"""``auth login`` (browser + loopback callback, PKCE and state), ``auth status`` and ``auth logout``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import subprocess
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.table import Table
+
+from ..auth import Connection, OAuthError
+from ._emulated import consent_sign_in, emulator_connection
+from ._errors import CliError, ExitCode, register_secret
+from ._loopback import CallbackServer, is_loopback, open_browser
+from ._output import emit, err_console, out_console
+from ._state import command, runtime
+
+__all__ = ["auth_app"]
+
+auth_app = typer.Typer(help="Sign in to Sage (OAuth 2.0 with PKCE), check the sign-in, sign out.", no_args_is_help=True)
+
+
+def _who(conn: Connection) -> dict[str, Any]:
+    """The signed-in user and their businesses (marking the lead and the profile's default)."""
+    rt = runtime()
+    client = rt.client(conn).with_business(None)
+    user = client.request("GET", "/user").json()
+    businesses = client.request("GET", "/businesses", params={"items_per_page": 200}).json().get("$items", [])
+    default = None if rt.options.emulator else rt.settings().get("business_id")
+    rows = [
+        {
+            "id": b.get("id"),
+            "name": b.get("name") or b.get("displayed_as"),
+            "country": (b.get("country") or {}).get("id"),
+            "lead": bool(b.get("lead")),
+            "default": b.get("id") == default,
+        }
+        for b in businesses
+    ]
+    return {"user": {k: user.get(k) for k in ("id", "displayed_as", "email", "locale")}, "businesses": rows}
+
+
+def _print_who(who: dict[str, Any], heading: str) -> None:
+    if runtime().output != "table":
+        emit(who, runtime().output)
+        return
+    user = who["user"]
+    console = out_console()
+    console.print(f"{heading} [bold]{user['displayed_as']}[/] <{user['email']}>")
+    table = Table(title="Businesses")
+    for column in ("id", "name", "country", "lead", "default"):
+        table.add_column(column)
+    for b in who["businesses"]:
+        table.add_row(b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else "")
+    console.print(table)
+
+
+@command(auth_app, "login")
+def login(
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the URL instead of opening a browser.")] = False,
+    browser_command: Annotated[
+        str | None,
+        typer.Option("--browser-command", help="Command that opens the URL (%s is replaced by it, else it is "
+                     "appended); default $BROWSER, else the system browser.", show_default=False),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the sign-in.", min=1)] = 300,
+    client_id: Annotated[str | None, typer.Option("--client-id", help="Save this client id in the profile.",
+                                                  show_default=False)] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Save this base URL in the profile (e.g. "
+                                                 "an emulator's http://127.0.0.1:8080).", show_default=False)] = None,
+    redirect_uri: Annotated[str | None, typer.Option("--redirect-uri", help="Save this redirect URI in the "
+                                                     "profile (registered with the app).", show_default=False)] = None,
+) -> None:
+    """Sign in: open the browser at Sage's authorize page, catch the callback on the loopback redirect URI,
+    exchange the code and store the tokens in the profile's token file (mode 0600)."""
+    rt = runtime()
+    say = err_console().print
+    if rt.options.emulator:
+        conn = emulator_connection(rt.emulator)
+        consent_sign_in(rt.emulator, conn, say=lambda text: say(f"emulator: {text}"))
+        _print_who(_who(conn), "Signed in to the embedded emulator (nothing is saved) as")
+        return
+    given = {"client_id": client_id, "base_url": base_url, "redirect_uri": redirect_uri}
+    settings = rt.settings({k: v for k, v in given.items() if v})
+    conn = rt.connection(settings, require_token=False)
+    request = conn.authorization_url()
+    redirect = settings.redirect_uri
+    browser: subprocess.Popen[bytes] | bool | None = None
+    if is_loopback(redirect):
+        with CallbackServer(redirect) as server:
+            if no_browser:
+                say("Open this URL in a browser on this machine to sign in to Sage:")
+                typer.echo(request.url, err=True)
+            else:
+                say(f"Opening the browser to sign in to Sage (profile {settings.profile}); if it does not open, visit:")
+                typer.echo(request.url, err=True)
+                browser = open_browser(request.url, browser_command)
+            say(f"Waiting for the callback on {redirect} …")
+            query = server.wait(timeout)
+        if query is None:
+            raise CliError(
+                f"no sign-in arrived on {redirect} within {timeout:g} s: run `sage-accounting auth login` again "
+                "and finish the sign-in in the browser",
+                ExitCode.AUTH,
+            )
+        callback = f"{redirect}?{query}"
+    else:
+        say(f"The redirect URI {redirect} is not on this machine: open this URL, sign in, then paste the URL "
+            "the browser was sent to.")  # fmt: skip
+        typer.echo(request.url, err=True)
+        callback = typer.prompt("Redirected URL", err=True).strip()
+    token = conn.exchange_code(callback, authorization=request)
+    register_secret(token.access_token)
+    register_secret(token.refresh_token)
+    if isinstance(browser, subprocess.Popen):
+        _reap(browser)
+    changed = {k: v for k, v in given.items() if v and settings.config.profiles.get(settings.profile, {}).get(k) != v}
+    if changed:
+        for key, value in changed.items():
+            settings.config.set(settings.profile, key, value)
+        settings.config.save()
+        say(f"Saved {', '.join(changed)} in profile {settings.profile} ({settings.config.path}).")
+    say(f"Tokens stored in {settings.token_file} (mode 0600).")
+    _print_who(_who(conn), "Signed in as")
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    """Collect the browser command if it has finished (a real browser keeps running: leave it)."""
+    try:
+        process.wait(timeout=0.5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _when(moment: _dt.datetime | None, now: _dt.datetime) -> str:
+    if moment is None:
+        return "unknown"
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return f"{moment.isoformat(timespec='seconds')} (expired)"
+    if seconds < 3600:
+        return f"{moment.isoformat(timespec='seconds')} (in {seconds} s)"
+    return f"{moment.isoformat(timespec='seconds')} (in {seconds // 86400} d {seconds % 86400 // 3600} h)"
+
+
+@command(auth_app, "status")
+def status() -> None:
+    """Show the profile, where its settings come from, the token's lifetime, and who is signed in
+    (exit code 3 when not signed in)."""
+    rt = runtime()
+    if rt.options.emulator:
+        _print_who(_who(rt.connection()), "Embedded emulator: signed in as")
+        return
+    settings = rt.settings()
+    conn = rt.connection(settings, require_token=False)
+    token = conn.token()
+    now = conn.now()
+    info: dict[str, Any] = {
+        "profile": settings.profile,
+        "config_file": str(settings.config.path),
+        "client_id": settings.get("client_id"),
+        "client_secret": "set" if settings.get("client_secret") else "missing",
+        "api_url": conn.api_url,
+        "redirect_uri": settings.redirect_uri,
+        "business_id": settings.get("business_id"),
+        "token_file": str(settings.token_file),
+        "signed_in": token is not None,
+        "sources": settings.sources,
+    }
+    if token is not None:
+        info["access_token_expires"] = _when(token.expires_at, now)
+        info["refresh_token_expires"] = _when(token.refresh_expires_at, now)
+        info["scope"] = token.scope
+        who = _who(conn)
+        info["user"] = who["user"]
+        info["businesses"] = who["businesses"]
+    if rt.output != "table":
+        emit(info, rt.output)
+    else:
+        table = Table(title=f"Profile {settings.profile}", show_header=False)
+        table.add_column("setting", style="bold")
+        table.add_column("value", overflow="fold")
+        for key in ("config_file", "client_id", "client_secret", "api_url", "redirect_uri", "business_id", "token_file"):
+            source = settings.sources.get(key, "")
+            value = info[key] if info[key] is not None else "-"
+            table.add_row(key, f"{value}" + (f"  [dim]({source})[/]" if source else ""))
+        if token is not None:
+            table.add_row("access token", info["access_token_expires"])
+            table.add_row("refresh token", info["refresh_token_expires"])
+            user = info["user"]
+            table.add_row("signed in as", f"{user['displayed_as']} <{user['email']}>")
+            table.add_row("businesses", ", ".join(f"{b['name']} ({b['id']})" for b in info["businesses"]))
+        else:
+            table.add_row("signed in", "no")
+        out_console().print(table)
+    if token is None:
+        raise CliError(
+            f"not signed in with profile {settings.profile!r}: run `sage-accounting auth login"
+            + ("" if settings.profile == "default" else f" --profile {settings.profile}")
+            + "`",
+            ExitCode.AUTH,
+        )
+
+
+@command(auth_app, "logout", output=False)
+def logout() -> None:
+    """Revoke the refresh token at Sage, then delete the stored tokens."""
+    rt = runtime()
+    if rt.options.emulator:
+        err_console().print("The embedded emulator keeps no sign-in: nothing to do.")
+        return
+    settings = rt.settings()
+    conn = rt.connection(settings, require_token=False)
+    if conn.token() is None:
+        err_console().print(f"Not signed in with profile {settings.profile}: nothing to revoke.")
+        return
+    try:
+        conn.revoke()
+    except (OAuthError, httpx.HTTPError) as exc:
+        conn.store.clear()
+        err_console().print(
+            f"warning: Sage did not confirm the revocation ({type(exc).__name__}: {exc}); the local tokens were "
+            f"deleted anyway ({settings.token_file}). Remove the app's access in Sage if it matters."
+        )
+        return
+    err_console().print(f"Signed out: the refresh token was revoked and {settings.token_file} deleted.")
