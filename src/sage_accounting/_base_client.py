@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import anyio
 import httpx
@@ -102,6 +103,15 @@ class BaseClient:
             path = "/" + path
         return self.connection.api_url + path
 
+    def _target(self, path: str, params: Params) -> tuple[str, list[tuple[str, Any]]]:
+        """The URL without its query, and the query: the path's own parameters, then ``params``."""
+        url = self._url(path)
+        query: list[tuple[str, Any]] = list(self._query(params))
+        if "?" in url:
+            url, _, own = url.partition("?")
+            query = [*parse_qsl(own, keep_blank_values=True), *query]
+        return url, query
+
     def _business(self, opts: CallOptions) -> str | None:
         return self.business_id if isinstance(opts.business_id, NotGiven) else opts.business_id
 
@@ -113,8 +123,9 @@ class BaseClient:
 
     def _headers(
         self, access_token: str, business: str | None, opts: CallOptions, has_body: bool
-    ) -> dict[str, str]:
-        headers = dict(self._base_headers)
+    ) -> httpx.Headers:
+        # httpx.Headers merges case-insensitively: a caller's "content-type" replaces ours, not joins it
+        headers = httpx.Headers(self._base_headers)
         headers["Authorization"] = f"Bearer {access_token}"
         if business:
             headers["X-Business"] = business
@@ -197,8 +208,7 @@ class SyncPipeline(BaseClient):
         business = self._business(opts)
         retries = self._retries(opts)
         timeout = self._timeout(opts)
-        url = self._url(path)
-        query = self._query(params)
+        url, query = self._target(path, params)
         body = self._body(json_body, content)
         conn = self.connection
         attempt = 0
@@ -269,8 +279,7 @@ class AsyncPipeline(BaseClient):
         business = self._business(opts)
         retries = self._retries(opts)
         timeout = self._timeout(opts)
-        url = self._url(path)
-        query = self._query(params)
+        url, query = self._target(path, params)
         body = self._body(json_body, content)
         conn = self.connection
         attempt = 0

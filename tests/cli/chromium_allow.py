@@ -49,8 +49,13 @@ class DevTools:
         self.buffer = b""
         self.next_id = 0
 
-    def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 20) -> dict[str, Any]:
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float = 20,
+    ) -> dict[str, Any]:
         self.next_id += 1
         message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
@@ -124,23 +129,38 @@ def main(url: str) -> int:
     try:
         targets = devtools.call("Target.getTargets", timeout=30)["targetInfos"]
         page = next(t for t in targets if t["type"] == "page")
-        session = devtools.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})["sessionId"]
+        session = devtools.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})[
+            "sessionId"
+        ]
         devtools.call("Page.enable", session=session)
         log(f"navigating to {url.split('?')[0]}")
         devtools.call("Page.navigate", {"url": url}, session)
-        wait_for(devtools, session, "document.readyState === 'complete' && document.getElementById('allow') "
-                 "? 'ok' : 'waiting'")
+        wait_for(
+            devtools,
+            session,
+            "document.readyState === 'complete' && document.getElementById('allow') ? 'ok' : 'waiting'",
+        )
         user = devtools.evaluate(session, "document.getElementById('user').textContent")
         log(f"consent page for {user}")
-        box = json.loads(devtools.evaluate(session, "JSON.stringify(document.getElementById('allow')"
-                                                    ".getBoundingClientRect())"))
+        box = json.loads(
+            devtools.evaluate(
+                session, "JSON.stringify(document.getElementById('allow').getBoundingClientRect())"
+            )
+        )
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            devtools.call("Input.dispatchMouseEvent",
-                          {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}, session)
+            devtools.call(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
+                session,
+            )
         log("clicked Allow")
-        result = wait_for(devtools, session, "document.getElementById('result') ? 'ok ' + location.origin + "
-                          "location.pathname + ' ' + document.getElementById('result').textContent : 'waiting'")
+        result = wait_for(
+            devtools,
+            session,
+            "document.getElementById('result') ? 'ok ' + location.origin + "
+            "location.pathname + ' ' + document.getElementById('result').textContent : 'waiting'",
+        )
         log(f"callback page: {result}")
         return 0 if result.endswith("Signed in") else 1
     except Exception as exc:

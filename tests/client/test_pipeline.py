@@ -237,3 +237,33 @@ async def test_async_retries_and_errors(emu: Emulator, aclient: AsyncSageAccount
         await aclient.contacts.create(name="Async Once Ltd", contact_type_ids=["CUSTOMER"])
     names = [c.name async for c in aclient.contacts.list(attributes="name")]
     assert names.count("Async Once Ltd") == 1
+
+
+def test_request_keeps_the_paths_own_query_and_adds_params(emu: Emulator, client: SageAccounting) -> None:
+    client.contacts.create(name="Query Keeper", contact_type_ids=["CUSTOMER"], reference="QK1")
+    client.contacts.create(name="Other", contact_type_ids=["VENDOR"])
+    body = client.request("GET", "/contacts?attributes=reference", params={"search": "keeper"}).json()
+    assert body["$total"] == 1
+    assert body["$items"][0]["reference"] == "QK1"
+    assert emu.request_log.entries()[-1].query == "attributes=reference&search=keeper"
+
+
+def test_caller_headers_replace_the_clients_whatever_their_case(emu: Emulator, client: SageAccounting) -> None:
+    seen: list[list[tuple[str, str]]] = []
+    original = client._http._transport  # the in-process emulator transport
+
+    class Spy(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append([(k.lower(), v) for k, v in request.headers.items()])
+            return original.handle_request(request)
+
+    client._http._transport = Spy()
+    response = client.request(
+        "POST",
+        "/contacts",
+        content=b'{"contact": {"name": "Header Ltd", "contact_type_ids": ["CUSTOMER"]}}',
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert response.status_code == 201
+    content_types = [v for k, v in seen[-1] if k == "content-type"]
+    assert content_types == ["application/json; charset=utf-8"]

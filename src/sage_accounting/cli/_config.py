@@ -208,7 +208,9 @@ class Config:
 
         unknown = set(data) - {"default_profile", "profiles"}
         if unknown:
-            raise bad(f"unknown top-level setting(s) {', '.join(sorted(unknown))} (known: default_profile, profiles)")
+            raise bad(
+                f"unknown top-level setting(s) {', '.join(sorted(unknown))} (known: default_profile, profiles)"
+            )
         default = data.get("default_profile")
         if default is not None and not isinstance(default, str):
             raise bad("default_profile must be a string")
@@ -245,7 +247,9 @@ class Config:
     def set(self, profile: str, key: str, value: str | None) -> None:
         """Set (or with ``None`` remove) one setting of ``profile`` (created if needed)."""
         if key not in PROFILE_KEYS:
-            raise CliError(f"{key!r} is not a profile setting (known: {', '.join(PROFILE_KEYS)})", ExitCode.USAGE)
+            raise CliError(
+                f"{key!r} is not a profile setting (known: {', '.join(PROFILE_KEYS)})", ExitCode.USAGE
+            )
         table = self.profiles.setdefault(check_profile_name(profile), {})
         if value is None:
             table.pop(key, None)
@@ -324,9 +328,9 @@ def resolve(
     for key, var in ENV.items():
         if env.get(var):
             values[key], sources[key] = env[var], f"env {var}"
-    for key, value in (overrides or {}).items():
-        if value:
-            values[key], sources[key] = value, "option"
+    for key, given in (overrides or {}).items():
+        if given:
+            values[key], sources[key] = given, "option"
     if business:
         values["business_id"], sources["business_id"] = business, "option"
     return Settings(name, values, sources, config)

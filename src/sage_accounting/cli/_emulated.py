@@ -70,5 +70,7 @@ def consent_sign_in(
         location = answer.headers.get("location", "")
         note(f"callback: {answer.status_code} redirect to {location.split('?')[0]}?code=…&state=…")
     token = conn.exchange_code(location, authorization=request)
-    note(f"code exchanged: access token for {int((token.expires_at - conn.now()).total_seconds())} s, refresh token rotates")
+    note(
+        f"code exchanged: access token for {int((token.expires_at - conn.now()).total_seconds())} s, refresh token rotates"
+    )
     return token

@@ -114,14 +114,18 @@ def _classify(exc: BaseException, profile: str | None) -> tuple[ExitCode, str]:
     if isinstance(exc, UnknownActionError):
         return ExitCode.USAGE, f"{exc}; list the actions with: sage-accounting actions list"
     if isinstance(exc, click.ClickException):
-        return ExitCode(exc.exit_code) if exc.exit_code in iter(ExitCode) else ExitCode.USAGE, exc.format_message()
+        known = exc.exit_code in {c.value for c in ExitCode}
+        return ExitCode(exc.exit_code) if known else ExitCode.USAGE, exc.format_message()
     if isinstance(exc, ReauthorizationRequired):
         return ExitCode.AUTH, (
             f"the Sage sign-in of profile {profile or 'default'!r} is no longer valid (Sage refused the "
             f"refresh token): {_login_hint(profile)}"
         )
     if isinstance(exc, TokenRefreshError):
-        return ExitCode.AUTH, f"renewing the Sage access token failed: {exc}; if it persists, {_login_hint(profile)}"
+        return (
+            ExitCode.AUTH,
+            f"renewing the Sage access token failed: {exc}; if it persists, {_login_hint(profile)}",
+        )
     if isinstance(exc, OAuthError):
         return ExitCode.AUTH, f"sign-in failed: {exc}"
     if isinstance(exc, AuthenticationError):
@@ -132,7 +136,10 @@ def _classify(exc: BaseException, profile: str | None) -> tuple[ExitCode, str]:
             "or pick another business with --business"
         )
     if isinstance(exc, NotFoundError):
-        return ExitCode.NOT_FOUND, f"{exc} Check the id (the list commands show them) and the business (--business)."
+        return (
+            ExitCode.NOT_FOUND,
+            f"{exc} Check the id (the list commands show them) and the business (--business).",
+        )
     if isinstance(exc, UnprocessableEntityError | BadRequestError):
         return ExitCode.INVALID, f"{exc} Fix the fields named and try again."
     if isinstance(exc, RateLimitError):
@@ -148,7 +155,10 @@ def _classify(exc: BaseException, profile: str | None) -> tuple[ExitCode, str]:
     if isinstance(exc, APIStatusError):
         return ExitCode.OTHER, str(exc)
     if isinstance(exc, TokenStoreError):
-        return ExitCode.OTHER, f"{exc}: check the token file's permissions (see `sage-accounting auth status`)"
+        return (
+            ExitCode.OTHER,
+            f"{exc}: check the token file's permissions (see `sage-accounting auth status`)",
+        )
     if isinstance(exc, SageError):
         return ExitCode.OTHER, str(exc)
     if isinstance(exc, KeyboardInterrupt):

@@ -65,9 +65,14 @@ def plan(actions: list[Action] | None = None) -> list[Generated]:
             verb = kebab(action.key)
         taken[(noun, verb)] = action.key
         names: dict[str, str] = {}
-        positional = {i.key for i in _path_inputs(action)}
+        positional = [i.key for i in _path_inputs(action)]
         for item in action.inputs:
-            names[item.key] = kebab(item.key).upper().replace("-", "_") if item.key in positional else "--" + kebab(item.key)
+            if item.key not in positional:
+                names[item.key] = "--" + kebab(item.key)
+            elif len(positional) == 1:
+                names[item.key] = "ID"
+            else:
+                names[item.key] = kebab(item.key).upper().replace("-", "_")
         out.append(Generated(noun, verb, action, names))
     return out
 
@@ -96,8 +101,12 @@ def _callback(gen: Generated) -> Callable[..., Any]:
         help_text = _help(item, action)
         annotation: Any
         if item.key in path_keys:
-            annotation = Annotated[str, typer.Argument(metavar=gen.names[item.key], help=help_text, show_default=False)]
-            params.append(inspect.Parameter(pname, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation))
+            annotation = Annotated[
+                str, typer.Argument(metavar=gen.names[item.key], help=help_text, show_default=False)
+            ]
+            params.append(
+                inspect.Parameter(pname, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+            )
             continue
         flags = [gen.names[item.key]]
         if item.key == "fetchAll":
@@ -106,7 +115,9 @@ def _callback(gen: Generated) -> Callable[..., Any]:
             flags = [f"{flags[0]}/--no-{flags[0][2:]}"]
         typ: Any = bool | None if item.manifest_type == "boolean" else str | None
         annotation = Annotated[typ, typer.Option(*flags, help=help_text, show_default=False)]
-        params.append(inspect.Parameter(pname, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+        params.append(
+            inspect.Parameter(pname, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+        )
 
     def run(**kwargs: Any) -> None:
         inputs: dict[str, Any] = {}
@@ -125,7 +136,9 @@ def _callback(gen: Generated) -> Callable[..., Any]:
     return run
 
 
-def add_resource_commands(app: typer.Typer, existing: dict[str, typer.Typer] | None = None) -> list[Generated]:
+def add_resource_commands(
+    app: typer.Typer, existing: dict[str, typer.Typer] | None = None
+) -> list[Generated]:
     """Add one sub-app per noun to ``app``; a noun in ``existing`` (already added) gets the generated
     verbs it lacks.  Returns the commands generated."""
     existing = existing or {}
@@ -136,7 +149,9 @@ def add_resource_commands(app: typer.Typer, existing: dict[str, typer.Typer] | N
         sub = existing.get(noun)
         if sub is None:
             keys = ", ".join(g.action.key for g in gens)
-            sub = typer.Typer(no_args_is_help=True, help=f"{noun.replace('-', ' ').capitalize()} (actions {keys}).")
+            sub = typer.Typer(
+                no_args_is_help=True, help=f"{noun.replace('-', ' ').capitalize()} (actions {keys})."
+            )
             app.add_typer(sub, name=noun, rich_help_panel=f"Resources: {gens[0].action.group}")
         names = {c.name for c in sub.registered_commands}
         for gen in gens:

@@ -61,7 +61,9 @@ class CallbackServer:
                     return
                 query = parts.query
                 if "code=" in query:
-                    self._answer(200, "Signed in", "sage-accounting has the authorisation: you can close this tab.")
+                    self._answer(
+                        200, "Signed in", "sage-accounting has the authorisation: you can close this tab."
+                    )
                 elif "error=" in query:
                     self._answer(200, "Not signed in", "Access was not granted: see the terminal.")
                 else:
@@ -97,7 +99,9 @@ class CallbackServer:
             ) from None
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -114,7 +114,11 @@ def _table(data: Any, title: str | None) -> Table | None:
         total = data.get("$total")
         shown = f"{len(items)} of {total}" if total is not None else str(len(items))
         title = f"{title} ({shown})" if title else shown
-    if not (isinstance(data, Mapping) and "$items" in data) and len(items) == 1 and isinstance(items[0], Mapping):
+    if (
+        not (isinstance(data, Mapping) and "$items" in data)
+        and len(items) == 1
+        and isinstance(items[0], Mapping)
+    ):
         table = Table(title=title, show_header=True)
         table.add_column("field", style="bold")
         table.add_column("value", overflow="fold")
@@ -151,7 +155,9 @@ def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.")
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "" if v is None else _default(v) if not isinstance(v, str) else v for k, v in row.items()})
+            writer.writerow(
+                {k: "" if v is None else _default(v) if not isinstance(v, str) else v for k, v in row.items()}
+            )
         out.write(buffer.getvalue())
     elif data is None:
         err_console().print(empty)

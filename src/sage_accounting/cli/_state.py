@@ -23,7 +23,7 @@ from ..auth import Connection, FileTokenStore
 from ..emulator import DEMO, Emulator
 from ._config import Config, Settings, resolve
 from ._emulated import emulator_connection
-from ._errors import CliError, ExitCode, register_secret
+from ._errors import CliError, ExitCode, register_secret, scrub
 
 __all__ = ["Globals", "Runtime", "command", "runtime"]
 
@@ -41,6 +41,13 @@ class Globals:
     output: str | None = None
 
 
+class _ScrubbingFormatter(logging.Formatter):
+    """Log lines with every known secret replaced by ``***``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
 class Runtime:
     """Lazily builds the settings, the embedded emulator, the connection and the client."""
 
@@ -49,6 +56,7 @@ class Runtime:
         self._settings: Settings | None = None
         self._emulator: Emulator | None = None
         self._clients: list[SageAccounting] = []
+        self._log_handler: logging.Handler | None = None
 
     # --- options ----------------------------------------------------------------------------------
 
@@ -73,10 +81,11 @@ class Runtime:
         if debug and not opts.debug:
             opts.debug = True
             handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+            handler.setFormatter(_ScrubbingFormatter("debug: %(name)s: %(message)s"))
             log = logging.getLogger("sage_accounting")
             log.addHandler(handler)
             log.setLevel(logging.DEBUG)
+            self._log_handler = handler
         if output:
             opts.output = output
 
@@ -91,7 +100,10 @@ class Runtime:
         """The settings in effect (profile + ``SAGE_*`` + options)."""
         if self._settings is None or overrides:
             self._settings = resolve(
-                Config.load(), profile=self.options.profile, business=self.options.business, overrides=overrides
+                Config.load(),
+                profile=self.options.profile,
+                business=self.options.business,
+                overrides=overrides,
             )
             register_secret(self._settings.get("client_secret"))
         return self._settings
@@ -180,6 +192,11 @@ class Runtime:
         for client in self._clients:
             client.close()
         self._clients.clear()
+        if self._log_handler is not None:
+            log = logging.getLogger("sage_accounting")
+            log.removeHandler(self._log_handler)
+            log.setLevel(logging.NOTSET)
+            self._log_handler = None
 
 
 def _profile_flag(profile: str) -> str:
@@ -225,7 +242,9 @@ DebugOpt = Annotated[
     typer.Option("--debug", help="Log requests and show tracebacks (secrets stay hidden).", rich_help_panel=_PANEL),
 ]  # fmt: skip
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.", rich_help_panel=_PANEL)]
-NdjsonOpt = Annotated[bool, typer.Option("--ndjson", help="Output one JSON record per line.", rich_help_panel=_PANEL)]
+NdjsonOpt = Annotated[
+    bool, typer.Option("--ndjson", help="Output one JSON record per line.", rich_help_panel=_PANEL)
+]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Output CSV.", rich_help_panel=_PANEL)]
 
 _COMMON: list[tuple[str, Any, Any]] = [
@@ -245,7 +264,9 @@ def apply_common(values: dict[str, Any]) -> None:
     """Merge the common options found in ``values`` (and remove them from it)."""
     formats = [f for f in ("json", "ndjson", "csv") if values.pop(f"opt_{f}", False)]
     if len(formats) > 1:
-        raise CliError(f"choose one output format, not {' and '.join('--' + f for f in formats)}", ExitCode.USAGE)
+        raise CliError(
+            f"choose one output format, not {' and '.join('--' + f for f in formats)}", ExitCode.USAGE
+        )
     runtime().merge(
         profile=values.pop("opt_profile", None),
         business=values.pop("opt_business", None),
@@ -258,10 +279,15 @@ def apply_common(values: dict[str, Any]) -> None:
 def with_common(fn: Callable[..., Any], *, output: bool = True) -> Callable[..., Any]:
     """``fn`` with the common options added to its signature (they are merged, then ``fn`` runs)."""
     hints = typing.get_type_hints(fn, include_extras=True)
-    params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in inspect.signature(fn).parameters.values()]
+    params = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in inspect.signature(fn).parameters.values()
+    ]
     extra = _COMMON + (_OUTPUT if output else [])
     for name, annotation, default in extra:
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+        params.append(
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        )
 
     def wrapper(**kwargs: Any) -> Any:
         apply_common(kwargs)

@@ -11,14 +11,16 @@ from rich.table import Table
 
 from ..actions import registry
 from ._errors import CliError, ExitCode
-from ._generate import noun_of, plan
+from ._generate import plan
 from ._output import emit, out_console
 from ._run import execute, load_inputs_file, read_value, structured
 from ._state import command, runtime
 
 __all__ = ["actions_app", "register"]
 
-actions_app = typer.Typer(help="The Sage component's actions: list them, describe their inputs.", no_args_is_help=True)
+actions_app = typer.Typer(
+    help="The Sage component's actions: list them, describe their inputs.", no_args_is_help=True
+)
 
 
 def _commands() -> dict[str, str]:
@@ -71,7 +73,9 @@ def describe(
     console = out_console()
     console.print(f"[bold]{action.key}[/] — {action.label}: {action.description}")
     console.print(f"{action.method} {action.path}  (kind {action.kind}, group {action.group})")
-    console.print(f"Command: sage-accounting {_commands()[key]}   or   sage-accounting run {key} --input KEY=VALUE")
+    console.print(
+        f"Command: sage-accounting {_commands()[key]}   or   sage-accounting run {key} --input KEY=VALUE"
+    )
     table = Table()
     for column in ("input", "option", "type", "required", "default", "comments", "example"):
         table.add_column(column, overflow="fold")
@@ -104,12 +108,19 @@ def run_action_command(
     key: Annotated[str, typer.Argument(help="The action key (see `sage-accounting actions list`).")],
     input_: Annotated[
         list[str] | None,
-        typer.Option("--input", "-i", help="An input as KEY=VALUE (repeatable); VALUE @FILE reads a file for "
-                     "structured inputs (lines, key-value lists, data).", show_default=False),
+        typer.Option(
+            "--input",
+            "-i",
+            help="An input as KEY=VALUE (repeatable); VALUE @FILE reads a file for "
+            "structured inputs (lines, key-value lists, data).",
+            show_default=False,
+        ),
     ] = None,
     inputs_file: Annotated[
         Path | None,
-        typer.Option("--inputs-file", help="A JSON object of inputs; --input values override it.", show_default=False),
+        typer.Option(
+            "--inputs-file", help="A JSON object of inputs; --input values override it.", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Run any action by its key with its inputs (as the component's actions take them)."""
@@ -128,20 +139,23 @@ def raw_command(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.")],
     path: Annotated[str, typer.Argument(help="A path under the API root, such as /contacts.")],
     query: Annotated[
-        list[str] | None, typer.Option("--query", "-q", help="A query parameter KEY=VALUE (repeatable).",
-                                       show_default=False)
+        list[str] | None,
+        typer.Option("--query", "-q", help="A query parameter KEY=VALUE (repeatable).", show_default=False),
     ] = None,
     header: Annotated[
-        list[str] | None, typer.Option("--header", "-H", help="A header 'Name: value' (repeatable).",
-                                       show_default=False)
+        list[str] | None,
+        typer.Option("--header", "-H", help="A header 'Name: value' (repeatable).", show_default=False),
     ] = None,
     data: Annotated[
-        str | None, typer.Option("--data", "-d", help="A JSON body, or @FILE (@- reads stdin).", show_default=False)
+        str | None,
+        typer.Option("--data", "-d", help="A JSON body, or @FILE (@- reads stdin).", show_default=False),
     ] = None,
     response_type: Annotated[
         str, typer.Option("--response-type", help="json, text or binary (base64 in a JSON object).")
     ] = "json",
-    max_retries: Annotated[int, typer.Option("--max-retries", help="Retries of 5xx answers and network errors.")] = 0,
+    max_retries: Annotated[
+        int, typer.Option("--max-retries", help="Retries of 5xx answers and network errors.")
+    ] = 0,
 ) -> None:
     """Send any request to the Sage API through the connection (the rawRequest action)."""
     inputs: dict[str, Any] = {
@@ -165,7 +179,9 @@ def raw_command(
         try:
             inputs["data"] = json.loads(text)
         except ValueError as exc:
-            raise CliError(f"--data is not valid JSON ({exc}); Sage takes JSON bodies", ExitCode.USAGE) from None
+            raise CliError(
+                f"--data is not valid JSON ({exc}); Sage takes JSON bodies", ExitCode.USAGE
+            ) from None
     names = {"method": "METHOD", "url": "PATH", "queryParams": "-q", "headers": "-H", "data": "--data",
              "responseType": "--response-type", "maxRetries": "--max-retries"}  # fmt: skip
     execute(_RAW, inputs, names=names, title=f"{method.upper()} {path}")
@@ -176,6 +192,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(actions_app, name="actions", rich_help_panel="Actions")
     command(app, "run", rich_help_panel="Actions")(run_action_command)
     command(app, "raw", rich_help_panel="Actions")(raw_command)
-
-
-__all__ += ["noun_of"]

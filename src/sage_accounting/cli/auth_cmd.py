@@ -19,7 +19,9 @@ from ._state import command, runtime
 
 __all__ = ["auth_app"]
 
-auth_app = typer.Typer(help="Sign in to Sage (OAuth 2.0 with PKCE), check the sign-in, sign out.", no_args_is_help=True)
+auth_app = typer.Typer(
+    help="Sign in to Sage (OAuth 2.0 with PKCE), check the sign-in, sign out.", no_args_is_help=True
+)
 
 
 def _who(conn: Connection) -> dict[str, Any]:
@@ -27,7 +29,11 @@ def _who(conn: Connection) -> dict[str, Any]:
     rt = runtime()
     client = rt.client(conn).with_business(None)
     user = client.request("GET", "/user").json()
-    businesses = client.request("GET", "/businesses", params={"items_per_page": 200}).json().get("$items", [])
+    businesses = (
+        client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"})
+        .json()
+        .get("$items", [])
+    )
     default = None if rt.options.emulator else rt.settings().get("business_id")
     rows = [
         {
@@ -53,25 +59,49 @@ def _print_who(who: dict[str, Any], heading: str) -> None:
     for column in ("id", "name", "country", "lead", "default"):
         table.add_column(column)
     for b in who["businesses"]:
-        table.add_row(b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else "")
+        table.add_row(
+            b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else ""
+        )
     console.print(table)
 
 
 @command(auth_app, "login")
 def login(
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the URL instead of opening a browser.")] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the URL instead of opening a browser.")
+    ] = False,
     browser_command: Annotated[
         str | None,
-        typer.Option("--browser-command", help="Command that opens the URL (%s is replaced by it, else it is "
-                     "appended); default $BROWSER, else the system browser.", show_default=False),
+        typer.Option(
+            "--browser-command",
+            help="Command that opens the URL (%s is replaced by it, else it is "
+            "appended); default $BROWSER, else the system browser.",
+            show_default=False,
+        ),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the sign-in.", min=1)] = 300,
-    client_id: Annotated[str | None, typer.Option("--client-id", help="Save this client id in the profile.",
-                                                  show_default=False)] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Save this base URL in the profile (e.g. "
-                                                 "an emulator's http://127.0.0.1:8080).", show_default=False)] = None,
-    redirect_uri: Annotated[str | None, typer.Option("--redirect-uri", help="Save this redirect URI in the "
-                                                     "profile (registered with the app).", show_default=False)] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for the sign-in.", min=1)
+    ] = 300,
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", help="Save this client id in the profile.", show_default=False),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Save this base URL in the profile (e.g. an emulator's http://127.0.0.1:8080).",
+            show_default=False,
+        ),
+    ] = None,
+    redirect_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--redirect-uri",
+            help="Save this redirect URI in the profile (registered with the app).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Sign in: open the browser at Sage's authorize page, catch the callback on the loopback redirect URI,
     exchange the code and store the tokens in the profile's token file (mode 0600)."""
@@ -94,7 +124,9 @@ def login(
                 say("Open this URL in a browser on this machine to sign in to Sage:")
                 typer.echo(request.url, err=True)
             else:
-                say(f"Opening the browser to sign in to Sage (profile {settings.profile}); if it does not open, visit:")
+                say(
+                    f"Opening the browser to sign in to Sage (profile {settings.profile}); if it does not open, visit:"
+                )
                 typer.echo(request.url, err=True)
                 browser = open_browser(request.url, browser_command)
             say(f"Waiting for the callback on {redirect} …")
@@ -116,7 +148,9 @@ def login(
     register_secret(token.refresh_token)
     if isinstance(browser, subprocess.Popen):
         _reap(browser)
-    changed = {k: v for k, v in given.items() if v and settings.config.profiles.get(settings.profile, {}).get(k) != v}
+    changed = {
+        k: v for k, v in given.items() if v and settings.config.profiles.get(settings.profile, {}).get(k) != v
+    }
     if changed:
         for key, value in changed.items():
             settings.config.set(settings.profile, key, value)
@@ -182,7 +216,15 @@ def status() -> None:
         table = Table(title=f"Profile {settings.profile}", show_header=False)
         table.add_column("setting", style="bold")
         table.add_column("value", overflow="fold")
-        for key in ("config_file", "client_id", "client_secret", "api_url", "redirect_uri", "business_id", "token_file"):
+        for key in (
+            "config_file",
+            "client_id",
+            "client_secret",
+            "api_url",
+            "redirect_uri",
+            "business_id",
+            "token_file",
+        ):
             source = settings.sources.get(key, "")
             value = info[key] if info[key] is not None else "-"
             table.add_row(key, f"{value}" + (f"  [dim]({source})[/]" if source else ""))

@@ -74,7 +74,9 @@ def demo() -> None:
             ("listSalesInvoices", "sales invoices"),
             ("listContactPayments", "contact payments"),
         ):
-            answer = run_action(sage, key, {"updated_or_created_since": since_text, "attributes": "updated_at"})
+            answer = run_action(
+                sage, key, {"updated_or_created_since": since_text, "attributes": "updated_at"}
+            )
             changed[noun] = answer["$items"]
             table = Table(title=f"{noun} changed ({answer['$total']})")
             for column in ("id", "displayed_as", "updated_at"):
@@ -94,13 +96,18 @@ def demo() -> None:
 
 def _story(sage: SageAccounting, heading: Any, say: Any, business: str) -> dict[str, Any]:
     """Create the customer, the invoice and the payment; returns them."""
-    heading(f"Create a customer in {business}", 'contacts create --name "Demo Customer Ltd" --contact-type-ids CUSTOMER')
+    heading(
+        f"Create a customer in {business}",
+        'contacts create --name "Demo Customer Ltd" --contact-type-ids CUSTOMER',
+    )
     contact = run_action(sage, "createContact", {
         "name": "Demo Customer Ltd", "contactTypeIds": "CUSTOMER", "reference": "DEMO001",
         "addressLine1": "1 High Street", "city": "Leeds", "postalCode": "LS1 1AA", "creditLimit": "5000.00",
     })  # fmt: skip
     say(f"   created contact [bold]{contact['displayed_as']}[/] ({contact['id']})")
-    sales = _first(run_action(sage, "listLedgerAccounts", {"ledgerAccountTypeId": "SALES", "itemsPerPage": 1}))
+    sales = _first(
+        run_action(sage, "listLedgerAccounts", {"ledgerAccountTypeId": "SALES", "itemsPerPage": 1})
+    )
     lines = [{"description": "Consulting, 2 days", "ledger_account_id": sales["id"], "quantity": "2",
               "unit_price": "450.00", "tax_rate_id": "GB_STANDARD"}]  # fmt: skip
     heading("Raise a sales invoice", f"sales-invoices create --contact-id {contact['id']} --date "

@@ -49,8 +49,9 @@ def show() -> None:
             name: {k: ("***" if k in SECRET_KEYS else v) for k, v in table.items()}
             for name, table in config.profiles.items()
         },
-        "environment": {var: "***" if key in SECRET_KEYS else value
-                        for key, var in ENV.items() if (value := _env(var))},  # fmt: skip
+        "environment": {
+            var: "***" if key in SECRET_KEYS else value for key, var in ENV.items() if (value := _env(var))
+        },
     }
     if runtime().output != "table":
         emit(data, runtime().output)
@@ -77,7 +78,9 @@ def _env(var: str) -> str | None:
 @command(config_app, "set", output=False, help=f"Set a profile setting. Settings: {_KEYS_HELP}.")
 def set_(
     key: Annotated[str, typer.Argument(help="The setting (client_id, client_secret, base_url, …).")],
-    value: Annotated[str | None, typer.Argument(help="The value (client_secret: prompted when omitted).")] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="The value (client_secret: prompted when omitted).")
+    ] = None,
 ) -> None:
     """Set a profile setting (the profile is created if needed)."""
     config = Config.load()
@@ -105,7 +108,9 @@ def unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) ->
 
 
 @command(config_app, "default", output=False)
-def default(profile: Annotated[str, typer.Argument(help="The profile to use when --profile is not given.")]) -> None:
+def default(
+    profile: Annotated[str, typer.Argument(help="The profile to use when --profile is not given.")],
+) -> None:
     """Choose the default profile."""
     config = Config.load()
     config.default_profile = check_profile_name(profile)
@@ -119,7 +124,7 @@ def list_businesses() -> None:
     """List the businesses the user can reach, marking the lead business and the profile's default."""
     rt = runtime()
     client = rt.client().with_business(None)
-    answer = client.request("GET", "/businesses", params={"items_per_page": 200}).json()
+    answer = client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"}).json()
     default = rt.options.business if rt.options.emulator else rt.settings().get("business_id")
     rows = [
         {
@@ -138,18 +143,24 @@ def list_businesses() -> None:
     for column in ("id", "name", "country", "lead", "default"):
         table.add_column(column)
     for b in rows:
-        table.add_row(b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else "")
+        table.add_row(
+            b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else ""
+        )
     out_console().print(table)
 
 
 @command(businesses_app, "use", output=False)
-def use(business_id: Annotated[str, typer.Argument(metavar="ID", help="The business id (see businesses list).")]) -> None:
+def use(
+    business_id: Annotated[str, typer.Argument(metavar="ID", help="The business id (see businesses list).")],
+) -> None:
     """Make a business the profile's default (checked against the businesses the user can reach)."""
     rt = runtime()
     if rt.options.emulator:
-        raise CliError("businesses use saves to a profile; with --emulator pass --business ID instead", ExitCode.USAGE)
+        raise CliError(
+            "businesses use saves to a profile; with --emulator pass --business ID instead", ExitCode.USAGE
+        )
     client = rt.client().with_business(None)
-    answer = client.request("GET", "/businesses", params={"items_per_page": 200}).json()
+    answer = client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"}).json()
     ids = {b.get("id"): b.get("name") or b.get("displayed_as") for b in answer.get("$items", [])}
     if business_id not in ids:
         raise CliError(
@@ -160,4 +171,6 @@ def use(business_id: Annotated[str, typer.Argument(metavar="ID", help="The busin
     settings = rt.settings()
     settings.config.set(settings.profile, "business_id", business_id)
     settings.config.save()
-    err_console().print(f"Profile {settings.profile}: default business is now {ids[business_id]} ({business_id}).")
+    err_console().print(
+        f"Profile {settings.profile}: default business is now {ids[business_id]} ({business_id})."
+    )
