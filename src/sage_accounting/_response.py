@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
+
+from ._core import loads
 
 __all__ = ["APIResponse"]
 
@@ -54,7 +55,7 @@ class APIResponse:
         """The body parsed as JSON (``None`` for an empty body, such as a 204)."""
         if not self.http_response.content:
             return None
-        return json.loads(self.http_response.content)
+        return loads(self.http_response.content)
 
     def __repr__(self) -> str:
         req = self.http_response.request

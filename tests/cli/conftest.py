@@ -58,20 +58,22 @@ class Cli:
         exception = result.exception if not isinstance(result.exception, SystemExit) else None
         return Outcome(result.exit_code, result.stdout, result.stderr, exception)
 
-    def ok(self, *args: str) -> Outcome:
+    def ok(self, *args: str, input: str | None = None) -> Outcome:
         """Run and assert success."""
-        out = self(*args)
+        out = self(*args, input=input)
         assert out.code == 0, f"{args}: exit {out.code}\nstdout: {out.stdout}\nstderr: {out.stderr}"
         return out
 
     def fails(self, code: int, *args: str) -> Outcome:
-        """Run and assert the exit code and a single, traceback-free error line."""
+        """Run and assert the exit code and one traceback-free error line, last on stderr."""
         out = self(*args)
         assert out.code == code, f"{args}: exit {out.code}, wanted {code}\nstdout: {out.stdout}\nstderr: {out.stderr}"
         assert out.exception is None, out.exception
         assert "Traceback" not in out.stderr
         lines = [line for line in out.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+        # Progress notes may come first (auth login); the error is the one last line.
+        assert lines and lines[-1].startswith("error: "), out.stderr
+        assert sum(line.startswith("error: ") for line in lines) == 1, out.stderr
         return out
 
 

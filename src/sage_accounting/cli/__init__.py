@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -57,27 +56,40 @@ class SageGroup(TyperGroup):
             result = super().main(args=argv, prog_name=prog_name or "sage-accounting", complete_var=complete_var,
                                   standalone_mode=False, windows_expand_args=windows_expand_args, **extra)  # fmt: skip
             code = result if isinstance(result, int) else ExitCode.OK
-        except click.exceptions.NoArgsIsHelpError as exc:
-            typer.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
-            code = ExitCode.USAGE
-        except click.UsageError as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            typer.echo(f"error: {scrub(exc.format_message())}{hint}", err=True)
-            code = ExitCode.USAGE
-        except click.Abort:
-            typer.echo("error: aborted", err=True)
-            code = 130
-        except Exception as exc:  # every other error: one line (and the traceback with --debug)
-            debug = runtime().options.debug or "--debug" in argv
-            if debug:
-                typer.echo(scrub("".join(traceback.format_exception(exc))), err=True)
-            code, message = classify(exc, profile=runtime().profile_name)
-            typer.echo(f"error: {message}", err=True)
+        except Exception as exc:  # every error: one line (and the traceback with --debug)
+            code = _report(exc, argv)
         finally:
             runtime().close()
         if not standalone_mode:
             return code
         sys.exit(code)
+
+
+def _is(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is a click ``name`` (typer may vendor its own click: match by class name)."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def _report(exc: Exception, argv: list[str]) -> int:
+    """Print the one-line error (with --debug, the traceback first) and return the exit code."""
+    ctx: Any = getattr(exc, "ctx", None)
+    if _is(exc, "NoArgsIsHelpError"):
+        typer.echo(ctx.get_help() if ctx is not None else str(exc), err=True)
+        return ExitCode.USAGE
+    if _is(exc, "UsageError"):
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"error: {scrub(message)}{hint}", err=True)
+        return ExitCode.USAGE
+    if _is(exc, "Abort"):
+        typer.echo("error: aborted", err=True)
+        return 130
+    debug = runtime().options.debug or "--debug" in argv
+    if debug:
+        typer.echo(scrub("".join(traceback.format_exception(exc))), err=True)
+    code, message = classify(exc, profile=runtime().profile_name)
+    typer.echo(f"error: {message}", err=True)
+    return int(code)
 
 
 app = typer.Typer(

@@ -11,8 +11,6 @@ import enum
 import re
 import threading
 
-import click
-
 from .._errors import (
     APIConnectionError,
     APIStatusError,
@@ -113,9 +111,10 @@ def _classify(exc: BaseException, profile: str | None) -> tuple[ExitCode, str]:
         return ExitCode.USAGE, str(exc)
     if isinstance(exc, UnknownActionError):
         return ExitCode.USAGE, f"{exc}; list the actions with: sage-accounting actions list"
-    if isinstance(exc, click.ClickException):
-        known = exc.exit_code in {c.value for c in ExitCode}
-        return ExitCode(exc.exit_code) if known else ExitCode.USAGE, exc.format_message()
+    if any(cls.__name__ == "ClickException" for cls in type(exc).__mro__):  # click, or typer's vendored click
+        code = getattr(exc, "exit_code", 1)
+        known = code in {c.value for c in ExitCode}
+        return ExitCode(code) if known else ExitCode.USAGE, getattr(exc, "format_message", exc.__str__)()
     if isinstance(exc, ReauthorizationRequired):
         return ExitCode.AUTH, (
             f"the Sage sign-in of profile {profile or 'default'!r} is no longer valid (Sage refused the "

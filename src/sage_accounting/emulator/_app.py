@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import anyio
+import orjson
 
 from ._clock import iso
 from ._errors import ApiError
@@ -67,7 +68,8 @@ class Answer:
 
 
 def json_answer(status: int, data: Any, headers: dict[str, str] | None = None) -> Answer:
-    body = b"" if data is None else json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    # orjson: compact UTF-8 like Sage's answers, in key order, several times faster than the stdlib on big pages
+    body = b"" if data is None else orjson.dumps(data)
     answer = Answer(status, body, headers)
     if data is not None:
         answer.headers["content-type"] = "application/json; charset=utf-8"
@@ -422,7 +424,11 @@ class EmulatorApp:
             merged = dict(params)
             if isinstance(payload, dict):
                 merged.update(
-                    {k: str(v) for k, v in payload.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+                    {
+                        k: str(v)
+                        for k, v in payload.items()
+                        if isinstance(v, str | int | float) and not isinstance(v, bool)
+                    }
                 )
             result = resource.delete(ctx, record, merged)
             if result is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._base_client import Timeout
-from .._core import NOT_GIVEN, NotGiven
+from .._core import NOT_GIVEN, NotGiven, loads
 from ._base import AsyncResource, M, SyncResource, _options
 
 ARTEFACT_FILTERS = frozenset(
@@ -47,7 +47,7 @@ class VoidMixin(SyncResource[M]):
             params=_void_params(void_reason),
             opts=_options(business_id, max_retries, timeout),
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
     def delete(
         self,
@@ -77,7 +77,7 @@ class ReleaseMixin(SyncResource[M]):
         response = self._client._send(
             "POST", self._item_path(id) + "/release", opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncVoidMixin(AsyncResource[M]):
@@ -97,7 +97,7 @@ class AsyncVoidMixin(AsyncResource[M]):
             params=_void_params(void_reason),
             opts=_options(business_id, max_retries, timeout),
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
     async def delete(
         self,
@@ -127,4 +127,4 @@ class AsyncReleaseMixin(AsyncResource[M]):
         response = await self._client._send(
             "POST", self._item_path(id) + "/release", opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from .._base_client import CallOptions, Timeout
-from .._core import NOT_GIVEN, NotGiven, check_id
+from .._core import NOT_GIVEN, NotGiven, check_id, loads
 from .._models import SageModel
 from .._pagination import AsyncPage, AsyncPageRequest, Page
 
@@ -181,7 +181,7 @@ class ListMixin(SyncResource[M]):
         client = self._client
 
         def fetch(path: str, q: Any) -> Mapping[str, Any]:
-            return cast(Mapping[str, Any], client._send("GET", path, params=q, opts=opts).json())
+            return cast(Mapping[str, Any], loads(client._send("GET", path, params=q, opts=opts).content))
 
         path = self._endpoint.path
         return Page(
@@ -209,7 +209,7 @@ class RetrieveMixin(SyncResource[M]):
         response = self._client._send(
             "GET", self._item_path(id), params=query, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class CreateMixin(SyncResource[M]):
@@ -232,7 +232,7 @@ class CreateMixin(SyncResource[M]):
         response = self._client._send(
             "POST", self._endpoint.path, json_body=data, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class UpdateMixin(SyncResource[M]):
@@ -252,7 +252,7 @@ class UpdateMixin(SyncResource[M]):
         response = self._client._send(
             "PUT", self._item_path(id), json_body=data, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class DeleteMixin(SyncResource[M]):
@@ -306,7 +306,7 @@ class AsyncListMixin(AsyncResource[M]):
 
         async def fetch(p: str, q: Any) -> Mapping[str, Any]:
             response = await client._send("GET", p, params=q, opts=opts)
-            return cast(Mapping[str, Any], response.json())
+            return cast(Mapping[str, Any], loads(response.content))
 
         async def first() -> AsyncPage[M]:
             return AsyncPage(
@@ -336,7 +336,7 @@ class AsyncRetrieveMixin(AsyncResource[M]):
         response = await self._client._send(
             "GET", self._item_path(id), params=query, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncCreateMixin(AsyncResource[M]):
@@ -355,7 +355,7 @@ class AsyncCreateMixin(AsyncResource[M]):
         response = await self._client._send(
             "POST", self._endpoint.path, json_body=data, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncUpdateMixin(AsyncResource[M]):
@@ -375,7 +375,7 @@ class AsyncUpdateMixin(AsyncResource[M]):
         response = await self._client._send(
             "PUT", self._item_path(id), json_body=data, opts=_options(business_id, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncDeleteMixin(AsyncResource[M]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._base_client import Timeout
-from .._core import NOT_GIVEN, NotGiven
+from .._core import NOT_GIVEN, NotGiven, loads
 from ..types import Business
 from ._base import AsyncListMixin, AsyncRetrieveMixin, Endpoint, ListMixin, RetrieveMixin, _options
 
@@ -25,7 +25,7 @@ class Businesses(ListMixin[Business], RetrieveMixin[Business]):
     ) -> Business:
         """The user's lead business (``GET /businesses/lead``), used when no ``X-Business`` is sent."""
         response = self._client._send("GET", "/businesses/lead", opts=_options(None, max_retries, timeout))
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncBusinesses(AsyncListMixin[Business], AsyncRetrieveMixin[Business]):
@@ -43,4 +43,4 @@ class AsyncBusinesses(AsyncListMixin[Business], AsyncRetrieveMixin[Business]):
         response = await self._client._send(
             "GET", "/businesses/lead", opts=_options(None, max_retries, timeout)
         )
-        return self._parse(response.json())
+        return self._parse(loads(response.content))

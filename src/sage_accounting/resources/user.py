@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._base_client import Timeout
-from .._core import NOT_GIVEN, NotGiven
+from .._core import NOT_GIVEN, NotGiven, loads
 from ..types import User
 from ._base import AsyncResource, Endpoint, SyncResource, _options
 
@@ -20,7 +20,7 @@ class UserResource(SyncResource[User]):
     def retrieve(self, *, max_retries: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN) -> User:
         """``GET /user``."""
         response = self._client._send("GET", "/user", opts=_options(None, max_retries, timeout))
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
 
 
 class AsyncUserResource(AsyncResource[User]):
@@ -33,4 +33,4 @@ class AsyncUserResource(AsyncResource[User]):
     ) -> User:
         """``GET /user``."""
         response = await self._client._send("GET", "/user", opts=_options(None, max_retries, timeout))
-        return self._parse(response.json())
+        return self._parse(loads(response.content))
