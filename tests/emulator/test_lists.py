@@ -167,3 +167,25 @@ def test_reference_lists(api: httpx.Client) -> None:
         body = api.get(path).json()
         assert body["$total"] > 0, path
         assert all(item["id"] == item["id"].upper() for item in body["$items"]), path
+
+
+def test_nested_attributes_expand_links_one_level(api: httpx.Client) -> None:
+    contact = make_contact(api, "Nested Ltd", reference="NL1", main_address={"city": "Bath"})
+    full = api.get(contact["$path"], params={"nested_attributes": "all"}).json()
+    assert full["main_address"]["city"] == "Bath"
+    assert full["main_address"]["contact"] == {  # one level only: the address's own links stay links
+        "id": contact["id"],
+        "displayed_as": "Nested Ltd (NL1)",
+        "$path": contact["$path"],
+    }
+    assert full["contact_types"][0]["displayed_as"] == "Customer"
+    some = api.get(contact["$path"], params={"nested_attributes": "city"}).json()
+    assert some["main_address"] == {
+        "id": contact["main_address"]["id"],
+        "displayed_as": "Bath",
+        "$path": contact["main_address"]["$path"],
+        "city": "Bath",
+    }
+    listed = api.get("/contacts", params={"attributes": "main_address", "nested_attributes": "all"}).json()
+    assert listed["$items"][0]["main_address"]["city"] == "Bath"
+    assert api.get(contact["$path"]).json()["main_address"] == contact["main_address"]

@@ -20,7 +20,7 @@ import orjson
 from ._clock import iso
 from ._errors import ApiError
 from ._faults import Fault
-from ._listing import envelope, select
+from ._listing import envelope, expand, project, resolver, select
 from ._oauth import (
     AuthorizePageError,
     OAuthError,
@@ -408,12 +408,11 @@ class EmulatorApp:
         ctx = Ctx(emu.state, business, identity.user, emu.clock.time(), emu.registry)
         if verb == "list":
             items = select(resource, ctx, params)
-            return json_answer(200, envelope(f"/{resource.name}", items, params))
+            return json_answer(200, envelope(f"/{resource.name}", items, params, resolve=resolver(ctx)))
         if verb == "get":
-            from ._listing import project
-
             record = resource.retrieve(ctx, parts[1])
-            return json_answer(200, project(record, params.get("attributes"), default_all=True))
+            shown = project(record, params.get("attributes"), default_all=True)
+            return json_answer(200, expand(shown, params.get("nested_attributes"), resolver(ctx)))
         payload = _json_body(method, headers, body, required=verb in ("create", "update"))
         if verb == "create":
             return json_answer(201, resource.do_create(ctx, payload))

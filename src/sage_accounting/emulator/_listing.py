@@ -59,6 +59,54 @@ def project(record: Record, attributes: str | None, *, default_all: bool) -> Rec
     return {k: v for k, v in record.items() if k in BASE_KEYS or k in wanted}
 
 
+Resolver = Callable[[str], Record | None]
+
+
+def _is_link(value: Any) -> bool:
+    return isinstance(value, dict) and "$path" in value and "id" in value
+
+
+def expand(record: Record, nested: str | None, resolve: Resolver) -> Record:
+    """Apply ``nested_attributes``: links one level down become the linked records (``all``) or the link
+    plus the named attributes. Only the first level, as Sage does, so there are no cycles."""
+    if not nested:
+        return record
+    wanted = None if nested.strip() == "all" else {a.strip() for a in nested.split(",") if a.strip()}
+
+    def one(link: Record) -> Record:
+        target = resolve(str(link["$path"]))
+        if target is None:
+            return link
+        if wanted is None:
+            return target
+        return {k: v for k, v in target.items() if k in BASE_KEYS or k in wanted}
+
+    out: Record = {}
+    for key, value in record.items():
+        if _is_link(value):
+            out[key] = one(value)
+        elif isinstance(value, list) and value and all(_is_link(v) for v in value):
+            out[key] = [one(v) for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def resolver(ctx: Ctx) -> Resolver:
+    """Find the record behind a ``$path`` such as ``/contacts/<id>`` in the request's business."""
+
+    def resolve(path: str) -> Record | None:
+        parts = [p for p in path.split("/") if p]
+        if len(parts) != 2 or parts[0] not in ctx.registry:
+            return None
+        try:
+            return ctx.registry[parts[0]].retrieve(ctx, parts[1])
+        except ApiError:
+            return None
+
+    return resolve
+
+
 def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]:
     """The records a list request selects, in the order Sage returns them."""
     if "deleted_since" in params:
@@ -118,6 +166,7 @@ def envelope(
     *,
     per_page_key: str = "$itemsPerPage",
     default_all: bool = False,
+    resolve: Resolver | None = None,
 ) -> dict[str, Any]:
     """Paginate ``items`` into Sage's list envelope with relative ``$next``/``$back`` links."""
     per_page = min(max(int_param(params, "items_per_page", DEFAULT_PER_PAGE), 1), MAX_PER_PAGE)
@@ -128,6 +177,9 @@ def envelope(
     start = (page - 1) * per_page
     attributes = params.get("attributes")
     chunk = [project(r, attributes, default_all=default_all) for r in items[start : start + per_page]]
+    nested = params.get("nested_attributes")
+    if nested and resolve is not None:
+        chunk = [expand(r, nested, resolve) for r in chunk]
     others = [(k, v) for k, v in params.items() if k not in ("page", "items_per_page")]
 
     def link(target: int) -> str:
