@@ -25,7 +25,9 @@ ROOT = "http://sage.test"
 
 async def bare_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     body = b'{"id":"x","displayed_as":"x","$path":"/contacts/x"}'
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -47,12 +49,16 @@ async def main() -> dict[str, Any]:
     token = emu.grant_tokens()["access_token"]
     emu.settings.daily_request_limit = 10**9
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        transport=emu.async_transport(), base_url=f"{ROOT}/v3.1", headers=headers
-    ) as api, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=emu.app), base_url=f"{ROOT}/v3.1", headers=headers
-    ) as via_httpx, httpx.AsyncClient(transport=httpx.ASGITransport(app=bare_app), base_url=ROOT) as bare:
-        created = await api.post("/contacts", json={"contact": {"name": "Bench Ltd", "contact_type_ids": ["CUSTOMER"]}})
+    async with (
+        httpx.AsyncClient(transport=emu.async_transport(), base_url=f"{ROOT}/v3.1", headers=headers) as api,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=emu.app), base_url=f"{ROOT}/v3.1", headers=headers
+        ) as via_httpx,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=bare_app), base_url=ROOT) as bare,
+    ):
+        created = await api.post(
+            "/contacts", json={"contact": {"name": "Bench Ltd", "contact_type_ids": ["CUSTOMER"]}}
+        )
         contact = created.json()
         for i in range(249):
             body = {
@@ -60,7 +66,11 @@ async def main() -> dict[str, Any]:
                     "name": f"Customer {i}",
                     "contact_type_ids": ["CUSTOMER"],
                     "reference": f"B{i}",
-                    "main_address": {"address_line_1": f"{i} High Street", "city": "Leeds", "postal_code": "LS1 1AA"},
+                    "main_address": {
+                        "address_line_1": f"{i} High Street",
+                        "city": "Leeds",
+                        "postal_code": "LS1 1AA",
+                    },
                     "main_contact_person": {"name": f"Person {i}", "email": f"p{i}@example.com"},
                 }
             }
@@ -88,13 +98,17 @@ async def main() -> dict[str, Any]:
             }
             for n in range(10)
         ]
-        invoice = {"sales_invoice": {"contact_id": contact["id"], "date": "2026-01-15", "invoice_lines": lines}}
+        invoice = {
+            "sales_invoice": {"contact_id": contact["id"], "date": "2026-01-15", "invoice_lines": lines}
+        }
         post_count = 0
         started = time.perf_counter()
         while time.perf_counter() - started < 3.0:
             response = await api.post("/sales_invoices", json=invoice)
             if response.status_code != 201:
-                raise SystemExit(f"POST /sales_invoices answered {response.status_code}: {response.text[:300]}")
+                raise SystemExit(
+                    f"POST /sales_invoices answered {response.status_code}: {response.text[:300]}"
+                )
             post_count += 1
         post_rate = post_count / (time.perf_counter() - started)
 

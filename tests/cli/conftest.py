@@ -67,7 +67,9 @@ class Cli:
     def fails(self, code: int, *args: str) -> Outcome:
         """Run and assert the exit code and one traceback-free error line, last on stderr."""
         out = self(*args)
-        assert out.code == code, f"{args}: exit {out.code}, wanted {code}\nstdout: {out.stdout}\nstderr: {out.stderr}"
+        assert out.code == code, (
+            f"{args}: exit {out.code}, wanted {code}\nstdout: {out.stdout}\nstderr: {out.stderr}"
+        )
         assert out.exception is None, out.exception
         assert "Traceback" not in out.stderr
         lines = [line for line in out.stderr.splitlines() if line.strip()]
@@ -130,7 +132,9 @@ def signed_in_profile(cli: Cli, served: Served, monkeypatch: pytest.MonkeyPatch)
     return served
 
 
-def run_subprocess(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_subprocess(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m sage_accounting.cli ARGS`` as a real process."""
     return subprocess.run(
         [sys.executable, "-m", "sage_accounting.cli", *args],

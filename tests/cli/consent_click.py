@@ -17,8 +17,10 @@ import httpx
 def main(url: str, decision: str = "allow") -> int:
     with httpx.Client(follow_redirects=False, timeout=30, trust_env=False) as http:
         page = http.get(url)
-        fields = {html.unescape(k): html.unescape(v)
-                  for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text)}
+        fields = {
+            html.unescape(k): html.unescape(v)
+            for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text)
+        }
         action = re.search(r'<form method="post" action="([^"]*)"', page.text)
         assert action is not None, page.text
         answer = http.post(urljoin(url, action.group(1)), data={**fields, "decision": decision})

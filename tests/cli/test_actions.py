@@ -132,7 +132,9 @@ def test_contacts_and_people(run: Runner) -> None:
 
 
 def test_chart_of_accounts(run: Runner) -> None:
-    sales = run("ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--attributes", "nominal_code")
+    sales = run(
+        "ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--attributes", "nominal_code"
+    )
     assert all(4000 <= item["nominal_code"] < 5000 for item in sales["$items"])
     created = run("ledger-accounts", "create", "--display-name", "Web sales", "--included-in-chart",
                   "--ledger-account-type-id", "SALES", "--name", "Web sales", "--nominal-code", "4090")  # fmt: skip
@@ -145,7 +147,9 @@ def test_chart_of_accounts(run: Runner) -> None:
 
 def _sales_setup(run: Runner) -> tuple[str, str]:
     customer = first_id(run("contacts", "list", "--contact-type-id", "CUSTOMER", "--items-per-page", "1"))
-    ledger = first_id(run("ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--items-per-page", "1"))
+    ledger = first_id(
+        run("ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--items-per-page", "1")
+    )
     return customer, ledger
 
 
@@ -157,7 +161,11 @@ def test_sales_invoices(run: Runner, tmp_path: Any) -> None:
     lines_file.write_text(lines(ledger))
     invoice = run("sales-invoices", "create", "--contact-id", customer, "--date", "2024-03-01",
                   "--invoice-lines", f"@{lines_file}")  # fmt: skip
-    assert (invoice["net_amount"], invoice["tax_amount"], invoice["total_amount"]) == ("300.0", "60.0", "360.0")
+    assert (invoice["net_amount"], invoice["tax_amount"], invoice["total_amount"]) == (
+        "300.0",
+        "60.0",
+        "360.0",
+    )
     assert run("sales-invoices", "get", invoice["id"])["contact"]["id"] == customer
     updated = run("sales-invoices", "update", invoice["id"], "--due-date", "2024-04-30", "--notes", "thanks",
                   "--invoice-lines", lines(ledger, quantity="3"))  # fmt: skip
@@ -187,7 +195,9 @@ def test_sales_credit_notes(run: Runner) -> None:
 
 def test_purchases(run: Runner) -> None:
     vendor = first_id(run("contacts", "list", "--contact-type-id", "VENDOR", "--items-per-page", "1"))
-    ledger = first_id(run("run", "listLedgerAccounts", "-i", "ledgerAccountTypeId=OVERHEADS", "-i", "itemsPerPage=1"))
+    ledger = first_id(
+        run("run", "listLedgerAccounts", "-i", "ledgerAccountTypeId=OVERHEADS", "-i", "itemsPerPage=1")
+    )
     assert run("purchase-invoices", "list", "--items-per-page", "1")["$total"] >= 1
     invoice = run("purchase-invoices", "create", "--contact-id", vendor, "--date", "2024-02-01", "--due-date",
                   "2024-03-01", "--invoice-lines", lines(ledger))  # fmt: skip
@@ -250,14 +260,19 @@ def test_bank_accounts(run: Runner) -> None:
 
 
 def test_products_and_services(run: Runner) -> None:
-    sales = first_id(run("ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--items-per-page", "1"))
+    sales = first_id(
+        run("ledger-accounts", "list", "--ledger-account-type-id", "SALES", "--items-per-page", "1")
+    )
     costs = first_id(run("ledger-accounts", "list", "--ledger-account-type-id", "DIRECT_EXPENSES",
                          "--items-per-page", "1"))  # fmt: skip
     assert run("products", "list", "--search", "desk")["$total"] >= 1
     product = run("products", "create", "--description", "Standing desk", "--sales-ledger-account-id", sales,
                   "--purchase-ledger-account-id", costs, "--item-code", "DESK-9", "--cost-price", "120.00")  # fmt: skip
     assert run("products", "get", product["id"])["item_code"] == "DESK-9"
-    assert run("products", "update", product["id"], "--description", "Sit-stand desk")["description"] == "Sit-stand desk"
+    assert (
+        run("products", "update", product["id"], "--description", "Sit-stand desk")["description"]
+        == "Sit-stand desk"
+    )
     assert run("products", "delete", product["id"]) is None
     assert run("services", "list")["$total"] >= 1
     service = run("services", "create", "--description", "Audit", "--sales-ledger-account-id", sales)
@@ -299,7 +314,9 @@ def test_reference_lists(run: Runner, key: str, expected: str) -> None:
 def test_raw_request(run: Runner, cli: Cli) -> None:
     page = run("raw", "GET", "/contacts", "-q", "items_per_page=5", "-H", "X-Foo: bar")
     assert len(page["$items"]) == 5
-    created = run("raw", "POST", "/contacts", "-d", '{"contact": {"name": "Raw Ltd", "contact_type_ids": ["CUSTOMER"]}}')
+    created = run(
+        "raw", "POST", "/contacts", "-d", '{"contact": {"name": "Raw Ltd", "contact_type_ids": ["CUSTOMER"]}}'
+    )
     assert created["name"] == "Raw Ltd"
     assert "422" in run.fails(5, "raw", "POST", "/contacts", "-d", '{"contact": {"name": ""}}')
     assert "--data is not valid JSON" in run.fails(2, "raw", "POST", "/contacts", "-d", "{nope")

@@ -56,7 +56,9 @@ def test_login_in_a_real_browser(served: Served, isolated_home: Path) -> None:
     for secret in (token["access_token"], token["refresh_token"], DEMO.client_secret):
         assert secret not in done.stdout + done.stderr
     # The same profile now works without the browser, in another process.
-    listed = run_subprocess("contacts", "list", "--items-per-page", "2", "--json", env={"SAGE_CLIENT_SECRET": DEMO.client_secret})
+    listed = run_subprocess(
+        "contacts", "list", "--items-per-page", "2", "--json", env={"SAGE_CLIENT_SECRET": DEMO.client_secret}
+    )
     assert listed.returncode == 0, listed.stderr
     assert len(json.loads(listed.stdout)["$items"]) == 2
 
@@ -87,7 +89,9 @@ def test_login_with_a_scripted_browser_then_status_and_logout(cli: Cli, served: 
     assert "nothing to revoke" in cli.ok("auth", "logout").stderr
 
 
-def test_login_denied_is_3(cli: Cli, served: Served, monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+def test_login_denied_is_3(
+    cli: Cli, served: Served, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
     monkeypatch.setenv("SAGE_CLIENT_SECRET", DEMO.client_secret)
     browser = f"{sys.executable} {HERE / 'consent_click.py'} %s deny"
     err = cli.fails(3, *login_args(served), "--browser-command", browser).stderr
@@ -126,7 +130,9 @@ def test_login_with_no_browser_in_a_real_process(served: Served, isolated_home: 
         assert url is not None and "code_challenge_method=S256" in url and "state=" in url
         waiting = process.stderr.readline()
         assert "Waiting for the callback" in waiting
-        assert subprocess.run([sys.executable, str(HERE / "consent_click.py"), url], timeout=30).returncode == 0
+        assert (
+            subprocess.run([sys.executable, str(HERE / "consent_click.py"), url], timeout=30).returncode == 0
+        )
         stdout, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
@@ -148,7 +154,10 @@ def test_login_and_status_with_the_embedded_emulator(cli: Cli) -> None:
 def test_subprocess_errors_are_one_line_with_exit_codes(isolated_home: Path) -> None:
     bad = run_subprocess("contacts", "create", "--emulator", "--name", "Acme", "--contact-type-ids", "CUSTOMER",
                          "--credit-limit", "lots")  # fmt: skip
-    assert bad.returncode == 2 and bad.stderr.strip() == "error: createContact: --credit-limit must be a number, got 'lots'"
+    assert (
+        bad.returncode == 2
+        and bad.stderr.strip() == "error: createContact: --credit-limit must be a number, got 'lots'"
+    )
     missing = run_subprocess("contacts", "get", "0123456789abcdef", "--emulator")
     assert missing.returncode == 4 and missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
     usage = run_subprocess("contacts", "get")

@@ -23,7 +23,6 @@ from sage_accounting.emulator import DEMO, Emulator
 
 from .conftest import Cli, Served, free_port
 
-
 # --- output and common options ------------------------------------------------------------------------
 
 
@@ -48,8 +47,8 @@ def test_output_formats(cli: Cli, emu: Emulator) -> None:
 
 def test_progress_client_counts_pages() -> None:
     emu = Emulator()
-    from sage_accounting.cli._emulated import emulator_connection
     from sage_accounting import SageAccounting
+    from sage_accounting.cli._emulated import emulator_connection
 
     conn = emulator_connection(emu, emu.grant_tokens(DEMO.client_id))
     console = Console(file=io.StringIO(), force_terminal=True)
@@ -120,11 +119,15 @@ def test_not_found_is_4_and_invalid_is_5(cli: Cli, emu: Emulator) -> None:
 
 def test_rate_limited_is_6_and_server_failure_is_7(cli: Cli, emu: Emulator) -> None:
     emu.faults.add("POST", "/v3.1/contacts", status=429, retry_after=0, count=5)
-    err = cli.fails(6, "contacts", "create", "--name", "A", "--contact-type-ids", "CUSTOMER", "--emulator").stderr
+    err = cli.fails(
+        6, "contacts", "create", "--name", "A", "--contact-type-ids", "CUSTOMER", "--emulator"
+    ).stderr
     assert "429" in err and "try again" in err
     emu.faults.clear()
     emu.faults.add("POST", "/v3.1/contacts", status=503, count=1)
-    err = cli.fails(7, "contacts", "create", "--name", "A", "--contact-type-ids", "CUSTOMER", "--emulator").stderr
+    err = cli.fails(
+        7, "contacts", "create", "--name", "A", "--contact-type-ids", "CUSTOMER", "--emulator"
+    ).stderr
     assert "503" in err
 
 
@@ -136,7 +139,9 @@ def test_unreachable_sage_is_7(cli: Cli, monkeypatch: pytest.MonkeyPatch, isolat
 
     path = isolated_home / "data" / "sage-accounting" / "tokens" / "default.json"
     path.parent.mkdir(parents=True)
-    FileTokenStore(path).save(Token.from_response({"access_token": "a" * 20, "refresh_token": "r" * 20, "expires_in": 300}))
+    FileTokenStore(path).save(
+        Token.from_response({"access_token": "a" * 20, "refresh_token": "r" * 20, "expires_in": 300})
+    )
     err = cli.fails(7, "contacts", "list", "--items-per-page", "1").stderr
     assert "cannot reach Sage" in err and "a" * 20 not in err
 
@@ -162,7 +167,9 @@ def test_refused_refresh_token_is_3(cli: Cli, signed_in_profile: Served) -> None
 
 
 def test_debug_shows_the_traceback_without_secrets(cli: Cli, signed_in_profile: Served) -> None:
-    token = json.loads(next((Path(os.environ["XDG_DATA_HOME"]) / "sage-accounting" / "tokens").glob("*.json")).read_text())
+    token = json.loads(
+        next((Path(os.environ["XDG_DATA_HOME"]) / "sage-accounting" / "tokens").glob("*.json")).read_text()
+    )
     out = cli("contacts", "get", "0123456789abcdef", "--debug")
     assert out.code == 4
     assert "Traceback" in out.stderr and "debug: sage_accounting" in out.stderr
@@ -172,7 +179,9 @@ def test_debug_shows_the_traceback_without_secrets(cli: Cli, signed_in_profile: 
 
 def test_scrub_hides_registered_and_token_shaped_secrets() -> None:
     register_secret("super-secret-value")
-    text = scrub("x super-secret-value Bearer abc.def refresh_token=zzz&code_verifier=yyy ?code=GB/abc&state=1")
+    text = scrub(
+        "x super-secret-value Bearer abc.def refresh_token=zzz&code_verifier=yyy ?code=GB/abc&state=1"
+    )
     assert "super-secret-value" not in text and "abc.def" not in text and "zzz" not in text
     assert "yyy" not in text and "GB/abc" not in text and "state=1" in text
 
@@ -201,7 +210,10 @@ def test_config_file_is_written_atomically_with_mode_0600(cli: Cli, isolated_hom
 
 
 def test_toml_writer_round_trips_awkward_strings() -> None:
-    document = {"default_profile": 'we"ird', "profiles": {"a b": {"client_id": 'q"uote\\back\nline\ttab\x01'}}}
+    document = {
+        "default_profile": 'we"ird',
+        "profiles": {"a b": {"client_id": 'q"uote\\back\nline\ttab\x01'}},
+    }
     assert tomllib.loads(write_toml(document)) == document
 
 
@@ -214,16 +226,26 @@ def test_broken_config_is_one_line(cli: Cli, isolated_home: Path) -> None:
     assert "is not valid TOML" in cli.fails(2, "contacts", "list").stderr
 
 
-def test_environment_overrides_the_profile(cli: Cli, signed_in_profile: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_the_profile(
+    cli: Cli, signed_in_profile: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
     status = cli.ok("auth", "status", "--json").json()
     assert status["sources"]["client_id"] == "profile default"
     assert status["sources"]["client_secret"] == "env SAGE_CLIENT_SECRET"
     monkeypatch.setenv("SAGE_BUSINESS_ID", DEMO.business_id_ie)
     status = cli.ok("auth", "status", "--json").json()
-    assert status["business_id"] == DEMO.business_id_ie and status["sources"]["business_id"] == "env SAGE_BUSINESS_ID"
-    currency = cli.ok("raw", "GET", "/contacts", "-q", "items_per_page=1", "-q", "attributes=currency", "--json").json()
+    assert (
+        status["business_id"] == DEMO.business_id_ie
+        and status["sources"]["business_id"] == "env SAGE_BUSINESS_ID"
+    )
+    currency = cli.ok(
+        "raw", "GET", "/contacts", "-q", "items_per_page=1", "-q", "attributes=currency", "--json"
+    ).json()
     assert currency["$items"][0]["currency"]["id"] == "EUR"
-    assert cli.ok("auth", "status", "--business", DEMO.business_id, "--json").json()["business_id"] == DEMO.business_id
+    assert (
+        cli.ok("auth", "status", "--business", DEMO.business_id, "--json").json()["business_id"]
+        == DEMO.business_id
+    )
 
 
 def test_businesses_list_and_use(cli: Cli, signed_in_profile: Served, isolated_home: Path) -> None:
@@ -235,7 +257,9 @@ def test_businesses_list_and_use(cli: Cli, signed_in_profile: Served, isolated_h
     assert config.profiles["default"]["business_id"] == DEMO.business_id_ie
     rows = cli.ok("businesses", "list", "--json").json()
     assert [r["id"] for r in rows if r["default"]] == [DEMO.business_id_ie]
-    customers = cli.ok("contacts", "list", "--attributes", "currency", "--items-per-page", "1", "--json").json()
+    customers = cli.ok(
+        "contacts", "list", "--attributes", "currency", "--items-per-page", "1", "--json"
+    ).json()
     assert customers["$items"][0]["currency"]["id"] == "EUR"
     assert "not one the signed-in user can reach" in cli.fails(4, "businesses", "use", "ffff").stderr
     assert "--emulator" in cli.fails(2, "businesses", "use", DEMO.business_id, "--emulator").stderr

@@ -11,8 +11,7 @@ import inspect
 import logging
 import sys
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -309,13 +308,3 @@ def command(
         return fn
 
     return decorate
-
-
-@contextmanager
-def closing_runtime() -> Iterator[Runtime]:
-    """The runtime, closed at the end of the block."""
-    rt = runtime()
-    try:
-        yield rt
-    finally:
-        rt.close()
