@@ -46,7 +46,13 @@ def test_login_in_a_real_browser(served: Served, isolated_home: Path) -> None:
         log.read_text() if log.exists() else "(no log)"
     )
     assert done.returncode == 0, diagnostics
-    assert "clicked Allow" in log.read_text() and "Signed in" in log.read_text(), diagnostics
+    # The CLI does not wait for its browser to exit: give the helper a moment to log the final page.
+    deadline = time.monotonic() + 20
+    while "callback page:" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "clicked Allow" in log.read_text() and "Signed in" in log.read_text(), (
+        diagnostics + log.read_text()
+    )
     assert "Signed in as Demo User <demo@example.com>" in done.stdout
     assert "Demo Trading Ltd" in done.stdout and "Demo Trading Ireland Ltd" in done.stdout
     stored = token_file(isolated_home)
