@@ -312,3 +312,22 @@ def test_a_database_backed_store(emu: Emulator, tmp_path: Path) -> None:
 
 def test_memory_store_is_default(emu: Emulator) -> None:
     assert isinstance(make_connection(emu, store=MemoryTokenStore()).store, MemoryTokenStore)
+
+
+def test_revoke_that_cannot_reach_sage_raises_a_connection_error_and_keeps_the_tokens() -> None:
+    from sage_accounting import APIConnectionError, MemoryTokenStore
+
+    store = MemoryTokenStore()
+    emu = Emulator(seed="minimal")
+    conn = Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        host="http://127.0.0.1:9",  # nothing listens on the discard port
+        token=emu.grant_tokens(),
+        store=store,
+    )
+    with pytest.raises(APIConnectionError) as info:
+        conn.revoke()
+    assert "could not reach http://127.0.0.1:9/revoke" in str(info.value)
+    assert DEMO.client_secret not in str(info.value)
+    assert store.load() is not None

@@ -35,7 +35,13 @@ from .._core import (
     redact_mapping,
     user_agent,
 )
-from .._errors import ReauthorizationRequired, TokenRefreshError, TokenStoreError
+from .._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ReauthorizationRequired,
+    TokenRefreshError,
+    TokenStoreError,
+)
 from .._limits import Limiter
 from ._durable import run_helper
 from ._oauth import (
@@ -371,11 +377,14 @@ class Connection:
         with self._thread_lock, self.store.lock():
             form = self._revoke_form()
             if form is not None:
-                if http_client is None:
-                    with self._http() as http:
-                        response = http.post(self.revoke_url, data=form)
-                else:
-                    response = http_client.post(self.revoke_url, data=form)
+                try:
+                    if http_client is None:
+                        with self._http() as http:
+                            response = http.post(self.revoke_url, data=form)
+                    else:
+                        response = http_client.post(self.revoke_url, data=form)
+                except httpx.TransportError as exc:
+                    raise self._revoke_unreachable(exc) from None
                 self._check_revoke(response)
             self.store.clear()
             self._token = None
@@ -384,11 +393,14 @@ class Connection:
         """Async twin of :meth:`revoke`."""
         form = await anyio.to_thread.run_sync(self._revoke_form)
         if form is not None:
-            if http_client is None:
-                async with self._ahttp() as http:
-                    response = await http.post(self.revoke_url, data=form)
-            else:
-                response = await http_client.post(self.revoke_url, data=form)
+            try:
+                if http_client is None:
+                    async with self._ahttp() as http:
+                        response = await http.post(self.revoke_url, data=form)
+                else:
+                    response = await http_client.post(self.revoke_url, data=form)
+            except httpx.TransportError as exc:
+                raise self._revoke_unreachable(exc) from None
             self._check_revoke(response)
 
         def clear() -> None:
@@ -397,6 +409,13 @@ class Connection:
                 self._token = None
 
         await anyio.to_thread.run_sync(clear)
+
+    def _revoke_unreachable(self, exc: httpx.TransportError) -> APIConnectionError:
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        return kind(
+            f"revoke for connection {self.name!r} could not reach {self.revoke_url} ({type(exc).__name__}); "
+            "the stored tokens were kept: try again"
+        )
 
     def _check_revoke(self, response: httpx.Response) -> None:
         log.debug("response %s POST %s (revoke)", response.status_code, self.revoke_url)
