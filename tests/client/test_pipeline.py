@@ -248,7 +248,9 @@ def test_request_keeps_the_paths_own_query_and_adds_params(emu: Emulator, client
     assert emu.request_log.entries()[-1].query == "attributes=reference&search=keeper"
 
 
-def test_caller_headers_replace_the_clients_whatever_their_case(emu: Emulator, client: SageAccounting) -> None:
+def test_caller_headers_replace_the_clients_whatever_their_case(
+    emu: Emulator, client: SageAccounting
+) -> None:
     seen: list[list[tuple[str, str]]] = []
     original = client._http._transport  # the in-process emulator transport
 
