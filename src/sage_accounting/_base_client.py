@@ -27,6 +27,7 @@ from ._core import (
     error_from_response,
     parse_retry_after,
     redact_url,
+    request_id_of,
     should_retry_exception,
     should_retry_status,
     user_agent,
@@ -157,7 +158,7 @@ class BaseClient:
         answered = response.headers.get("x-business")
         if answered and answered.lower() != business.lower():
             raise BusinessMismatchError(
-                requested=business, answered=answered, request_id=response.headers.get("x-request-id")
+                requested=business, answered=answered, request_id=request_id_of(response.headers)
             )
 
     @staticmethod
@@ -180,7 +181,7 @@ class BaseClient:
                 request.method,
                 redact_url(request.url),
                 (time.perf_counter() - started) * 1000,
-                response.headers.get("x-request-id"),
+                request_id_of(response.headers),
                 response.headers.get("x-business"),
             )
 

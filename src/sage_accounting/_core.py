@@ -260,6 +260,11 @@ def split_relative(link: str) -> tuple[str, list[tuple[str, str]]]:
 # --- errors ---------------------------------------------------------------------------------------
 
 
+def request_id_of(headers: Mapping[str, str] | httpx.Headers) -> str | None:
+    """Sage's request id: its guides name the header ``x_request_id``; ``X-Request-Id`` is accepted too."""
+    return headers.get("x_request_id") or headers.get("x-request-id") or None
+
+
 def loads(content: bytes) -> Any:
     """Parse a JSON body (orjson: list pages of 200 full records are parsed on the hot path)."""
     return orjson.loads(content)

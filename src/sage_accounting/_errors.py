@@ -118,7 +118,7 @@ def _first_line(headers: Mapping[str, str], name: str) -> str | None:
 class APIStatusError(SageError):
     """Sage answered with an error status.
 
-    Attributes: ``status_code``, ``request_id`` (Sage's ``X-Request-Id``), ``errors`` (the parsed
+    Attributes: ``status_code``, ``request_id`` (Sage's ``x_request_id`` header), ``errors`` (the parsed
     error array, possibly empty), ``headers``, ``body`` (the decoded JSON, or the text when the body
     is not JSON), ``method`` and ``path`` of the request, ``maybe_committed`` (true when a POST got a
     5xx: the record may have been created).
@@ -144,7 +144,9 @@ class APIStatusError(SageError):
         self.path = path
         self.maybe_committed = maybe_committed
         self.hint = hint
-        self.request_id = _first_line(self.headers, "x-request-id")
+        self.request_id = _first_line(self.headers, "x_request_id") or _first_line(
+            self.headers, "x-request-id"
+        )
         super().__init__(self._sentence())
 
     @property

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from ._core import loads
+from ._core import loads, request_id_of
 
 __all__ = ["APIResponse"]
 
@@ -31,8 +31,8 @@ class APIResponse:
 
     @property
     def request_id(self) -> str | None:
-        """Sage's ``X-Request-Id`` for support requests."""
-        value: str | None = self.http_response.headers.get("x-request-id")
+        """Sage's request id (the ``x_request_id`` header) for support requests."""
+        value: str | None = request_id_of(self.http_response.headers)
         return value
 
     @property

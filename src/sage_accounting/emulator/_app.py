@@ -7,7 +7,6 @@ body, then the resource's rules.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -165,7 +164,8 @@ class EmulatorApp:
         finally:
             if counted is not None:
                 self._leave(counted)
-        answer.headers["x-request-id"] = request_id
+        # Sage's guides name the header x_request_id ("Found in the response headers")
+        answer.headers["x_request_id"] = request_id
         if method in ("POST", "PUT", "DELETE") and (
             answer.status < 400 or (fault and fault.commit_then_fail)
         ):
@@ -375,7 +375,11 @@ class EmulatorApp:
             answer = emu.context_endpoints(method, parts, params, identity.user)
             return answer
         business = self._business(headers, identity.user)
-        answer = self._resource_call(method, parts, params, headers, body, identity, business)
+        try:
+            answer = self._resource_call(method, parts, params, headers, body, identity, business)
+        except ApiError as exc:
+            # errors name the business too: Sage sets X-Business on every answer of these endpoints
+            answer = error_answer(exc)
         answer.business_id = business.id
         answer.headers["x-business"] = business.id
         return answer
@@ -408,16 +412,23 @@ class EmulatorApp:
         ctx = Ctx(emu.state, business, identity.user, emu.clock.time(), emu.registry)
         if verb == "list":
             items = select(resource, ctx, params)
-            return json_answer(200, envelope(f"/{resource.name}", items, params, resolve=resolver(ctx)))
+            page = envelope(
+                f"/{resource.name}",
+                items,
+                params,
+                resolve=resolver(ctx),
+                render=lambda r: resource.render(ctx, r, params),
+            )
+            return json_answer(200, page)
         if verb == "get":
             record = resource.retrieve(ctx, parts[1])
-            shown = project(record, params.get("attributes"), default_all=True)
+            shown = project(resource.render(ctx, record, params), params.get("attributes"), default_all=True)
             return json_answer(200, expand(shown, params.get("nested_attributes"), resolver(ctx)))
         payload = _json_body(method, headers, body, required=verb in ("create", "update"))
         if verb == "create":
-            return json_answer(201, resource.do_create(ctx, payload))
+            return json_answer(201, resource.render(ctx, resource.do_create(ctx, payload), params))
         if verb == "update":
-            return json_answer(200, resource.do_update(ctx, parts[1], payload))
+            return json_answer(200, resource.render(ctx, resource.do_update(ctx, parts[1], payload), params))
         if verb == "delete":
             record = resource.retrieve(ctx, parts[1])
             merged = dict(params)
@@ -490,8 +501,9 @@ def _json_body(method: str, headers: dict[str, str], body: bytes, *, required: b
             415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json)."
         )
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        # orjson refuses lone surrogates and nesting past 1,024 levels, which the stdlib lets through
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
         raise ApiError(400, "InvalidJSON", "The request body is not valid JSON.") from None
 
 

@@ -6,9 +6,10 @@ The same operations are methods of :class:`Emulator`; this module only maps HTTP
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
+
+import orjson
 
 from ._errors import ApiError
 
@@ -33,8 +34,8 @@ class ControlPlane:
         data: Any = None
         if body.strip():
             try:
-                data = json.loads(body)
-            except ValueError:
+                data = orjson.loads(body)
+            except orjson.JSONDecodeError:
                 raise _bad("the body is not valid JSON") from None
         route = (method, path.rstrip("/") or "/")
         if route == ("POST", "/reset"):

@@ -69,7 +69,7 @@ def _clean_scalar(field: Field, value: Any, source: str, errors: Invalid) -> Any
             return None
         if isinstance(value, int):
             result = value
-        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        elif isinstance(value, str) and len(value.strip()) <= 20 and value.strip().lstrip("-").isdigit():
             result = int(value.strip())
         elif isinstance(value, float) and value.is_integer():
             result = int(value)

@@ -167,6 +167,7 @@ def envelope(
     per_page_key: str = "$itemsPerPage",
     default_all: bool = False,
     resolve: Resolver | None = None,
+    render: Callable[[Record], Record] | None = None,
 ) -> dict[str, Any]:
     """Paginate ``items`` into Sage's list envelope with relative ``$next``/``$back`` links."""
     per_page = min(max(int_param(params, "items_per_page", DEFAULT_PER_PAGE), 1), MAX_PER_PAGE)
@@ -176,7 +177,10 @@ def envelope(
     page = min(page, last)
     start = (page - 1) * per_page
     attributes = params.get("attributes")
-    chunk = [project(r, attributes, default_all=default_all) for r in items[start : start + per_page]]
+    shown = items[start : start + per_page]
+    if render is not None:
+        shown = [render(r) for r in shown]
+    chunk = [project(r, attributes, default_all=default_all) for r in shown]
     nested = params.get("nested_attributes")
     if nested and resolve is not None:
         chunk = [expand(r, nested, resolve) for r in chunk]

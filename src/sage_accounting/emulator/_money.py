@@ -45,4 +45,6 @@ def parse_decimal(value: Any) -> Decimal | None:
         return None
     if not result.is_finite() or abs(result) >= Decimal("1e13"):
         return None
+    if result != 0 and result.adjusted() < -12:
+        return None  # 1e-100000 is no amount of money
     return result

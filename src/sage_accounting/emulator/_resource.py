@@ -92,6 +92,14 @@ class Ctx:
             "updated_at": self.now_iso,
         }
 
+    def transaction_link(self, current: Record | None = None) -> Record:
+        """The link to the ledger transaction a posted record books (kept across edits)."""
+        existing = (current or {}).get("transaction")
+        if existing:
+            return dict(existing)
+        tid = new_id()
+        return {"id": tid, "displayed_as": None, "$path": f"/transactions/{tid}"}
+
     def remove(self, name: str, record: Record) -> None:
         """Delete a record and remember it for ``deleted_since``."""
         self.collection(name).pop(record["id"], None)
@@ -119,6 +127,7 @@ class Resource:
     create_fields: ClassVar[tuple[Field, ...]] = ()
     update_fields: ClassVar[tuple[Field, ...] | None] = None  # defaults to create_fields, all optional
     read_access: ClassVar[Access] = ()
+    get_access: ClassVar[Access | None] = None  # GET one record, where the swagger differs from the list
     write_access: ClassVar[Access] = ()
     delete_access: ClassVar[Access | None] = None  # defaults to write_access
     sortable: ClassVar[tuple[str, ...]] = ()
@@ -140,6 +149,10 @@ class Resource:
             raise not_found()
         return record
 
+    def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
+        """The record as this request shows it (query flags such as ``show_payments_allocations``)."""
+        return record
+
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
         raise ApiError(405, "MethodNotAllowed", "Method not allowed")
 
@@ -152,6 +165,8 @@ class Resource:
 
     # --- shared machinery ----------------------------------------------------------------------------
     def access_for(self, verb: str) -> Access:
+        if verb == "get" and self.get_access is not None:
+            return self.get_access
         if verb in ("list", "get"):
             return self.read_access
         if verb == "delete" and self.delete_access is not None:

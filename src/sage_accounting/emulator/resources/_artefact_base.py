@@ -254,10 +254,19 @@ class Artefact(Resource):
         ctx.touch(record)
         return record
 
+    def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
+        # Sage lists an artefact's payments and allocations only when asked (show_payments_allocations)
+        if params.get("show_payments_allocations", "").lower() == "true" or not record.get(
+            "payments_allocations"
+        ):
+            return record
+        return {**record, "payments_allocations": []}
+
     def release(self, ctx: Ctx, record: Record, payload: dict[str, Any]) -> Record:
         if status_of(record) != "DRAFT":
             raise invalid("status", f"Only a draft {self.noun} can be released.")
         set_status(ctx, record, "UNPAID")
+        record["transaction"] = ctx.transaction_link(record)
         if self.number_field is not None:
             self._set_number(record, f"{self.number_prefix}-{ctx.business.next_number(self.number_prefix)}")
         refresh_paid(record, ctx)
@@ -446,6 +455,8 @@ class Artefact(Resource):
             values[f"{self.number_field}_prefix"] = f"{self.number_prefix}-"
             self._set_number(values, number)
         record = {k: values.get(k) for k in self.record_keys}
+        # a posted (not draft) artefact books a transaction (invoicing guide, "Side Effects")
+        record["transaction"] = None if status == "DRAFT" else ctx.transaction_link(current)
         set_status(ctx, record, status)
         refresh_paid(record, ctx)
         return record

@@ -121,7 +121,8 @@ def _country_group(country_id: str | None) -> Record | None:
 class Addresses(Resource):
     name = "addresses"
     verbs = frozenset({"list", "get"})
-    read_access = CONTACTS_READ
+    read_access = CONTACTS_LIST
+    get_access = CONTACTS_READ
     search_fields = ("displayed_as", "name", "postal_code")
     filters = {
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
@@ -206,6 +207,7 @@ class ContactPersons(Resource):
     wrapper = "contact_person"
     verbs = frozenset({"list", "get", "create", "update", "delete"})
     read_access = CONTACTS_LIST
+    get_access = CONTACTS_READ
     write_access = area("Contacts", WRITE)
     delete_access = area("Contacts", FULL)
     create_fields = tuple(
@@ -330,6 +332,7 @@ class Contacts(Resource):
     wrapper = "contact"
     verbs = frozenset({"list", "get", "create", "update", "delete"})
     read_access = CONTACTS_LIST
+    get_access = CONTACTS_READ
     write_access = area("Contacts", WRITE)
     delete_access = area("Contacts", FULL)
     create_fields = CONTACT_FIELDS

@@ -219,6 +219,10 @@ class ContactPayments(Resource):
             errors.add("total_amount", "must be greater than 0")
         allocations = self._allocations(ctx, data, kind, contact, current, errors) if kind else []
         allocated = sum((amount for _, amount in allocations), ZERO)
+        if kind is not None and str(type_id).endswith("_REFUND") and not allocations and not errors:
+            # banking guide: "It is not possible to create a customer refund without allocating it to a
+            # sales credit note." (likewise for supplier refunds)
+            errors.add("allocated_artefacts", "A refund must be allocated to a credit note.")
         if total is not None and not errors and allocated > round2(total):
             errors.add(
                 "total_amount", f"cannot be less than the allocated amount ({format_money(allocated)})"
@@ -264,7 +268,7 @@ class ContactPayments(Resource):
             "displayed_as": data.get("reference") or type_link["displayed_as"],
             "updated_at": ctx.now_iso,
             "links": [],
-            "transaction": None,
+            "transaction": ctx.transaction_link(current),
             "transaction_type": type_link,
             "deleted_at": None,
             "payment_method": ctx.link("payment_methods", method),

@@ -18,15 +18,18 @@ def _reference(name: str) -> type[ReferenceList]:
 
 class TaxRates(ReferenceList):
     name = "tax_rates"
+    # swagger: Sales, Purchases, Bank (any role) or Settings (Full Access, Read Only)
     read_access = (
         ("Sales", READ),
         ("Purchases", READ),
         ("Bank", READ),
-        ("Settings", READ),
-        ("Contacts", READ),
-        ("Products & Services", READ),
-        ("Journals", READ),
+        ("Settings", frozenset({"full_access", "read_only"})),
     )
+
+
+class ArtefactStatuses(ReferenceList):
+    name = "artefact_statuses"
+    read_access = (("Sales", READ), ("Purchases", READ))
 
 
 RESOURCES: list[type[Resource]] = [
@@ -38,7 +41,6 @@ RESOURCES: list[type[Resource]] = [
             "contact_person_types",
             "countries",
             "currencies",
-            "artefact_statuses",
             "bank_account_types",
             "payment_methods",
             "transaction_types",
@@ -47,4 +49,5 @@ RESOURCES: list[type[Resource]] = [
         )
     ),
     TaxRates,
+    ArtefactStatuses,
 ]
