@@ -9,7 +9,7 @@ import pytest
 from sage_accounting.emulator import DEMO, Emulator
 
 from .conftest import assert_error
-from .test_invoices import created, customer, line, limited_client, make_contact, post_invoice, sales
+from .test_invoices import created, customer, limited_client, line, make_contact, post_invoice, sales
 from .test_payments import pay
 
 __all__ = ["customer", "sales"]  # fixtures used below
