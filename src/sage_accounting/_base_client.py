@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import httpx
@@ -28,11 +28,13 @@ from ._core import (
     parse_retry_after,
     redact_url,
     request_id_of,
+    retry_after_too_long,
     should_retry_exception,
     should_retry_status,
+    token_rejected,
     user_agent,
 )
-from ._errors import BusinessMismatchError
+from ._errors import APIStatusError, BusinessMismatchError
 from .auth._connection import Connection
 
 log = logging.getLogger("sage_accounting")
@@ -52,6 +54,23 @@ class CallOptions:
 
 
 DEFAULT_CALL = CallOptions()
+
+
+def check_timeout(value: object) -> Timeout:
+    """Validate a timeout: ``None`` (wait forever), seconds > 0, or an ``httpx.Timeout``."""
+    if value is None:
+        return None
+    if isinstance(value, httpx.Timeout):
+        for part in ("connect", "read", "write", "pool"):
+            seconds = getattr(value, part)
+            if seconds is not None and not seconds > 0:
+                raise ValueError(f"timeout.{part} must be a number of seconds > 0 or None, got {seconds!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"timeout must be seconds, an httpx.Timeout or None, got {type(value).__name__}")
+    if not value > 0:  # also refuses NaN
+        raise ValueError(f"timeout must be a number of seconds > 0 (or None to wait forever), got {value!r}")
+    return float(value)
 
 
 def check_max_retries(value: object) -> int:
@@ -83,7 +102,9 @@ class BaseClient:
         self.connection = connection
         self.business_id = business_id
         self.max_retries = check_max_retries(max_retries)
-        self.timeout: Timeout = connection.timeout if isinstance(timeout, NotGiven) else timeout
+        self.timeout: Timeout = (
+            connection.timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
+        )
         self.retry = retry
         self.default_headers = dict(default_headers or {})
         self._base_headers = {
@@ -98,11 +119,33 @@ class BaseClient:
         return self.connection.api_url
 
     def _url(self, path: str) -> str:
-        if path.startswith(("http://", "https://")):
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a string, got {type(path).__name__}")
+        if "://" in path.split("?", 1)[0]:
+            # A full URL: only under the API root, or the bearer token and X-Business would go to
+            # whatever host it names.
+            if not self._under_api(path):
+                raise ValueError(
+                    f"refusing to send the Sage access token to {redact_url(path)!r}: give a path under "
+                    f"the API root ({self.connection.api_url}), such as '/contacts'"
+                )
             return path
         if not path.startswith("/"):
             path = "/" + path
         return self.connection.api_url + path
+
+    def _under_api(self, url: str) -> bool:
+        try:
+            given, root = urlsplit(url), urlsplit(self.connection.api_url)
+            ports = (given.port, root.port)
+        except ValueError:
+            return False
+        if given.scheme.lower() != root.scheme.lower() or given.username or given.password:
+            return False
+        if (given.hostname or "").lower() != (root.hostname or "").lower() or ports[0] != ports[1]:
+            return False
+        base = root.path.rstrip("/")
+        return given.path == base or given.path.startswith(base + "/")
 
     def _target(self, path: str, params: Params) -> tuple[str, list[tuple[str, Any]]]:
         """The URL without its query, and the query: the path's own parameters, then ``params``."""
@@ -120,7 +163,7 @@ class BaseClient:
         return self.max_retries if opts.max_retries is None else check_max_retries(opts.max_retries)
 
     def _timeout(self, opts: CallOptions) -> Timeout:
-        return self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
+        return self.timeout if isinstance(opts.timeout, NotGiven) else check_timeout(opts.timeout)
 
     def _headers(
         self, access_token: str, business: str | None, opts: CallOptions, has_body: bool
@@ -185,9 +228,32 @@ class BaseClient:
                 response.headers.get("x-business"),
             )
 
-    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before the next attempt; ``None`` when Sage asked for a longer wait than
+        ``retry.max_retry_after`` (the error is raised at once instead)."""
         retry_after = parse_retry_after(response.headers) if response is not None else None
+        if retry_after_too_long(retry_after, self.retry):
+            return None
         return backoff(attempt, retry_after=retry_after, config=self.retry)
+
+    @staticmethod
+    def _replay_401(response: httpx.Response, replayed: bool) -> bool:
+        """A 401 is refreshed-and-replayed once, and only when the token itself was refused."""
+        return response.status_code == 401 and not replayed and token_rejected(response.content)
+
+    @staticmethod
+    def _error(
+        response: httpx.Response, method: str, path: str, business: str | None, scope: str | None
+    ) -> APIStatusError:
+        return error_from_response(
+            response.status_code,
+            response.headers,
+            response.content,
+            method=method,
+            path=path,
+            business=business,
+            scope=scope,
+        )
 
 
 class SyncPipeline(BaseClient):
@@ -233,7 +299,7 @@ class SyncPipeline(BaseClient):
                     response = self._http.send(request)
             except httpx.TransportError as exc:
                 if attempt < retries and should_retry_exception(method, exc):
-                    delay = self._retry_delay(attempt, None)
+                    delay = self._retry_delay(attempt, None) or 0.0
                     log.debug("retrying %s %s in %.2fs after %s", method, path, delay, type(exc).__name__)
                     time.sleep(delay)
                     attempt += 1
@@ -241,7 +307,7 @@ class SyncPipeline(BaseClient):
                 raise connection_error(method, path, exc, request) from exc
             self._log_response(request, response, started)
             status = response.status_code
-            if status == 401 and not replayed:
+            if self._replay_401(response, replayed):
                 # Sage may have expired the token early (or another worker's clock differs): refresh
                 # once, replay once.
                 replayed = True
@@ -249,14 +315,13 @@ class SyncPipeline(BaseClient):
                 continue
             if status >= 400:
                 if attempt < retries and should_retry_status(method, status):
-                    delay = self._retry_delay(attempt, response)
-                    log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, delay, status)
-                    time.sleep(delay)
-                    attempt += 1
-                    continue
-                raise error_from_response(
-                    status, response.headers, response.content, method=method, path=path
-                )
+                    wait = self._retry_delay(attempt, response)
+                    if wait is not None:
+                        log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, wait, status)
+                        time.sleep(wait)
+                        attempt += 1
+                        continue
+                raise self._error(response, method, path, business, token.scope)
             self._check_business(response, business)
             return response
 
@@ -304,7 +369,7 @@ class AsyncPipeline(BaseClient):
                     response = await self._http.send(request)
             except httpx.TransportError as exc:
                 if attempt < retries and should_retry_exception(method, exc):
-                    delay = self._retry_delay(attempt, None)
+                    delay = self._retry_delay(attempt, None) or 0.0
                     log.debug("retrying %s %s in %.2fs after %s", method, path, delay, type(exc).__name__)
                     await anyio.sleep(delay)
                     attempt += 1
@@ -312,19 +377,18 @@ class AsyncPipeline(BaseClient):
                 raise connection_error(method, path, exc, request) from exc
             self._log_response(request, response, started)
             status = response.status_code
-            if status == 401 and not replayed:
+            if self._replay_401(response, replayed):
                 replayed = True
                 stale = token.access_token
                 continue
             if status >= 400:
                 if attempt < retries and should_retry_status(method, status):
-                    delay = self._retry_delay(attempt, response)
-                    log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, delay, status)
-                    await anyio.sleep(delay)
-                    attempt += 1
-                    continue
-                raise error_from_response(
-                    status, response.headers, response.content, method=method, path=path
-                )
+                    wait = self._retry_delay(attempt, response)
+                    if wait is not None:
+                        log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, wait, status)
+                        await anyio.sleep(wait)
+                        attempt += 1
+                        continue
+                raise self._error(response, method, path, business, token.scope)
             self._check_business(response, business)
             return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import email.utils
 import json
+import math
 import platform
 import random
 import re
@@ -24,7 +25,14 @@ import httpx
 import orjson
 from pydantic import BaseModel
 
-from ._errors import APIConnectionError, APIStatusError, APITimeoutError, ErrorItem, status_error_class
+from ._errors import (
+    TOKEN_ERROR_CODES,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ErrorItem,
+    status_error_class,
+)
 from ._version import __version__
 
 __all__ = [
@@ -79,9 +87,32 @@ class NotGiven(Enum):
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
+def check_http_url(url: object, name: str) -> str:
+    """``url`` if it is an absolute ``http``/``https`` URL with a host (and a valid port), else
+    ``ValueError`` naming ``name``."""
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a string, got {type(url).__name__}")
+    problem = None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme.lower() not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it has no host"
+        elif any(ord(c) <= 32 or ord(c) == 127 for c in url):
+            problem = "it contains spaces or control characters"
+    if problem:
+        raise ValueError(f"{name} {url!r} is not a valid URL: {problem}")
+    return url
+
+
 def hosts_from_base(base_url: str) -> dict[str, str]:
     """The four URLs of a Sage-shaped server at ``base_url`` (such as the emulator)."""
-    base = base_url.rstrip("/")
+    base = check_http_url(base_url, "host").rstrip("/")
     return {
         "api_url": f"{base}/v3.1",
         "authorize_url": f"{base}/oauth2/auth/central?filter=apiv3.1",
@@ -182,6 +213,13 @@ def backoff(
     return float(base * jitter)
 
 
+def retry_after_too_long(retry_after: float | None, config: RetryConfig) -> bool:
+    """True when Sage asked us to wait longer than ``config.max_retry_after``: rather than sleep
+    a capped while and be refused again, the pipeline raises at once (the error carries
+    ``retry_after``)."""
+    return retry_after is not None and retry_after > config.max_retry_after
+
+
 # --- requests -------------------------------------------------------------------------------------
 
 
@@ -230,20 +268,56 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _non_finite_path(value: Any, path: str) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "the body"
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _non_finite_path(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _non_finite_path(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def dump_json(value: Any) -> bytes:
-    """Compact JSON bytes of ``value`` (after :func:`jsonable`)."""
-    return json.dumps(jsonable(value), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact JSON bytes of ``value`` (after :func:`jsonable`).
+
+    NaN and infinities are refused with ``ValueError`` (JSON cannot carry them; Python's ``json``
+    would write a bare ``NaN`` that Sage cannot parse).
+    """
+    data = jsonable(value)
+    try:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        where = _non_finite_path(data, "") or "the body"
+        raise ValueError(
+            f"{where} is NaN or infinite, which JSON cannot carry: give a finite number"
+        ) from None
+    return text.encode("utf-8")
 
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_ID_HAS_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
 def check_id(value: object, name: str = "id") -> str:
-    """Validate a record id before it goes into a path."""
+    """Validate a record id before it goes into a path.
+
+    Letters, digits, ``_``, ``-`` and ``.``, with at least one letter or digit: ids such as ``.``
+    or ``..`` would be collapsed by URL normalisation and address the collection (or its parent).
+    """
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-    if not value or not _ID_RE.match(value):
-        raise ValueError(f"{name} {value!r} is not a valid Sage id (letters, digits, '_', '-', '.')")
+    if not value or not _ID_RE.match(value) or not _ID_HAS_ALNUM.search(value):
+        raise ValueError(
+            f"{name} {value!r} is not a valid Sage id (letters, digits, '_', '-', '.', "
+            "with at least one letter or digit)"
+        )
     return value
 
 
@@ -302,6 +376,58 @@ def error_items(body: Any) -> list[ErrorItem]:
     return []
 
 
+def token_rejected(content: bytes) -> bool:
+    """Whether a 401 body says the access token itself was refused (expired, revoked, malformed).
+
+    Only then is a refresh-and-replay worth it.  Sage's ``AuthorizationFailure`` (a business the user
+    cannot reach, no active subscription, a readonly token writing) is not a token problem: a new
+    token would be refused the same way, and refreshing would rotate the pair for nothing.  A 401
+    whose body names no error code (a gateway's HTML, an empty body) is treated as a token problem.
+    """
+    codes = [item.data_code for item in error_items(decode_body(content, None))]
+    if not codes or any(code is None for code in codes):
+        return True
+    return any(code in TOKEN_ERROR_CODES for code in codes)
+
+
+def _unauthorized_hint(
+    items: list[ErrorItem], *, business: str | None, scope: str | None, method: str | None
+) -> str:
+    codes = {item.data_code for item in items}
+    if not items or None in codes or codes & TOKEN_ERROR_CODES:
+        return (
+            "Sage refused the access token even after a refresh: the user may have revoked the app's "
+            "access; sign in again."
+        )
+    text = " ".join(str(item.message or "") for item in items).lower()
+    sources = {(item.source or "").lower() for item in items}
+    which = f"business {business!r}" if business else "the user's lead business"
+    if "x-business" in sources:
+        return (
+            f"The token is valid but {which} is not one this user can reach: list the user's businesses "
+            "(businesses.list()) and use one of their ids."
+        )
+    if "subscription" in text:
+        return (
+            f"The token is valid but {which} has no active Sage subscription: renew it in Sage "
+            "or use another business."
+        )
+    if (
+        "readonly" in text
+        or "read-only" in text
+        or (scope == "readonly" and (method or "GET").upper() not in ("GET", "HEAD", "OPTIONS"))
+    ):
+        return (
+            "The token has the readonly scope, which does not allow writes: sign in again with "
+            "scope 'full_access'."
+        )
+    return (
+        f"Sage refused this request for {which} ({', '.join(sorted(c for c in codes if c))}); the token "
+        "itself was not refused, so it was not renewed: check the business id, its subscription and "
+        "the connection's scope."
+    )
+
+
 def error_from_response(
     status_code: int,
     headers: Mapping[str, str] | httpx.Headers,
@@ -309,23 +435,28 @@ def error_from_response(
     *,
     method: str | None = None,
     path: str | None = None,
+    business: str | None = None,
+    scope: str | None = None,
 ) -> APIStatusError:
     """The ``APIStatusError`` subclass for an error answer, with Sage's errors parsed.
 
     A POST that got a 5xx or a 504 may have been carried out: the error says so and how to check.
+    A 401 says what was refused: the token, or the business (``business``: the ``X-Business`` sent;
+    ``scope``: the token's scope).
     """
     hdrs = {k.lower(): v for k, v in headers.items()}
     body = decode_body(content, hdrs.get("content-type"))
     maybe_committed = bool(method and method.upper() == "POST" and status_code >= 500)
+    items = error_items(body)
     hint = None
     if maybe_committed:
         hint = COMMIT_HINT
     elif status_code == 401:
-        hint = "The access token was refused after a refresh; check the connection's scope and subscription."
+        hint = _unauthorized_hint(items, business=business, scope=scope, method=method)
     cls = status_error_class(status_code)
     return cls(
         status_code=status_code,
-        errors=error_items(body),
+        errors=items,
         headers=hdrs,
         body=body,
         method=method.upper() if method else None,

@@ -201,8 +201,21 @@ class BadRequestError(APIStatusError):
     """400: the request was malformed."""
 
 
+# ``$dataCode``s of a 401 that mean the access token itself was refused.
+TOKEN_ERROR_CODES = frozenset({"AccessTokenVerificationError", "invalid_token"})
+
+
 class AuthenticationError(APIStatusError):
-    """401: the access token was refused (even after one refresh) or the subscription is inactive."""
+    """401: the access token was refused (even after one refresh), or Sage refused the request for
+    another reason (``AuthorizationFailure``: a business the user cannot reach, no active
+    subscription, a readonly token writing); :attr:`token_refused` tells which."""
+
+    @property
+    def token_refused(self) -> bool:
+        """True when the access token itself was refused (the user may have to sign in again);
+        False when the token was fine but the business, subscription or scope was refused."""
+        codes = [item.data_code for item in self.errors]
+        return not codes or any(code is None or code in TOKEN_ERROR_CODES for code in codes)
 
 
 class PermissionDeniedError(APIStatusError):

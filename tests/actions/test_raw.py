@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -97,13 +98,81 @@ def test_5xx_is_retried_up_to_max_retries(emu: Emulator, client: SageAccounting,
     assert attempts(emu) == 3
 
 
-def test_a_post_is_retried_on_5xx_too(emu: Emulator, client: SageAccounting, pauses: list[float]) -> None:
-    emu.faults.add("POST", "/v3.1/contacts", status=502, count=1)
-    created = run_action(client, "rawRequest", {
-        "method": "POST", "url": "/contacts", "maxRetries": 1,
-        "data": {"contact": {"name": "Retry Ltd", "contact_type_ids": ["CUSTOMER"]}},
-    })  # fmt: skip
-    assert created["name"] == "Retry Ltd" and attempts(emu) == 2
+POST_CONTACT = {"method": "POST", "url": "/contacts",
+                "data": {"contact": {"name": "Retry Ltd", "contact_type_ids": ["CUSTOMER"]}}}  # fmt: skip
+
+
+def contacts_named(client: SageAccounting, name: str) -> int:
+    found = run_action(client, "rawRequest", {**GET, "queryParams": [["search", name]]})
+    return sum(1 for c in found["$items"] if c["displayed_as"] == name)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 503, "commit_then_fail": True},
+        {"commit_then_fail": True},
+        {"status": 502},
+        {"drop": True},
+    ],
+)
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_post_or_patch_is_not_retried_when_it_may_have_been_carried_out(
+    emu: Emulator, client: SageAccounting, pauses: list[float], fault: dict[str, Any], method: str
+) -> None:
+    inputs: dict[str, Any] = {**POST_CONTACT, "maxRetries": 2, "retryAllErrors": True}
+    path = "/v3.1/contacts"
+    if method == "PATCH":
+        contact = run_action(client, "rawRequest", POST_CONTACT)
+        path = f"/v3.1/contacts/{contact['id']}"
+        inputs = {**inputs, "method": "PATCH", "url": path[len("/v3.1") :],
+                  "data": {"contact": {"notes": "patched"}}}  # fmt: skip
+        emu.request_log.clear()
+    emu.faults.add(method, path, count=2, **fault)
+    with pytest.raises((InternalServerError, APIConnectionError)) as caught:
+        run_action(client, "rawRequest", inputs)
+    error = caught.value
+    assert error.maybe_committed
+    assert "before sending it again" in str(error) and "updated_or_created_since" in str(error)
+    assert attempts(emu, path) == 1 and pauses == [], "never sent twice"
+    if method == "POST":
+        assert contacts_named(client, "Retry Ltd") == (1 if fault.get("commit_then_fail") else 0)
+
+
+class RefusingConnections(httpx.BaseTransport):
+    """Refuses the first ``count`` API connections (the request never reaches the server)."""
+
+    def __init__(self, inner: httpx.BaseTransport, count: int) -> None:
+        self.inner = inner
+        self.count = count
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/v3.1") and self.count > 0:
+            self.count -= 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return self.inner.handle_request(request)
+
+
+def test_a_post_is_retried_when_it_never_reached_sage_or_got_a_429(
+    emu: Emulator, pauses: list[float]
+) -> None:
+    transport = RefusingConnections(emu.transport(), count=1)
+    with SageAccounting(connect(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+        created = run_action(sage, "rawRequest", {**POST_CONTACT, "maxRetries": 1})
+        assert created["name"] == "Retry Ltd" and transport.count == 0 and len(pauses) == 1
+        emu.faults.add("POST", "/v3.1/contacts", status=429, count=1)
+        run_action(sage, "rawRequest", {**POST_CONTACT, "maxRetries": 1, "retryAllErrors": True})
+        assert contacts_named(sage, "Retry Ltd") == 2 and len(pauses) == 2
+
+
+def test_a_post_4xx_is_raised_as_it_is_even_with_retry_all_errors(
+    emu: Emulator, client: SageAccounting, pauses: list[float]
+) -> None:
+    with pytest.raises(UnsupportedMediaTypeError) as caught:
+        run_action(client, "rawRequest", {"method": "POST", "url": "/contacts", "formData": [["a", "b"]],
+                                          "maxRetries": 3, "retryAllErrors": True})  # fmt: skip
+    assert not caught.value.maybe_committed
+    assert attempts(emu) == 1 and pauses == []
 
 
 def test_429_and_4xx_are_retried_only_with_retry_all_errors(
@@ -219,16 +288,16 @@ def test_debug_request_logs_without_secrets(
 ) -> None:
     token = client.connection.store.load()
     assert token is not None
-    emu.faults.add("POST", "/v3.1/contacts", status=503, count=1)
+    emu.faults.add("POST", "/v3.1/contacts", status=429, count=1)
     run_action(client, "rawRequest", {
-        "method": "POST", "url": "/contacts", "debugRequest": True, "maxRetries": 1,
+        "method": "POST", "url": "/contacts", "debugRequest": True, "maxRetries": 1, "retryAllErrors": True,
         "headers": {"X-Api-Key": "k3y-s3cret", "X-Trace": "visible"},
         "queryParams": [{"key": "access_token", "value": "t0ken-s3cret"}],
         "data": {"contact": {"name": "Logged Ltd", "contact_type_ids": ["CUSTOMER"]}, "client_secret": "sh-s3cret"},
     })  # fmt: skip
     text = "\n".join(r.getMessage() for r in actions_log.records if r.name == "sage_accounting.actions")
     assert "rawRequest POST http://sage.test/v3.1/contacts" in text and "attempt 1 of 2" in text
-    assert "attempt 2 of 2" in text and "answer 503" in text and "Logged Ltd" in text and "visible" in text
+    assert "attempt 2 of 2" in text and "answer 429" in text and "Logged Ltd" in text and "visible" in text
     assert "Bearer ***" in text
     for secret in ("k3y-s3cret", "t0ken-s3cret", "sh-s3cret", token.access_token, token.refresh_token):
         assert secret not in text

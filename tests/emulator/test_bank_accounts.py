@@ -49,14 +49,16 @@ def receipt(api: httpx.Client, bank_id: str, amount: str = "50.00") -> dict[str,
 
 def test_default_bank_accounts(api: httpx.Client) -> None:
     current = bank_by_code(api, 1200)
-    assert list(current)[:6] == [
+    assert list(current)[:7] == [
         "id",
         "displayed_as",
         "$path",
         "created_at",
         "updated_at",
+        "deleted_at",
         "bank_account_details",
     ]
+    assert current["deleted_at"] is None
     assert current["displayed_as"] == "Current (1200)"
     assert current["$path"] == f"/bank_accounts/{current['id']}"
     assert current["bank_account_type"] == {

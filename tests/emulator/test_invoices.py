@@ -339,7 +339,7 @@ def test_draft_shows_si_draft_owes_nothing_and_release_numbers_it(
     assert released["status"]["id"] == "UNPAID" and released["outstanding_amount"] == "60.0"
     assert api.get(draft["$path"]).json() == released
     again = api.post(f"/sales_invoices/{draft['id']}/release")
-    assert rejected(again, "status") == "Only a draft invoice can be released."
+    assert rejected(again, "status") == "Only a draft or pro forma invoice can be released."
 
 
 def test_void_needs_a_reason_and_answers_the_voided_invoice(

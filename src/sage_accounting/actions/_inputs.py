@@ -46,6 +46,8 @@ _INTEGER_RE = re.compile(r"^[+-]?\d+$")
 # Sage ids: hex GUIDs, upper-case constants (GB_STANDARD, CUSTOMER) and the odd dotted/dashed one.
 _ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _ATTRIBUTE_RE = re.compile(r"^[a-z0-9_$]+$")
+# Control characters other than tab, line feed and carriage return (NUL, ESC …): never meant as data.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,13 @@ class Converter(abc.ABC):
 
 @dataclass(frozen=True)
 class Text(Converter):
-    """A string; numbers are accepted and turned into their text."""
+    """A string; numbers are accepted and turned into their text.  Control characters other than tab and
+    line breaks (NUL, ESC …) are refused."""
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, str):
+            if _CONTROL_RE.search(value):
+                raise Invalid(path, f"must not contain control characters, got {show_value(value)}")
             return value
         if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
             raise Invalid(path, f"must be text, got {type(value).__name__}")
@@ -143,7 +148,8 @@ class Text(Converter):
 
 @dataclass(frozen=True)
 class Id(Converter):
-    """A Sage id (letters, digits, ``_``, ``-``, ``.``): safe to put in a URL path."""
+    """A Sage id (letters, digits, ``_``, ``-``, ``.``, with at least one letter or digit, so never ``.``
+    or ``..``): safe to put in a URL path."""
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -151,7 +157,7 @@ class Id(Converter):
         if not isinstance(value, str):
             raise Invalid(path, f"must be an id (text), got {type(value).__name__}")
         text = value.strip()
-        if not _ID_RE.match(text):
+        if not _ID_RE.match(text) or not any(ch.isalnum() for ch in text):
             raise Invalid(
                 path, f"is not a valid Sage id (letters, digits, '_', '-', '.'), got {show_value(value)}"
             )

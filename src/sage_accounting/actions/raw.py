@@ -11,6 +11,13 @@ no retries; without ``retryAllErrors`` only 5xx answers and network errors are r
 
 The retry loop is this module's: the client is called with its own retries off (``max_retries=0``),
 but it still adds the token, refreshes it on a 401 and raises its usual errors.
+
+One rule of this project overrides the component's generic retry rule: a retry must never create a
+duplicate.  A POST or PATCH is retried only on a 429 (Sage refused it before doing anything) or when the
+request provably never reached Sage (the connection could not be made).  A 5xx answer or a connection
+that broke after the request was sent leaves it unknown whether Sage carried it out: it is raised at
+once with ``maybe_committed`` set and a hint saying how to check (list the records changed since the
+call) before sending it again; a 3xx answer is returned and a 4xx raised as it is, never retried.
 """
 
 from __future__ import annotations
@@ -50,6 +57,11 @@ _LOG_BODY_LIMIT = 2000
 # Replaced in tests to record the pauses instead of sleeping.
 _sleep = time.sleep
 
+# Methods a retry could carry out twice (a second record): see the module's docstring.
+NON_IDEMPOTENT = frozenset({"POST", "PATCH"})
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
 
 class UrlPath(Converter):
     """A path under the API root (``/contacts``, ``contacts?search=x``); a full URL is only accepted when
@@ -69,8 +81,9 @@ class UrlPath(Converter):
             raise Invalid(path, "must not contain spaces or control characters")
         if not text.startswith("/"):
             text = "/" + text
-        if ".." in text.split("?", 1)[0].split("/"):
-            raise Invalid(path, "must not contain '..' segments")
+        segments = text.split("?", 1)[0].split("/")
+        if any(seg in (".", "..") for seg in segments):
+            raise Invalid(path, "must not contain '.' or '..' segments")
         return text
 
     def describe(self) -> str:
@@ -92,14 +105,30 @@ def _check(values: Inputs) -> list[InputProblem]:
                         "fileDataFileNames", f"fileDataFileNames key {key!r} matches no fileData key"
                     )
                 )
-    for key, _ in values.get("headers") or []:
+    for key, value in values.get("headers") or []:
         if key.lower() == "authorization":
             problems.append(
                 InputProblem(
                     "headers", "headers must not set Authorization: the connection signs every request"
                 )
             )
+        elif not _HEADER_NAME.match(key):
+            problems.append(InputProblem("headers", f"headers: {key!r} is not a valid header name"))
+        else:
+            problem = _header_value_problem(value)
+            if problem:
+                problems.append(InputProblem("headers", f"headers: the value of {key} {problem}"))
     return problems
+
+
+def _header_value_problem(value: str | bytes) -> str | None:
+    """What is wrong with a header value (line breaks would inject headers; HTTP headers are ASCII)."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    if _HEADER_VALUE_BAD.search(text):
+        return "must not contain line breaks or control characters"
+    if not isinstance(value, bytes) and not text.isascii():
+        return f"must be ASCII text, got {text!r}"
+    return None
 
 
 def _header_map(pairs: list[tuple[str, str | bytes]]) -> dict[str, str]:
@@ -230,6 +259,7 @@ def run_raw(action: Action, client: SageAccounting, values: Inputs) -> Any:
     timeout = values["timeout"] / 1000.0 if "timeout" in values else NOT_GIVEN
     attempts = values["maxRetries"] + 1
     retry_all = values["retryAllErrors"]
+    once = values["method"] in NON_IDEMPOTENT
     for attempt in range(attempts):
         last = attempt == attempts - 1
         what = ""
@@ -249,15 +279,21 @@ def run_raw(action: Action, client: SageAccounting, values: Inputs) -> Any:
         except APIStatusError as exc:
             if last or not _retryable(exc.status_code, retry_all):
                 raise
+            if once and exc.status_code != 429:
+                raise _not_retried(exc) from None
             status, answer_headers = exc.status_code, exc.headers
         except APIConnectionError as exc:
-            if last:
+            if last or (once and exc.maybe_committed):
                 raise
             status, answer_headers = None, None
             what = type(exc).__name__
         else:
             response = answer.http_response
-            if last or not _retryable(response.status_code, retry_all):
+            if (
+                last
+                or not _retryable(response.status_code, retry_all)
+                or (once and response.status_code != 429)
+            ):
                 if values["debugRequest"]:
                     log.info("rawRequest answer %s in %.1f ms", response.status_code, _ms(started))
                 return _decode(response, values["responseType"])
@@ -268,6 +304,29 @@ def run_raw(action: Action, client: SageAccounting, values: Inputs) -> Any:
             log.info("rawRequest %s in %.1f ms; retrying in %.3f s", outcome, _ms(started), pause)
         _sleep(pause)
     raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def _not_retried(exc: APIStatusError) -> APIStatusError:
+    """The error of a POST/PATCH that was not retried: a 4xx as it is (Sage refused it, nothing was done);
+    a 5xx marked ``maybe_committed``, with how to check before sending it again."""
+    if exc.status_code < 500:
+        return exc
+    hint = (
+        f"rawRequest did not retry this {exc.method or 'request'}: Sage may have carried it out before "
+        "failing, and a retry could create a duplicate. List the records (for example with "
+        "updated_or_created_since= the time of the call, or search= its reference) to check before "
+        "sending it again."
+    )
+    return type(exc)(
+        status_code=exc.status_code,
+        errors=exc.errors,
+        headers=exc.headers,
+        body=exc.body,
+        method=exc.method,
+        path=exc.path,
+        maybe_committed=True,
+        hint=hint,
+    )
 
 
 def _ms(started: float) -> float:
@@ -288,8 +347,11 @@ _RAW_INPUTS = (
         '[{"key": "Example Key", "value": new Buffer("Hello World")}]', convert=KeyValues()),
     inp("headers", "Header", "A list of headers to send with the request.", "User-Agent: curl/7.64.1",
         convert=KeyValues()),
-    inp("maxRetries", "Max Retry Count", "The maximum number of retries to attempt.", convert=Integer(0, 100),
-        default=0, type="string"),
+    inp("maxRetries", "Max Retry Count",
+        "The maximum number of retries to attempt. A POST or PATCH is retried only on a 429 or when the request "
+        "never reached Sage: after a 5xx or a broken connection Sage may have created the record, so the error "
+        "is raised at once (maybe_committed) and you should list the records changed since the call to check "
+        "before sending it again.", convert=Integer(0, 100), default=0, type="string"),
     inp("method", "Method", "The HTTP method to use.", convert=Choice(METHODS), required=True),
     inp("queryParams", "Query Parameter",
         "A list of query parameters to send with the request. This is the portion at the end of the URL "
@@ -297,7 +359,9 @@ _RAW_INPUTS = (
     inp("responseType", "Response Type",
         "The type of data you expect in the response. You can request json, text, or binary data.",
         convert=Choice(RESPONSE_TYPES), required=True, default="json"),
-    inp("retryAllErrors", "Retry On All Errors", "If true, retries on all erroneous responses regardless of type.",
+    inp("retryAllErrors", "Retry On All Errors",
+        "If true, retries on all erroneous responses regardless of type. Except a POST or PATCH: it is retried "
+        "only on a 429 or when the request never reached Sage, never when it may have created a record.",
         convert=BOOL, default=False),
     inp("retryDelayMS", "Retry Delay (ms)", "The delay in milliseconds between retries.",
         convert=Integer(0, 600_000), default=0),

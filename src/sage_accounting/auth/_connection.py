@@ -6,7 +6,10 @@ previous one at once.  Two workers refreshing with the same refresh token theref
 connection.  The refresh here is a critical section guarded at three levels (an ``asyncio.Lock`` per
 event loop, a ``threading.Lock``, and the store's own cross-process lock).  Inside it the store is
 re-read, a pair another worker already rotated is adopted, and only otherwise is ``/token`` called;
-the new pair is saved before the new access token is used.
+the new pair is saved before the new access token is used.  If the store cannot save it, the pair is
+kept in memory all the same (Sage has already invalidated the stored one), saved again on the next
+call, and ``TokenStoreError`` says so: a failed save never turns into a lost sign-in while the process
+lives.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .._core import (
     DEFAULT_REVOKE_URL,
     DEFAULT_TIMEOUT,
     DEFAULT_TOKEN_URL,
+    check_http_url,
     hosts_from_base,
     redact_mapping,
     user_agent,
@@ -67,6 +71,14 @@ def _code_refused() -> OAuthError:
         "redirect_uri or code_verifier do not match): start the sign-in again",
         error="invalid_grant",
     )
+
+
+def _cause(exc: BaseException) -> str:
+    """A short description of why a save failed (the store's own message when it is ours)."""
+    if isinstance(exc, TokenStoreError):
+        return str(exc)
+    detail = str(exc)[:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _utcnow() -> _dt.datetime:
@@ -120,6 +132,8 @@ class Connection:
             raise ValueError("client_id must be a non-empty string")
         if not isinstance(client_secret, str):
             raise TypeError("client_secret must be a string")
+        if not client_secret:
+            raise ValueError("client_secret must not be empty (Sage's token endpoint requires it)")
         if scope not in ("full_access", "readonly"):
             raise ValueError(f"scope must be 'full_access' or 'readonly', got {scope!r}")
         if refresh_leeway < 0:
@@ -133,6 +147,10 @@ class Connection:
         self.authorize_url = authorize_url or derived.get("authorize_url") or DEFAULT_AUTHORIZE_URL
         self.token_url = token_url or derived.get("token_url") or DEFAULT_TOKEN_URL
         self.revoke_url = revoke_url or derived.get("revoke_url") or DEFAULT_REVOKE_URL
+        for attr in ("api_url", "authorize_url", "token_url", "revoke_url"):
+            check_http_url(getattr(self, attr), attr)
+        if redirect_uri is not None:
+            check_http_url(redirect_uri, "redirect_uri")
         self.name = name
         self.refresh_leeway = float(refresh_leeway)
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
@@ -152,6 +170,10 @@ class Connection:
         self.timeout = timeout
         self._clock = clock or _utcnow
         self._token: Token | None = None
+        # A pair Sage issued that the store refused to save: kept (it is the only valid one) and
+        # saved again on the next call.  ``_unsaved_base`` is the refresh token of the pair it replaced.
+        self._unsaved: Token | None = None
+        self._unsaved_base: str | None = None
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -194,8 +216,20 @@ class Connection:
         return self._clock()
 
     def token(self) -> Token | None:
-        """The token in the store (``None`` until the user has signed in)."""
+        """The token in the store (``None`` until the user has signed in); a pair that could not be
+        saved yet (see :attr:`unsaved`) wins over the older stored one."""
+        if self._unsaved is not None:
+            return self._unsaved
         return self.store.load()
+
+    @property
+    def unsaved(self) -> bool:
+        """True while this connection holds a pair Sage issued that the store could not save yet.
+
+        The pair is used and saved again on the next call; if the process ends before that, the
+        stored pair is stale and the user must sign in again.
+        """
+        return self._unsaved is not None
 
     def _fresh(self, token: Token) -> bool:
         return not token.access_expired(now=self._clock(), leeway=self.refresh_leeway)
@@ -266,7 +300,7 @@ class Connection:
         return {
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": self.redirect_uri or "",
+            "redirect_uri": authorization.redirect_uri or self.redirect_uri or "",
             "client_id": self.client_id,
             "client_secret": self._client_secret,
             "code_verifier": authorization.code_verifier,
@@ -312,10 +346,8 @@ class Connection:
                 token = self._post_token(http_client, form, what="code exchange")
         except InvalidGrant:
             raise _code_refused() from None
-        with self._thread_lock, self.store.lock():
-            self.store.save(token)
-            self._token = token
-        return token
+        with self._thread_lock:
+            return self._keep_new(token, base=self._stored_refresh_token(), locked=False)
 
     async def aexchange_code(
         self,
@@ -336,13 +368,11 @@ class Connection:
         except InvalidGrant:
             raise _code_refused() from None
 
-        def save() -> None:
-            with self._thread_lock, self.store.lock():
-                self.store.save(token)
-                self._token = token
+        def save() -> Token:
+            with self._thread_lock:
+                return self._keep_new(token, base=self._stored_refresh_token(), locked=False)
 
-        await anyio.to_thread.run_sync(save)
-        return token
+        return await anyio.to_thread.run_sync(save)
 
     def refresh(self, *, http_client: httpx.Client | None = None) -> Token:
         """Renew the pair now (single-flight: adopts a pair another worker just rotated)."""
@@ -388,6 +418,7 @@ class Connection:
                 self._check_revoke(response)
             self.store.clear()
             self._token = None
+            self._unsaved = None
 
     async def arevoke(self, *, http_client: httpx.AsyncClient | None = None) -> None:
         """Async twin of :meth:`revoke`."""
@@ -407,6 +438,7 @@ class Connection:
             with self._thread_lock, self.store.lock():
                 self.store.clear()
                 self._token = None
+                self._unsaved = None
 
         await anyio.to_thread.run_sync(clear)
 
@@ -489,17 +521,89 @@ class Connection:
         except OAuthError as exc:
             raise TokenRefreshError(str(exc), connection=self.name, error=exc.error) from None
 
-    def _save(self, token: Token) -> None:
+    # --- saving a new pair ------------------------------------------------------------------------
+
+    def _stored_refresh_token(self) -> str | None:
         try:
+            stored = self.store.load()
+        except Exception:
+            return None
+        return stored.refresh_token if stored else None
+
+    def _save_locked(self, token: Token, *, locked: bool) -> None:
+        if locked:
             self.store.save(token)
-        except TokenStoreError:
-            raise
-        except Exception as exc:
-            raise TokenStoreError(
-                f"the new token pair of connection {self.name!r} could not be saved ({type(exc).__name__}); "
-                "it was not used"
-            ) from exc
+        else:
+            with self.store.lock():
+                self.store.save(token)
+
+    def _keep_new(self, token: Token, *, base: str | None, locked: bool) -> Token:
+        """Adopt a pair Sage has just issued and save it (``locked``: the store lock is held).
+
+        Sage invalidated the previous pair when it issued this one, so it is kept whatever happens to
+        the save: if saving fails twice the pair stays in memory, marked unsaved, is saved again on
+        the next call, and ``TokenStoreError`` says so.
+        """
         self._token = token
+        try:
+            self._save_locked(token, locked=locked)
+        except Exception as first:
+            log.warning(
+                "saving the new token pair of connection %r to %r failed (%s); trying again",
+                self.name,
+                self.store,
+                _cause(first),
+            )
+            try:
+                self._save_locked(token, locked=locked)
+            except Exception as exc:
+                self._unsaved = token
+                self._unsaved_base = base
+                error = self._unsaved_error(exc)
+                log.error("%s", error)
+                raise error from exc
+        self._unsaved = None
+        self._unsaved_base = None
+        return token
+
+    def _unsaved_error(self, exc: BaseException) -> TokenStoreError:
+        return TokenStoreError(
+            f"Sage issued a new token pair for connection {self.name!r} but it could not be saved to "
+            f"{self.store!r} ({_cause(exc)}). The connection keeps the new pair in memory (Sage has "
+            "already invalidated the stored one) and saves it again on its next call: fix the store "
+            "(disk space, permissions) before this process ends, or the user will have to sign in again."
+        )
+
+    def _flush_unsaved(self) -> None:
+        """Save the pair a previous call could not save (called with the thread lock held)."""
+        token = self._unsaved
+        if token is None:
+            return
+        try:
+            with self.store.lock():
+                try:
+                    stored = self.store.load()
+                    readable = True
+                except Exception:
+                    stored, readable = None, False  # unreadable: overwrite it with the pair we hold
+                current = stored.refresh_token if stored else None
+                if readable and current == token.refresh_token:
+                    pass  # another worker saved it already
+                elif readable and current != self._unsaved_base:
+                    # The store moved on without us (a new sign-in, or a sign-out): follow it.
+                    log.warning(
+                        "connection %r drops its unsaved token pair: %r was changed meanwhile",
+                        self.name,
+                        self.store,
+                    )
+                    self._token = stored
+                else:
+                    self.store.save(token)
+        except Exception as exc:
+            raise self._unsaved_error(exc) from exc
+        log.info("connection %r saved its new token pair to %r", self.name, self.store)
+        self._unsaved = None
+        self._unsaved_base = None
 
     # --- single-flight refresh --------------------------------------------------------------------
 
@@ -517,9 +621,10 @@ class Connection:
         token with a different access token that is still fresh is adopted instead of refreshing.
         """
         token = self._token
-        if not force and stale is None and token is not None and self._fresh(token):
+        if not force and stale is None and token is not None and self._unsaved is None and self._fresh(token):
             return token
         with self._thread_lock:
+            self._flush_unsaved()
             if self._usable(self._token, stale, force) and not force:
                 assert self._token is not None
                 return self._token
@@ -545,11 +650,19 @@ class Connection:
                         new = self._refresh_call(http, again.refresh_token)
                     except InvalidGrant:
                         raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                self._save(new)
-                return new
+                    stored = again
+                return self._keep_new(new, base=stored.refresh_token, locked=True)
 
     def _durable_refresh(self, stale: str | None, force: bool) -> Token:
         assert isinstance(self.store, FileTokenStore)
+        # A fresh pair in the file (another process refreshed, or this one has not read it yet) is
+        # adopted without starting the helper: the file is replaced atomically, so reading it
+        # without the lock is safe.
+        stored = self.store.load()
+        if self._usable(stored, stale, force):
+            assert stored is not None
+            self._token = stored
+            return stored
         read_timeout = self.timeout.read if isinstance(self.timeout, httpx.Timeout) else self.timeout
         config = {
             "path": str(self.store.path),
@@ -573,6 +686,21 @@ class Connection:
                 raise self._reauth("no token is stored for it")
             self._token = token
             return token
+        if status == "unsaved" and isinstance(verdict.get("token"), dict):
+            # Sage issued a pair but the helper could not write it: keep it and try saving it here.
+            try:
+                issued = Token.from_dict(verdict["token"])
+            except (TypeError, ValueError):
+                issued = None
+            if issued is not None:
+                log.warning(
+                    "crash-safe refresh for connection %r: the helper could not save the new pair (%s: %s)",
+                    self.name,
+                    verdict.get("error"),
+                    verdict.get("detail"),
+                )
+                base = verdict.get("base")
+                return self._keep_new(issued, base=base if isinstance(base, str) else None, locked=False)
         if status == "missing":
             raise self._reauth("no token is stored for it")
         if status == "invalid_grant":
@@ -598,10 +726,10 @@ class Connection:
         """Async twin of :meth:`ensure_token` (the critical section is shielded from cancellation,
         so a cancelled task cannot lose a pair Sage has already rotated)."""
         token = self._token
-        if not force and stale is None and token is not None and self._fresh(token):
+        if not force and stale is None and token is not None and self._unsaved is None and self._fresh(token):
             return token
         async with self._async_lock():
-            if self._usable(self._token, stale, force) and not force:
+            if self._unsaved is None and self._usable(self._token, stale, force) and not force:
                 assert self._token is not None
                 return self._token
             with anyio.CancelScope(shield=True):
@@ -611,6 +739,8 @@ class Connection:
     async def _acritical(self, http: httpx.AsyncClient, stale: str | None, force: bool) -> Token:
         await anyio.to_thread.run_sync(self._thread_lock.acquire)
         try:
+            if self._unsaved is not None:
+                await anyio.to_thread.run_sync(self._flush_unsaved)
             if self._usable(self._token, stale, force) and not force:
                 assert self._token is not None
                 return self._token
@@ -638,8 +768,9 @@ class Connection:
                         new = await self._arefresh_call(http, again.refresh_token)
                     except InvalidGrant:
                         raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                await anyio.to_thread.run_sync(self._save, new)
-                return new
+                    stored = again
+                base = stored.refresh_token
+                return await anyio.to_thread.run_sync(lambda: self._keep_new(new, base=base, locked=True))
             finally:
                 await anyio.to_thread.run_sync(store_lock.__exit__, None, None, None)
         finally:

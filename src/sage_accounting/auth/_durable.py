@@ -6,7 +6,8 @@ the connection is lost.  No code inside the dying process can prevent that, so w
 ``Connection(crash_safe_refresh=True)`` the refresh runs in a helper started in its own session: it
 takes the store's lock, re-reads the store, refreshes only if still needed, saves atomically and
 exits.  Killing the worker does not kill the helper, so a pair Sage has issued always reaches the
-store.  The helper uses the standard library only (``python -I -S``), so it starts in milliseconds.
+store.  If the helper cannot write the file, it hands the new pair back in its verdict (over the
+pipe) and the parent keeps it and saves it itself.  The helper uses the standard library only (``python -I -S``), so it starts in milliseconds.
 
 Works with :class:`FileTokenStore` on POSIX (the lock is ``flock`` on ``<path>.lock``, the same lock
 ``filelock`` takes) and a real network (not an in-process transport).
@@ -112,7 +113,15 @@ try:
             except ValueError:
                 data = {}
             if status == 200 and isinstance(data, dict) and "access_token" in data:
-                save(to_record(data, t0))
+                record = to_record(data, t0)
+                try:
+                    save(record)
+                except Exception as exc:
+                    # Sage has already invalidated the old pair: hand the new one to the parent, which
+                    # keeps it in memory and tries to save it itself.
+                    out = {"status": "unsaved", "token": record, "base": tries[-1],
+                           "error": type(exc).__name__, "detail": str(exc)[:200]}
+                    break
                 out = {"status": "refreshed"}
                 break
             error = data.get("error") if isinstance(data, dict) else None

@@ -51,9 +51,14 @@ class AuthorizationRequest:
     url: str
     state: str
     code_verifier: str
+    #: The ``redirect_uri`` sent with the URL; the code exchange must send the same one.
+    redirect_uri: str | None = None
 
     def __repr__(self) -> str:
-        return f"AuthorizationRequest(url={self.url!r}, state='***', code_verifier='***')"
+        return (
+            f"AuthorizationRequest(url={self.url!r}, state='***', code_verifier='***', "
+            f"redirect_uri={self.redirect_uri!r})"
+        )
 
 
 def build_authorization_url(
@@ -86,7 +91,7 @@ def build_authorization_url(
     if locale:
         query.append(("locale", locale))
     url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
-    return AuthorizationRequest(url=url, state=state, code_verifier=verifier)
+    return AuthorizationRequest(url=url, state=state, code_verifier=verifier, redirect_uri=redirect_uri)
 
 
 def parse_callback(url_or_query: str | Mapping[str, str]) -> dict[str, str]:

@@ -137,6 +137,12 @@ class FileTokenStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[object]:
+        # filelock would create missing parent directories; a token file in a directory that does
+        # not exist is a mistake to report, not a tree to create.
+        if not self.path.parent.is_dir():
+            raise TokenStoreError(
+                f"cannot use token file {self.path}: its directory {self.path.parent} does not exist"
+            )
         with self._thread_lock, self._lock:
             yield self
 

@@ -70,6 +70,14 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(cls.__name__ == name for cls in type(exc).__mro__)
 
 
+def _business() -> str | None:
+    """The business id in effect, when it can be known without failing."""
+    try:
+        return runtime().business_id
+    except Exception:  # a bad id or configuration: the error being reported says so already
+        return runtime().options.business
+
+
 def _report(exc: Exception, argv: list[str]) -> int:
     """Print the one-line error (with --debug, the traceback first) and return the exit code."""
     ctx: Any = getattr(exc, "ctx", None)
@@ -83,11 +91,11 @@ def _report(exc: Exception, argv: list[str]) -> int:
         return ExitCode.USAGE
     if _is(exc, "Abort"):
         typer.echo("error: aborted", err=True)
-        return 130
+        return ExitCode.INTERRUPTED
     debug = runtime().options.debug or "--debug" in argv
     if debug:
         typer.echo(scrub("".join(traceback.format_exception(exc))), err=True)
-    code, message = classify(exc, profile=runtime().profile_name)
+    code, message = classify(exc, profile=runtime().profile_name, business=_business())
     typer.echo(f"error: {message}", err=True)
     return int(code)
 

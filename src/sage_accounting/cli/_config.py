@@ -28,6 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
 
 from ._errors import CliError, ExitCode
 
@@ -66,8 +69,13 @@ ENV: dict[str, str] = {key: f"SAGE_{key.upper()}" for key in PROFILE_KEYS}
 """The environment variable overriding each setting (``SAGE_CLIENT_ID`` …)."""
 
 SECRET_KEYS = frozenset({"client_secret"})
+URL_KEYS = ("base_url", "api_url", "authorize_url", "token_url", "revoke_url", "redirect_uri")
+SCOPES = ("full_access", "readonly")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+# Letters, digits, '_', '-', '.'; not starting with '.' (so never '.', '..' or a hidden file).
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$")
+_BUSINESS_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -95,10 +103,51 @@ def check_profile_name(name: str) -> str:
     """``name`` if it is a valid profile name (it becomes a file name), else a usage error."""
     if not _PROFILE_NAME.match(name):
         raise CliError(
-            f"profile name {name!r} is not valid: use letters, digits, '_', '-' or '.' (at most 64)",
+            f"profile name {name!r} is not valid: use letters, digits, '_', '-' or '.' (at most 64, "
+            "not starting with '.')",
             ExitCode.USAGE,
         )
     return name
+
+
+def url_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as an http(s) URL, or ``None``."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        httpx.URL(value)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "must be an http:// or https:// URL"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def check_setting(key: str, value: str, source: str | None = None) -> str:
+    """``value`` if it is a valid value for setting ``key``, else a usage error naming the setting (and
+    where the value came from: ``source``)."""
+    where = f" (from {source})" if source else ""
+
+    def bad(what: str) -> CliError:
+        return CliError(f"{key} {value!r}{where} {what}", ExitCode.USAGE)
+
+    if key in URL_KEYS:
+        problem = url_problem(value)
+        if problem:
+            raise bad(problem)
+    elif key == "scope":
+        if value not in SCOPES:
+            raise bad(f"must be {' or '.join(SCOPES)}")
+    elif key == "business_id":
+        if not _BUSINESS_ID.match(value):
+            raise bad(
+                "is not a business id (letters, digits, '_', '-', '.'; see `sage-accounting businesses list`)"
+            )
+    elif _CONTROL.search(value):
+        raise bad("must not contain control characters")
+    return value
 
 
 # --- TOML -------------------------------------------------------------------------------------------
@@ -250,7 +299,10 @@ class Config:
             raise CliError(
                 f"{key!r} is not a profile setting (known: {', '.join(PROFILE_KEYS)})", ExitCode.USAGE
             )
-        table = self.profiles.setdefault(check_profile_name(profile), {})
+        check_profile_name(profile)
+        if value is not None:
+            check_setting(key, value)
+        table = self.profiles.setdefault(profile, {})
         if value is None:
             table.pop(key, None)
         else:
@@ -273,8 +325,11 @@ class Settings:
     config: Config
 
     def get(self, key: str) -> str | None:
-        """The value of ``key``, if set."""
-        return self.values.get(key) or None
+        """The value of ``key``, if set (checked: a bad value is a usage error naming where it came from)."""
+        value = self.values.get(key) or None
+        if value is not None:
+            check_setting(key, value, self.sources.get(key))
+        return value
 
     @property
     def token_file(self) -> Path:

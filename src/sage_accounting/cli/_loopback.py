@@ -44,7 +44,10 @@ class CallbackServer:
         self.path = parts.path or "/"
         host = parts.hostname or "127.0.0.1"
         self.host = "127.0.0.1" if host == "localhost" else host
-        self.port = parts.port or 80
+        try:
+            self.port = parts.port or 80
+        except ValueError as exc:
+            raise CliError(f"redirect_uri {redirect_uri!r} has a bad port ({exc})", ExitCode.USAGE) from None
         self.query: str | None = None
         self._done = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -128,7 +131,15 @@ def open_browser(url: str, command: str | None) -> subprocess.Popen[bytes] | boo
             return webbrowser.open(url)
         except webbrowser.Error:
             return False
-    argv = shlex.split(chosen)
+    try:
+        argv = shlex.split(chosen)
+    except ValueError as exc:
+        source = "--browser-command" if command else "BROWSER"
+        raise CliError(
+            f"{source} {chosen!r} cannot be parsed ({exc}): fix its quoting", ExitCode.USAGE
+        ) from None
+    if not argv:
+        raise CliError("--browser-command is empty", ExitCode.USAGE)
     if any("%s" in arg for arg in argv):
         argv = [arg.replace("%s", url) for arg in argv]
     else:

@@ -3,6 +3,12 @@
 Data goes to stdout, everything else (progress, notes) to stderr, so ``--json``/``--csv`` output pipes
 cleanly.  A list envelope (``$items``) prints one row per record; a single record prints as field/value
 rows; ``None`` (a 204) prints the ``empty`` note.
+
+Table cells and titles are shown as plain text: Rich markup in the data (``[red]…``) is escaped and
+terminal control characters (escape sequences, NUL …) are removed, so a record's name can neither break
+the table nor drive the terminal.  CSV cells that start with ``=``, ``+``, ``-`` or ``@`` get a leading
+``'`` so a spreadsheet opening the file does not run them as formulas (``=HYPERLINK(…)``); plain
+numbers (``-12.50``) are left as they are.
 """
 
 from __future__ import annotations
@@ -10,12 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,10 +31,30 @@ if TYPE_CHECKING:
     from .._client import SageAccounting
     from .._response import APIResponse
 
-__all__ = ["ProgressClient", "emit", "err_console", "out_console", "records"]
+__all__ = ["ProgressClient", "csv_cell", "emit", "err_console", "out_console", "plain", "records"]
 
 _MAX_COLUMNS = 8
 _CELL = 60
+# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode bidi overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def plain(value: Any) -> str:
+    """``value`` as text safe to hand to Rich: control characters removed, markup escaped."""
+    text = _CONTROL.sub("", str(value)).replace("\t", " ").replace("\n", " ").replace("\r", "")
+    return escape(text)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell's text; one starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return)
+    gets a leading ``'`` (formula injection: a spreadsheet would otherwise evaluate it).  Plain numbers
+    such as ``-12.50`` are left as they are."""
+    text = "" if value is None else _default(value) if not isinstance(value, str) else value
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def out_console() -> Console:
@@ -96,6 +124,10 @@ def _cell(value: Any) -> str:
     return text if len(text) <= _CELL else text[: _CELL - 1] + "…"
 
 
+def _shown(value: Any) -> str:
+    return plain(_cell(value))
+
+
 def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
     seen: dict[str, None] = {}
     for row in rows:
@@ -119,21 +151,21 @@ def _table(data: Any, title: str | None) -> Table | None:
         and len(items) == 1
         and isinstance(items[0], Mapping)
     ):
-        table = Table(title=title, show_header=True)
+        table = Table(title=plain(title) if title else None, show_header=True)
         table.add_column("field", style="bold")
         table.add_column("value", overflow="fold")
         for key, value in _flatten(items[0]).items():
-            table.add_row(key, _cell(value))
+            table.add_row(plain(key), _shown(value))
         return table
     rows = [r for r in items if isinstance(r, Mapping)]
     if len(rows) != len(items):
         return None
-    table = Table(title=title)
+    table = Table(title=plain(title) if title else None)
     columns = _columns(rows)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(plain(column), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(_shown(row.get(c)) for c in columns))
     return table
 
 
@@ -152,12 +184,11 @@ def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.")
             for key in row:
                 columns.setdefault(key, None)
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
+        fields = list(columns)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([csv_cell(f) for f in fields])
         for row in rows:
-            writer.writerow(
-                {k: "" if v is None else _default(v) if not isinstance(v, str) else v for k, v in row.items()}
-            )
+            writer.writerow([csv_cell(row.get(f)) for f in fields])
         out.write(buffer.getvalue())
     elif data is None:
         err_console().print(empty)

@@ -13,14 +13,16 @@ import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from .._client import SageAccounting
-from ..auth import Connection, FileTokenStore
+from .._errors import TokenStoreError
+from ..auth import Connection, FileTokenStore, Token
 from ..emulator import DEMO, Emulator
-from ._config import Config, Settings, resolve
+from ._config import Config, Settings, check_setting, resolve
 from ._emulated import emulator_connection
 from ._errors import CliError, ExitCode, register_secret, scrub
 
@@ -56,6 +58,8 @@ class Runtime:
         self._emulator: Emulator | None = None
         self._clients: list[SageAccounting] = []
         self._log_handler: logging.Handler | None = None
+        self.token_problem: str | None = None
+        """Why the stored token could not be read (a corrupt token file), when that was tolerated."""
 
     # --- options ----------------------------------------------------------------------------------
 
@@ -116,6 +120,15 @@ class Runtime:
             return self.options.profile
 
     @property
+    def business_id(self) -> str | None:
+        """The business in effect (``--business``, else ``SAGE_BUSINESS_ID`` or the profile's), checked."""
+        if self.options.business:
+            return check_setting("business_id", self.options.business, "--business")
+        if self.options.emulator:
+            return None
+        return self.settings().get("business_id")
+
+    @property
     def emulator(self) -> Emulator:
         """The embedded emulator (demo seed) of ``--emulator``."""
         if self._emulator is None:
@@ -163,7 +176,7 @@ class Runtime:
             revoke_url=settings.get("revoke_url"),
             name=settings.profile,
         )
-        token = conn.token()
+        token = self._stored_token(conn, path, tolerate=not require_token)
         if token is not None:
             register_secret(token.access_token)
             register_secret(token.refresh_token)
@@ -175,12 +188,30 @@ class Runtime:
             )
         return conn
 
+    def _stored_token(self, conn: Connection, path: Path, *, tolerate: bool) -> Token | None:
+        """The stored token; a corrupt token file is an error naming it (exit 3), or with ``tolerate`` (auth
+        login, logout, status) no token, the problem kept in :attr:`token_problem`."""
+        try:
+            return conn.token()
+        except TokenStoreError as exc:
+            try:
+                path.read_bytes()
+            except OSError:
+                raise exc from None  # cannot be read at all: permissions, not content
+            detail = str(exc).replace(f"token file {path} ", "").rstrip(".")
+            problem = (
+                f"token file {path} is corrupt ({detail}): run `sage-accounting auth login"
+                f"{_profile_flag(conn.name)}` (it replaces the file) or delete it"
+            )
+            if not tolerate:
+                raise CliError(problem, ExitCode.AUTH) from None
+            self.token_problem = problem
+            return None
+
     def client(self, connection: Connection | None = None) -> SageAccounting:
         """A client for the business in effect (``--business``, ``SAGE_BUSINESS_ID``, the profile's)."""
+        business = self.business_id
         conn = connection or self.connection()
-        business = self.options.business
-        if business is None and not self.options.emulator:
-            business = self.settings().get("business_id")
         transport = self.emulator.transport() if self.options.emulator else None
         client = SageAccounting(conn, business_id=business, transport=transport)
         self._clients.append(client)

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..actions import registry
 from ._errors import CliError, ExitCode
 from ._generate import plan
-from ._output import emit, out_console
+from ._output import emit, out_console, plain
 from ._run import execute, load_inputs_file, read_value, structured
 from ._state import command, runtime
 
@@ -51,7 +51,7 @@ def list_actions() -> None:
     for column in ("key", "kind", "group", "method", "path", "command"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(row[c] for c in ("key", "kind", "group", "method", "path", "command")))
+        table.add_row(*(plain(row[c]) for c in ("key", "kind", "group", "method", "path", "command")))
     out_console().print(table)
 
 
@@ -71,10 +71,12 @@ def describe(
         return
     gen = next((g for g in plan() if g.action.key == key), None)
     console = out_console()
-    console.print(f"[bold]{action.key}[/] — {action.label}: {action.description}")
-    console.print(f"{action.method} {action.path}  (kind {action.kind}, group {action.group})")
+    console.print(f"[bold]{plain(action.key)}[/] — {plain(action.label)}: {plain(action.description)}")
+    console.print(plain(f"{action.method} {action.path}  (kind {action.kind}, group {action.group})"))
     console.print(
-        f"Command: sage-accounting {_commands()[key]}   or   sage-accounting run {key} --input KEY=VALUE"
+        plain(
+            f"Command: sage-accounting {_commands()[key]}   or   sage-accounting run {key} --input KEY=VALUE"
+        )
     )
     table = Table()
     for column in ("input", "option", "type", "required", "default", "comments", "example"):
@@ -83,13 +85,13 @@ def describe(
         option = gen.names.get(item.key, "") if gen else ""
         default = json.dumps(item.default) if item.has_default else ""
         table.add_row(
-            item.key,
-            option,
-            item.manifest_type,
+            plain(item.key),
+            plain(option),
+            plain(item.manifest_type),
             "yes" if item.required else "",
-            default,
-            item.comments or "",
-            item.example or "",
+            plain(default),
+            plain(item.comments or ""),
+            plain(item.example or ""),
         )
     console.print(table)
 

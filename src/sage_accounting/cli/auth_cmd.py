@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 import subprocess
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlsplit
 
-import httpx
 import typer
 from rich.table import Table
 
+from .._errors import APIConnectionError
 from ..auth import Connection, OAuthError
 from ._emulated import consent_sign_in, emulator_connection
-from ._errors import CliError, ExitCode, register_secret
+from ._errors import CliError, ExitCode, redact_userinfo, register_secret
 from ._loopback import CallbackServer, is_loopback, open_browser
-from ._output import emit, err_console, out_console
+from ._output import emit, err_console, out_console, plain
 from ._state import command, runtime
 
 __all__ = ["auth_app"]
@@ -54,13 +55,17 @@ def _print_who(who: dict[str, Any], heading: str) -> None:
         return
     user = who["user"]
     console = out_console()
-    console.print(f"{heading} [bold]{user['displayed_as']}[/] <{user['email']}>")
+    console.print(f"{heading} [bold]{plain(user['displayed_as'])}[/] <{plain(user['email'])}>")
     table = Table(title="Businesses")
     for column in ("id", "name", "country", "lead", "default"):
         table.add_column(column)
     for b in who["businesses"]:
         table.add_row(
-            b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else ""
+            plain(b["id"]),
+            plain(b["name"]),
+            plain(b["country"] or ""),
+            "yes" if b["lead"] else "",
+            "yes" if b["default"] else "",
         )
     console.print(table)
 
@@ -80,7 +85,8 @@ def login(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for the sign-in.", min=1)
+        float,
+        typer.Option("--timeout", help="Seconds to wait for the sign-in (at most 3600).", min=1, max=3600),
     ] = 300,
     client_id: Annotated[
         str | None,
@@ -143,6 +149,8 @@ def login(
             "the browser was sent to.")  # fmt: skip
         typer.echo(request.url, err=True)
         callback = typer.prompt("Redirected URL", err=True).strip()
+        _check_pasted(callback, redirect)
+    _check_callback(callback)
     token = conn.exchange_code(callback, authorization=request)
     register_secret(token.access_token)
     register_secret(token.refresh_token)
@@ -158,6 +166,36 @@ def login(
         say(f"Saved {', '.join(changed)} in profile {settings.profile} ({settings.config.path}).")
     say(f"Tokens stored in {settings.token_file} (mode 0600).")
     _print_who(_who(conn), "Signed in as")
+
+
+def _check_pasted(text: str, redirect: str) -> None:
+    """Refuse what cannot be the redirected URL (a bare code, say) with advice, before the state check."""
+    query = urlsplit(text).query if "?" in text else ""
+    keys = {k for k, _ in parse_qsl(query, keep_blank_values=True)}
+    if not keys & {"code", "error"}:
+        raise CliError(
+            "that is not the URL the browser was sent to: paste the whole URL from the browser's address bar "
+            f"(it starts with {redirect} and carries the code and the state after the '?'), not just the code",
+            ExitCode.USAGE,
+        )
+
+
+def _check_callback(callback: str) -> None:
+    """Refuse a callback with no code and no error, or a state no sign-in of ours can have sent."""
+    params = dict(parse_qsl(urlsplit(callback).query, keep_blank_values=True))
+    if "error" in params:
+        return  # the library says what the user decided
+    if not params.get("code"):
+        raise CliError(
+            "the sign-in callback carried no authorization code: run `sage-accounting auth login` again",
+            ExitCode.AUTH,
+        )
+    if not params.get("state", "").isascii():
+        raise CliError(
+            "the state in the callback does not match the one sent with the authorization URL; the sign-in "
+            "may have been forged or belongs to another session: start it again",
+            ExitCode.AUTH,
+        )
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
@@ -189,20 +227,22 @@ def status() -> None:
         return
     settings = rt.settings()
     conn = rt.connection(settings, require_token=False)
-    token = conn.token()
+    token = None if rt.token_problem else conn.token()
     now = conn.now()
     info: dict[str, Any] = {
         "profile": settings.profile,
         "config_file": str(settings.config.path),
         "client_id": settings.get("client_id"),
         "client_secret": "set" if settings.get("client_secret") else "missing",
-        "api_url": conn.api_url,
-        "redirect_uri": settings.redirect_uri,
+        "api_url": redact_userinfo(conn.api_url),
+        "redirect_uri": redact_userinfo(settings.redirect_uri),
         "business_id": settings.get("business_id"),
         "token_file": str(settings.token_file),
         "signed_in": token is not None,
         "sources": settings.sources,
     }
+    if rt.token_problem:
+        info["token_problem"] = rt.token_problem
     if token is not None:
         info["access_token_expires"] = _when(token.expires_at, now)
         info["refresh_token_expires"] = _when(token.refresh_expires_at, now)
@@ -227,16 +267,20 @@ def status() -> None:
         ):
             source = settings.sources.get(key, "")
             value = info[key] if info[key] is not None else "-"
-            table.add_row(key, f"{value}" + (f"  [dim]({source})[/]" if source else ""))
+            table.add_row(key, plain(value) + (f"  [dim]({plain(source)})[/]" if source else ""))
         if token is not None:
             table.add_row("access token", info["access_token_expires"])
             table.add_row("refresh token", info["refresh_token_expires"])
             user = info["user"]
-            table.add_row("signed in as", f"{user['displayed_as']} <{user['email']}>")
-            table.add_row("businesses", ", ".join(f"{b['name']} ({b['id']})" for b in info["businesses"]))
+            table.add_row("signed in as", plain(f"{user['displayed_as']} <{user['email']}>"))
+            table.add_row(
+                "businesses", plain(", ".join(f"{b['name']} ({b['id']})" for b in info["businesses"]))
+            )
         else:
-            table.add_row("signed in", "no")
+            table.add_row("signed in", "no" + (" (the token file is corrupt)" if rt.token_problem else ""))
         out_console().print(table)
+    if rt.token_problem:
+        raise CliError(rt.token_problem, ExitCode.AUTH)
     if token is None:
         raise CliError(
             f"not signed in with profile {settings.profile!r}: run `sage-accounting auth login"
@@ -247,24 +291,57 @@ def status() -> None:
 
 
 @command(auth_app, "logout", output=False)
-def logout() -> None:
-    """Revoke the refresh token at Sage, then delete the stored tokens."""
+def logout(
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="Only delete the stored tokens, without asking Sage to revoke them (offline, or Sage "
+            "unreachable); the app keeps its access until the refresh token expires or is removed in Sage.",
+        ),
+    ] = False,
+) -> None:
+    """Revoke the refresh token at Sage, then delete the stored tokens (--local: only delete them)."""
     rt = runtime()
+    say = err_console().print
     if rt.options.emulator:
-        err_console().print("The embedded emulator keeps no sign-in: nothing to do.")
+        say("The embedded emulator keeps no sign-in: nothing to do.")
         return
     settings = rt.settings()
     conn = rt.connection(settings, require_token=False)
+    where = plain(str(settings.token_file))
+    if rt.token_problem:
+        conn.store.clear()
+        say(f"The token file {where} was corrupt, so nothing could be revoked: deleted it.")
+        return
     if conn.token() is None:
-        err_console().print(f"Not signed in with profile {settings.profile}: nothing to revoke.")
+        say(plain(f"Not signed in with profile {settings.profile}: nothing to revoke."))
+        return
+    if local:
+        conn.store.clear()
+        say(
+            f"Signed out locally: {where} deleted; the refresh token was not revoked at Sage (remove the "
+            "app's access in Sage if it matters)."
+        )
         return
     try:
         conn.revoke()
-    except (OAuthError, httpx.HTTPError) as exc:
+    except APIConnectionError as exc:
+        raise CliError(
+            f"cannot reach Sage to revoke the refresh token ({str(exc).rstrip('.')}); the tokens are kept in "
+            f"{settings.token_file}. Try again when online, or forget them without revoking: "
+            f"sage-accounting auth logout --local{_flag(settings.profile)}",
+            ExitCode.UNAVAILABLE,
+        ) from None
+    except OAuthError as exc:
         conn.store.clear()
-        err_console().print(
-            f"warning: Sage did not confirm the revocation ({type(exc).__name__}: {exc}); the local tokens were "
-            f"deleted anyway ({settings.token_file}). Remove the app's access in Sage if it matters."
+        say(
+            f"warning: Sage did not confirm the revocation ({plain(type(exc).__name__)}: {plain(exc)}); the "
+            f"local tokens were deleted anyway ({where}). Remove the app's access in Sage if it matters."
         )
         return
-    err_console().print(f"Signed out: the refresh token was revoked and {settings.token_file} deleted.")
+    say(f"Signed out: the refresh token was revoked and {where} deleted.")
+
+
+def _flag(profile: str) -> str:
+    return "" if profile == "default" else f" --profile {profile}"

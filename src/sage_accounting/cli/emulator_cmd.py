@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..emulator import DEMO, Emulator
@@ -23,12 +25,38 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _check_state_path(state: Path) -> None:
+    """Refuse (exit 2) a --state path whose directory cannot take the file: it is saved after every change
+    by writing a temporary file next to it and renaming it."""
+    directory = state.parent if str(state.parent) else Path(".")
+    problem = None
+    if state.is_dir():
+        problem = "is a directory"
+    elif not directory.is_dir():
+        problem = f"cannot be saved: the directory {directory} does not exist"
+    elif not os.access(directory, os.W_OK | os.X_OK):
+        problem = f"cannot be saved: the directory {directory} is not writable"
+    if problem:
+        err.print(f"[red]error:[/] --state {escape(str(state))} {escape(problem)}.")
+        raise typer.Exit(2)
+
+
 def _load(seed: str, state: Path | None) -> Emulator:
+    if state is not None:
+        _check_state_path(state)
     if state is not None and state.exists():
         try:
             return Emulator.from_file(state)
+        except OSError as exc:
+            err.print(
+                f"[red]error:[/] --state {escape(str(state))}: cannot read it ({escape(str(exc.strerror or exc))})."
+            )
+            raise typer.Exit(2) from None
         except (ValueError, KeyError, TypeError) as exc:
-            err.print(f"[red]error:[/] --state {state} is not an emulator state file ({exc}).")
+            err.print(
+                f"[red]error:[/] --state {escape(str(exc))}; the file is left as it is. Give a new path (it is "
+                "created) or a file a previous `emulator serve --state` saved."
+            )
             raise typer.Exit(2) from None
     if seed == "none":
         return Emulator(seed=None)

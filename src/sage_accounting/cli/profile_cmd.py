@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from ._config import ENV, PROFILE_KEYS, SECRET_KEYS, Config, check_profile_name, config_path
-from ._errors import CliError, ExitCode
-from ._output import emit, err_console, out_console
+from ._errors import CliError, ExitCode, redact_userinfo
+from ._output import emit, err_console, out_console, plain
 from ._state import command, runtime
 
 __all__ = ["businesses_app", "config_app"]
@@ -46,26 +46,28 @@ def show() -> None:
         "config_file": str(config.path),
         "default_profile": default,
         "profiles": {
-            name: {k: ("***" if k in SECRET_KEYS else v) for k, v in table.items()}
+            name: {k: ("***" if k in SECRET_KEYS else redact_userinfo(v)) for k, v in table.items()}
             for name, table in config.profiles.items()
         },
         "environment": {
-            var: "***" if key in SECRET_KEYS else value for key, var in ENV.items() if (value := _env(var))
+            var: "***" if key in SECRET_KEYS else redact_userinfo(value)
+            for key, var in ENV.items()
+            if (value := _env(var))
         },
     }
     if runtime().output != "table":
         emit(data, runtime().output)
         return
     console = out_console()
-    console.print(f"Config file: {config.path}  (default profile: {default})")
+    console.print(plain(f"Config file: {config.path}  (default profile: {default})"))
     table = Table()
     for column in ("profile", "setting", "value"):
         table.add_column(column, overflow="fold")
     for name, settings in data["profiles"].items():
         for key, value in settings.items():
-            table.add_row(name, key, value)
+            table.add_row(plain(name), plain(key), plain(value))
     for var, value in data["environment"].items():
-        table.add_row("(environment)", var, value)
+        table.add_row("(environment)", var, plain(value))
     console.print(table)
 
 
@@ -88,13 +90,19 @@ def set_(
         if key not in SECRET_KEYS:
             raise CliError(f"give a value for {key}", ExitCode.USAGE)
         value = typer.prompt(f"{key}", hide_input=True, err=True)
+    elif key in SECRET_KEYS:
+        err_console().print(
+            f"warning: a {key} given on the command line stays in the shell history and shows in `ps`; "
+            f"next time leave the value out to be prompted for it (`sage-accounting config set {key}`), "
+            f"or set {ENV[key]}."
+        )
     name = _profile_name()
     config.set(name, key, value)
     if config.default_profile is None and len(config.profiles) == 1:
         config.default_profile = name
     config.save()
-    shown = "***" if key in SECRET_KEYS else value
-    err_console().print(f"Profile {name}: {key} = {shown} ({config.path})")
+    shown = "***" if key in SECRET_KEYS else redact_userinfo(value)
+    err_console().print(plain(f"Profile {name}: {key} = {shown} ({config.path})"))
 
 
 @command(config_app, "unset", output=False)
@@ -104,7 +112,7 @@ def unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) ->
     name = _profile_name()
     config.set(name, key, None)
     config.save()
-    err_console().print(f"Profile {name}: {key} removed")
+    err_console().print(plain(f"Profile {name}: {key} removed"))
 
 
 @command(config_app, "default", output=False)
@@ -113,10 +121,17 @@ def default(
 ) -> None:
     """Choose the default profile."""
     config = Config.load()
-    config.default_profile = check_profile_name(profile)
-    config.profiles.setdefault(profile, {})
+    check_profile_name(profile)
+    if profile not in config.profiles:
+        known = ", ".join(sorted(config.profiles)) or "none yet"
+        raise CliError(
+            f"no profile {profile!r} in {config.path} (profiles: {known}); create it first with "
+            f"`sage-accounting config set client_id ID --profile {profile}`",
+            ExitCode.USAGE,
+        )
+    config.default_profile = profile
     config.save()
-    err_console().print(f"Default profile: {profile}")
+    err_console().print(plain(f"Default profile: {profile}"))
 
 
 @command(businesses_app, "list")
@@ -144,7 +159,11 @@ def list_businesses() -> None:
         table.add_column(column)
     for b in rows:
         table.add_row(
-            b["id"], b["name"], b["country"] or "", "yes" if b["lead"] else "", "yes" if b["default"] else ""
+            plain(b["id"]),
+            plain(b["name"]),
+            plain(b["country"] or ""),
+            "yes" if b["lead"] else "",
+            "yes" if b["default"] else "",
         )
     out_console().print(table)
 
@@ -172,5 +191,5 @@ def use(
     settings.config.set(settings.profile, "business_id", business_id)
     settings.config.save()
     err_console().print(
-        f"Profile {settings.profile}: default business is now {ids[business_id]} ({business_id})."
+        plain(f"Profile {settings.profile}: default business is now {ids[business_id]} ({business_id}).")
     )

@@ -114,8 +114,21 @@ class Emulator:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Emulator:
+        """An emulator with the state saved in ``path``; ``ValueError`` when the file is not an emulator
+        state (not JSON, or not the shape :meth:`dump` writes)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path} is not an emulator state file: not UTF-8 text ({exc.reason})") from None
+        except ValueError as exc:
+            raise ValueError(f"{path} is not an emulator state file: not JSON ({exc})") from None
+        try:
+            State.from_json(data)
+        except ValueError as exc:
+            detail = str(exc).removeprefix("not an emulator state: ")
+            raise ValueError(f"{path} is not an emulator state file: {detail}") from None
         emulator = cls(seed=None)
-        emulator.load_state(json.loads(Path(path).read_text()))
+        emulator.load_state(data)
         return emulator
 
     # --- shortcuts for tests ---------------------------------------------------------------------------

@@ -15,15 +15,19 @@ from decimal import Decimal
 from typing import Any
 
 from ._errors import Invalid
-from ._money import parse_decimal
+from ._money import parse_decimal, round2
 
 BLANK = "can't be blank"
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field of a request body. ``kind`` is one of: string, integer, decimal, boolean, date,
-    datetime, id, ids (list of ids), object, objects (list of objects), any."""
+    """One field of a request body. ``kind`` is one of: string, integer, decimal, money, boolean, date,
+    datetime, id, ids (list of ids), object, objects (list of objects), any.
+
+    ``money`` is a decimal amount of money: Sage keeps two decimals and no more (invoicing guide: "This is the
+    only precision supported by Accounting"), so it is rounded half up to cents as it is cleaned, once for
+    every resource. ``decimal`` keeps what was sent (quantities, unit prices, percentages, rates)."""
 
     name: str
     kind: str = "string"
@@ -58,11 +62,12 @@ def _clean_scalar(field: Field, value: Any, source: str, errors: Invalid) -> Any
             return value.strip()
         errors.add(source, "is invalid")
         return None
-    if kind == "decimal":
+    if kind in ("decimal", "money"):
         number = parse_decimal(value)
         if number is None:
             errors.add(source, "is not a number")
-        return number
+            return None
+        return round2(number) if kind == "money" else number
     if kind == "integer":
         if isinstance(value, bool):
             errors.add(source, "is not a number")

@@ -149,6 +149,18 @@ class State:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
+        """The state saved by :meth:`to_json` (an emulator ``--state`` file); anything else is a
+        ``ValueError`` saying what is wrong."""
+        check_state_shape(data)
+        try:
+            return cls._build(data)
+        except TypeError as exc:  # a record with unknown or missing fields
+            raise ValueError(
+                f"not an emulator state: a record does not have the expected fields ({exc})"
+            ) from None
+
+    @classmethod
+    def _build(cls, data: dict[str, Any]) -> State:
         return cls(
             settings=Settings(**data.get("settings", {})),
             apps={k: App(**v) for k, v in data.get("apps", {}).items()},
@@ -159,3 +171,28 @@ class State:
             codes={k: AuthCode(**v) for k, v in data.get("codes", {}).items()},
             daily_counts=data.get("daily_counts", {}),
         )
+
+
+STATE_SECTIONS = ("settings", "apps", "users", "businesses", "grants", "tokens", "codes", "daily_counts")
+_REQUIRED_SECTIONS = ("apps", "users", "businesses")
+
+
+def check_state_shape(data: Any) -> None:
+    """Raise ``ValueError`` unless ``data`` has the shape of a saved emulator state."""
+    if not isinstance(data, dict):
+        raise ValueError(f"not an emulator state: expected a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(STATE_SECTIONS) - {"clock_offset"})
+    if unknown:
+        raise ValueError(f"not an emulator state: unknown key(s) {', '.join(map(repr, unknown))}")
+    missing = [key for key in _REQUIRED_SECTIONS if key not in data]
+    if missing:
+        raise ValueError(f"not an emulator state: missing {', '.join(missing)}")
+    for key in STATE_SECTIONS:
+        section = data.get(key, {})
+        if not isinstance(section, dict):
+            raise ValueError(f"not an emulator state: {key} must be an object")
+        if key not in ("settings", "daily_counts") and not all(isinstance(v, dict) for v in section.values()):
+            raise ValueError(f"not an emulator state: every entry of {key} must be an object")
+    offset = data.get("clock_offset", 0.0)
+    if isinstance(offset, bool) or not isinstance(offset, int | float):
+        raise ValueError("not an emulator state: clock_offset must be a number")

@@ -3,7 +3,7 @@ client through small mixins."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -77,6 +77,11 @@ def list_query(
         if isinstance(attributes, str):
             query["attributes"] = attributes
         else:
+            if isinstance(attributes, Mapping | bytes) or not isinstance(attributes, Iterable):
+                raise TypeError(
+                    "attributes must be 'all', a comma-separated string or a list of field names, "
+                    f"got {type(attributes).__name__}"
+                )
             names = [str(a) for a in attributes]
             if not names:
                 raise ValueError("attributes must name at least one field (or be 'all')")

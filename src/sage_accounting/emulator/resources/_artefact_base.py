@@ -1,13 +1,26 @@
 """What sales and purchase invoices and credit notes share: the ``Artefact`` resource and payment bookkeeping.
 
 Lifecycle (invoicing guide, "Changing The State Of An Invoice"): an artefact is created ``UNPAID`` or
-``DRAFT`` (``status_id``); ``POST /{id}/release`` turns a draft into ``UNPAID`` with a real number;
-``PART_PAID`` and ``PAID`` come only from payments (``contact_payments``, which call ``allocate`` /
-``deallocate`` here).
+``DRAFT`` (``status_id``), a sales invoice also ``PRO_FORMA`` ("Directly after creation, invoices can only be
+UNPAID, DRAFT or PRO_FORMA"; the guide offers pro forma for sales invoices only, so credit notes and purchase
+invoices refuse it). Drafts and pro formas are "not taken into account": no transaction, nothing owed, no
+payments. ``POST /{id}/release`` turns either into ``UNPAID`` with a real number; ``PART_PAID`` and ``PAID``
+come only from payments (``contact_payments``, which call ``allocate`` / ``deallocate`` here).
 ``DELETE`` voids sales artefacts (``void_reason`` required, 200 with the voided record) and deletes purchase
-ones (204). A draft is deleted outright on both sides: drafts are "not taken into account" and have no
-transaction to void, and the swagger only requires ``void_reason`` "unless status is DRAFT" — so a draft
-``DELETE`` removes it (204, seen by ``deleted_since``) instead of keeping a voided draft around.
+ones (204). A draft (or pro forma) is deleted outright on both sides: drafts are "not taken into account" and
+have no transaction to void, and the swagger only requires ``void_reason`` "unless status is DRAFT" — so a
+draft ``DELETE`` removes it (204, seen by ``deleted_since``) instead of keeping a voided draft around; a pro
+forma, handled by Sage exactly like a draft, is treated the same.
+
+Numbering: a draft shows ``SI-DRAFT`` (the guide's example). The guide is silent on a pro forma's number, so
+it shows the same kind of placeholder, ``SI-PRO_FORMA`` (prefix and status id), and gets its real number on
+release, like a draft; neither uses up a number.
+
+Addresses (sales only; invoicing guide, "Address"): the contact's main address is copied onto the artefact
+as ``main_address_free_form`` and, complete, as ``main_address`` (swagger ``SalesArtefactAddress``); "the
+same is true for the delivery address". A ``main_address`` / ``delivery_address`` or ``*_free_form`` sent in
+the body overrides the copy. The copy is taken when the artefact is created or its contact changes, and is
+kept afterwards: the contact's later edits do not reach issued documents (as with ``contact_name``).
 
 All payment bookkeeping lives in fields Sage itself shows (``payments_allocations``, ``total_paid``,
 ``last_paid``), so the stored record stays exactly what the API renders.
@@ -15,6 +28,7 @@ All payment bookkeeping lives in fields Sage itself shows (``payments_allocation
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -23,6 +37,7 @@ from .._errors import Invalid, invalid
 from .._fields import F, Field, S
 from .._money import ZERO, format_money
 from .._resource import Ctx, Record, Resource
+from .._state import new_id
 from ._artefact_calc import (
     PURCHASE_LINE_FIELDS,
     SALES_LINE_FIELDS,
@@ -34,6 +49,7 @@ from ._artefact_calc import (
     shipping_link,
     totals,
 )
+from .contacts import country_group
 
 STATUS_NAMES = {
     "DRAFT": "Draft",
@@ -41,8 +57,11 @@ STATUS_NAMES = {
     "PART_PAID": "Part Paid",
     "PAID": "Paid",
     "VOID": "Void",
+    "PRO_FORMA": "Pro Forma",
 }
+NOT_POSTED = ("DRAFT", "PRO_FORMA")  # "not taken into account": no transaction, nothing owed
 PAYABLE = ("UNPAID", "PART_PAID")
+ADDRESS_KINDS = ("main_address", "delivery_address")
 PAY_ONLY_UNPAID = "You can only pay unpaid or part-paid invoices."
 
 # Fields whose Sage default is not null (swagger booleans and arrays); every other unset field renders null.
@@ -67,6 +86,25 @@ DEFAULTS: dict[str, Any] = {
     "tax_reconciled": False,
     "migrated": False,
 }
+
+
+# The address a sales artefact accepts (postSalesInvoices.main_address / delivery_address); lengths as on
+# contact addresses.
+ADDRESS_FIELDS: tuple[Field, ...] = (
+    S("address_line_1", 50),
+    S("address_line_2", 50),
+    S("city", 50),
+    S("postal_code", 10),
+    F("country_id", "id"),
+    F("address_type_id", "id"),
+    S("region", 50),
+    F("country_group_id", "id"),
+)
+# Key order of swagger SalesArtefactAddress.
+ARTEFACT_ADDRESS_KEYS = (
+    "id", "displayed_as", "$path", "address_line_1", "address_line_2", "city", "postal_code", "country",
+    "deleted_at", "address_type", "region", "country_group",
+)  # fmt: skip
 
 
 def reference_link(ctx: Ctx, name: str, ref_id: str, label: str) -> Record:
@@ -101,7 +139,7 @@ def refresh_paid(record: Record, ctx: Ctx) -> None:
     entries = record.get("payments_allocations") or []
     paid = sum((dec(e["amount"]) for e in entries), ZERO)
     status = status_of(record)
-    outstanding = ZERO if status in ("DRAFT", "VOID") else dec(record["total_amount"]) - paid
+    outstanding = ZERO if status in (*NOT_POSTED, "VOID") else dec(record["total_amount"]) - paid
     record["payments_allocations_total_amount"] = format_money(paid)
     record["total_paid"] = format_money(paid)
     record["outstanding_amount"] = format_money(outstanding)
@@ -147,6 +185,31 @@ def deallocate(ctx: Ctx, artefact: Record, payment_id: str) -> None:
         ctx.touch(artefact)
 
 
+def free_form(ctx: Ctx, address: Record) -> str:
+    """An address as one text, in the invoicing guide's layout ("Some Where\nOver The Rainbow CA 90210"):
+    the address lines, then city, region and postal code on one line. The guide's US example leaves out the
+    business's own country; the emulator adds the country's name when it is another one, or when there is
+    nothing else to show (as a contact address's ``displayed_as`` does)."""
+    lines = [str(address.get(k)) for k in ("address_line_1", "address_line_2") if address.get(k)]
+    place = " ".join(str(address[k]) for k in ("city", "region", "postal_code") if address.get(k))
+    if place:
+        lines.append(place)
+    country = address.get("country") or {}
+    if country.get("id") and (country["id"] != ctx.business.country or not lines):
+        lines.append(str(country.get("displayed_as") or country["id"]).rsplit(" (", 1)[0])
+    return "\n".join(lines)
+
+
+def artefact_address(ctx: Ctx, values: Record, record_id: str | None = None) -> Record:
+    """A SalesArtefactAddress: the artefact's own copy of an address (its own id). Its ``$path`` is built as in
+    the invoicing guide's example (``/contacts/<the address's id>``); Sage has no endpoint for these."""
+    rid = record_id or new_id()
+    record: Record = {k: copy.deepcopy(values.get(k)) for k in ARTEFACT_ADDRESS_KEYS}
+    record.update({"id": rid, "$path": f"/contacts/{rid}", "deleted_at": None})
+    record["displayed_as"] = free_form(ctx, record)
+    return record
+
+
 def header_fields(
     *, sales: bool, lines_key: str, number_field: str | None, due_date: str | None
 ) -> tuple[Field, ...]:
@@ -159,9 +222,9 @@ def header_fields(
         S("contact_reference", 255),
         S("reference", 25),
         S("notes", 2000),
-        F("net_amount", "decimal"),
-        F("tax_amount", "decimal"),
-        F("total_amount", "decimal"),
+        F("net_amount", "money"),
+        F("tax_amount", "money"),
+        F("total_amount", "money"),
         F("currency_id", "id"),
         F("status_id", "id"),
         F(lines_key, "objects", required=True, fields=SALES_LINE_FIELDS if sales else PURCHASE_LINE_FIELDS),
@@ -175,11 +238,15 @@ def header_fields(
     if sales:
         fields += [
             S("terms_and_conditions", 2000),
-            F("shipping_net_amount", "decimal"),
+            F("shipping_net_amount", "money"),
             F("shipping_tax_rate_id", "id"),
-            F("shipping_tax_amount", "decimal"),
-            F("shipping_total_amount", "decimal"),
+            F("shipping_tax_amount", "money"),
+            F("shipping_total_amount", "money"),
             F("sent", "boolean"),
+            S("main_address_free_form", 500),
+            F("main_address", "object", fields=ADDRESS_FIELDS),
+            S("delivery_address_free_form", 500),
+            F("delivery_address", "object", fields=ADDRESS_FIELDS),
         ]
     else:
         fields.append(S("vendor_reference", 31))
@@ -207,6 +274,7 @@ class Artefact(Resource):
     number_prefix: ClassVar[str] = ""  # SI / SCN
     due_date: ClassVar[str | None] = None  # None (credit notes), "optional" (sales), "required" (purchases)
     noun: ClassVar[str] = "invoice"
+    pro_forma: ClassVar[bool] = False  # whether status_id PRO_FORMA is accepted on create (sales invoices)
 
     # --- verbs -----------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
@@ -230,7 +298,7 @@ class Artefact(Resource):
 
     def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
         status = status_of(record)
-        if status == "DRAFT":
+        if status in NOT_POSTED:
             ctx.remove(self.name, record)
             return None
         if status == "VOID":
@@ -263,8 +331,9 @@ class Artefact(Resource):
         return {**record, "payments_allocations": []}
 
     def release(self, ctx: Ctx, record: Record, payload: dict[str, Any]) -> Record:
-        if status_of(record) != "DRAFT":
-            raise invalid("status", f"Only a draft {self.noun} can be released.")
+        if status_of(record) not in NOT_POSTED:
+            kinds = "draft or pro forma" if self.pro_forma else "draft"
+            raise invalid("status", f"Only a {kinds} {self.noun} can be released.")
         set_status(ctx, record, "UNPAID")
         record["transaction"] = ctx.transaction_link(record)
         if self.number_field is not None:
@@ -297,10 +366,65 @@ class Artefact(Resource):
             return status
         if sent is None:
             return "UNPAID"
-        if sent not in ("DRAFT", "UNPAID"):
-            # PRO_FORMA is real Sage input but not emulated; the other statuses cannot be set on create.
+        allowed = ("DRAFT", "UNPAID", "PRO_FORMA") if self.pro_forma else ("DRAFT", "UNPAID")
+        if sent not in allowed:
+            # PART_PAID / PAID come from payments, VOID from DELETE; PRO_FORMA is for sales invoices only
             errors.add("status_id", "is not included in the list")
         return str(sent)
+
+    def _address(
+        self,
+        ctx: Ctx,
+        kind: str,
+        data: dict[str, Any],
+        current: Record | None,
+        contact: Record | None,
+        errors: Invalid,
+    ) -> tuple[Record | None, str | None]:
+        """(``kind`` address, its free form) of a sales artefact: sent, else copied from a new contact, else
+        kept."""
+        free_key = f"{kind}_free_form"
+        kept = current.get(kind) if current is not None else None
+        sent = data.get(kind)
+        address: Record | None
+        if sent:
+            address = self._sent_address(ctx, kind, sent, kept, errors)
+            text = address["displayed_as"]
+        elif current is None or (contact is not None and contact["id"] != current["contact"]["id"]):
+            found = ctx.get("addresses", ((contact or {}).get(kind) or {}).get("id"))
+            address = artefact_address(ctx, found) if found is not None else None
+            text = address["displayed_as"] if address is not None else None
+        else:
+            address, text = kept, current.get(free_key)
+        if free_key in data:
+            sent_text = data[free_key]
+            text = sent_text if isinstance(sent_text, str) and sent_text.strip() else None
+        return address, text
+
+    def _sent_address(
+        self, ctx: Ctx, kind: str, sent: dict[str, Any], kept: Record | None, errors: Invalid
+    ) -> Record:
+        """An address sent in the body: it replaces the copy (fields left out are empty). The country defaults
+        to the business's, the type to Sales (SalesArtefactAddress: "defaults to Sales for Customers")."""
+        country_id = sent.get("country_id") or ctx.business.country
+        country = ctx.require("countries", country_id, f"{kind}.country_id", errors)
+        type_id = sent.get("address_type_id") or ("SALES" if kind == "main_address" else "DELIVERY")
+        address_type = ctx.require("address_types", type_id, f"{kind}.address_type_id", errors)
+        group_id = sent.get("country_group_id")
+        group = (
+            {"id": group_id, "displayed_as": group_id, "$path": f"/country_groups/{group_id}"}
+            if group_id
+            else country_group(country_id)
+        )
+        values = {
+            k: sent.get(k) for k in ("address_line_1", "address_line_2", "city", "postal_code", "region")
+        }
+        values.update(
+            country=ctx.link("countries", country),
+            address_type=ctx.link("address_types", address_type),
+            country_group=group,
+        )
+        return artefact_address(ctx, values, (kept or {}).get("id"))
 
     def _lines(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> list[Record]:
         if current is not None and self.lines_key not in data:
@@ -357,8 +481,8 @@ class Artefact(Resource):
         field = self.number_field
         if field is None:
             return None
-        if status == "DRAFT":
-            return f"{self.number_prefix}-DRAFT"
+        if status in NOT_POSTED:
+            return f"{self.number_prefix}-{status}"  # SI-DRAFT (the guide's example), SI-PRO_FORMA
         sent = data.get(field)
         if sent:
             taken = any(
@@ -409,6 +533,11 @@ class Artefact(Resource):
                 "total_amount", f"cannot be less than the amount already paid ({current['total_paid']})"
             )
         number = self._number(ctx, data, current, status, errors)
+        addresses = (
+            {kind: self._address(ctx, kind, data, current, contact, errors) for kind in ADDRESS_KINDS}
+            if self.sales
+            else {}
+        )
         if errors or contact is None:
             return {}
         contact_changed = current is None or contact["id"] != current["contact"]["id"]
@@ -446,6 +575,8 @@ class Artefact(Resource):
             values["original_invoice_date"] = pick("original_invoice_date")
         if self.sales:
             self._sales_values(ctx, values, data, pick, shipping, sums.discount)
+            for kind, (address, text) in addresses.items():
+                values[kind], values[f"{kind}_free_form"] = address, text
         else:
             values["vendor_reference"] = pick("vendor_reference")
             values["displayed_as"] = (
@@ -455,8 +586,8 @@ class Artefact(Resource):
             values[f"{self.number_field}_prefix"] = f"{self.number_prefix}-"
             self._set_number(values, number)
         record = {k: values.get(k) for k in self.record_keys}
-        # a posted (not draft) artefact books a transaction (invoicing guide, "Side Effects")
-        record["transaction"] = None if status == "DRAFT" else ctx.transaction_link(current)
+        # a posted (not draft or pro forma) artefact books a transaction (invoicing guide, "Side Effects")
+        record["transaction"] = None if status in NOT_POSTED else ctx.transaction_link(current)
         set_status(ctx, record, status)
         refresh_paid(record, ctx)
         return record

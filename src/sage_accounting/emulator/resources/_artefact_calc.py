@@ -63,12 +63,14 @@ _LINE_COMMON: tuple[Field, ...] = (
     F("product_id", "id"),
     F("service_id", "id"),
     F("trade_of_asset", "boolean"),
-    F("net_amount", "decimal"),
-    F("tax_amount", "decimal"),
-    F("total_amount", "decimal"),
+    # amounts are money (rounded to cents as they are read); quantity and unit_price keep what was sent:
+    # Sage's documents state two decimals for amounts only, and net = round(quantity × unit price − discount)
+    F("net_amount", "money"),
+    F("tax_amount", "money"),
+    F("total_amount", "money"),
     F("unit_price_includes_tax", "boolean"),
 )
-SALES_LINE_FIELDS = (*_LINE_COMMON, F("discount_amount", "decimal"), F("discount_percentage", "decimal"))
+SALES_LINE_FIELDS = (*_LINE_COMMON, F("discount_amount", "money"), F("discount_percentage", "decimal"))
 PURCHASE_LINE_FIELDS = (*_LINE_COMMON, F("is_purchase_for_resale", "boolean"))
 
 

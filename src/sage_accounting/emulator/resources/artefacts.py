@@ -99,6 +99,7 @@ class SalesInvoices(Artefact):
     transaction_type = ("SALES_INVOICE", "Sales Invoice")
     number_field = "invoice_number"
     number_prefix = "SI"
+    pro_forma = True  # invoicing guide: "You can create draft and pro forma sales invoices"
     due_date = "optional"
     sortable = INVOICE_SORT
     search_fields = ("invoice_number", "reference", "contact_name")

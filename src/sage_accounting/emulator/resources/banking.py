@@ -244,6 +244,7 @@ class BankAccounts(Resource):
         currency = refs.get("currency")
         record: Record = {
             **ctx.stamp(NAME),
+            "deleted_at": None,  # swagger BankAccount, right after updated_at
             "bank_account_details": {k: details.get(k) for k in _DETAILS},
             "ledger_account": ctx.link(ledger.NAME, account),
             "bank_account_type": ctx.link("bank_account_types", refs.get("type")),

@@ -90,7 +90,7 @@ def _common_fields(purchase_ledger_required: bool) -> tuple[Field, ...]:
         F("sales_tax_rate_id", "id"),
         F("usual_supplier_id", "id"),
         F("purchase_tax_rate_id", "id"),
-        F("cost_price", "decimal"),
+        F("cost_price", "money"),
         S("source_guid", 255),
         S("purchase_description", 250),
         F("active", "boolean"),
@@ -101,7 +101,7 @@ def _price_list(key: str, name_key: str, amount_key: str, includes_key: str, typ
     return F(
         key,
         "objects",
-        fields=(S(name_key), F(amount_key, "decimal"), F(includes_key, "boolean"), F(f"{type_key}_id", "id")),
+        fields=(S(name_key), F(amount_key, "money"), F(includes_key, "boolean"), F(f"{type_key}_id", "id")),
     )
 
 

@@ -16,6 +16,7 @@ from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
 CONTACTS_READ = (("Contacts", READ), ("Sales", READ), ("Purchases", READ), ("Bank", READ))
 CONTACTS_LIST = (("Contacts", READ), ("Sales", READ), ("Purchases", READ))
 CONTACT_TYPES = ("CUSTOMER", "VENDOR")
+STATEMENT_RUN = {"id": "statement_delivery_method_print", "name": "By post (PDF Generated)"}
 
 ADDRESS_FIELDS: tuple[Field, ...] = (
     S("address_line_1", 50),
@@ -71,7 +72,7 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     S("tax_number", 255),
     S("notes", 4000),
     S("locale", 10),
-    F("credit_limit", "decimal"),
+    F("credit_limit", "money"),
     F("credit_days", "integer"),
     S("credit_terms"),
     S("credit_terms_and_conditions", 2000),
@@ -110,7 +111,7 @@ def _ref_link(ctx: Ctx, collection: str, ref_id: str | None, source: str, errors
     return ctx.link(collection, ctx.require(collection, ref_id, source, errors))
 
 
-def _country_group(country_id: str | None) -> Record | None:
+def country_group(country_id: str | None) -> Record | None:
     if country_id in ("GB", "IE"):
         return {"id": "GBIE", "displayed_as": "UK & Ireland", "$path": "/country_groups/GBIE"}
     if country_id:
@@ -151,7 +152,7 @@ class Addresses(Resource):
                 "address_type": _ref_link(ctx, "address_types", type_id, f"{source}.address_type_id", errors),
                 "name": data.get("name") or ("Main Address" if main else "Delivery Address"),
                 "region": data.get("region"),
-                "country_group": _country_group(country_id),
+                "country_group": country_group(country_id),
                 "is_main_address": main,
             }
         )
@@ -170,7 +171,7 @@ class Addresses(Resource):
             record["country"] = _ref_link(
                 ctx, "countries", data["country_id"], f"{source}.country_id", errors
             )
-            record["country_group"] = _country_group(data["country_id"])
+            record["country_group"] = country_group(data["country_id"])
         if data.get("address_type_id"):
             record["address_type"] = _ref_link(
                 ctx, "address_types", data["address_type_id"], f"{source}.address_type_id", errors
@@ -451,6 +452,12 @@ class Contacts(Resource):
                 "gb_based": home == "GB",
                 "cis_settings": None,
                 "destination_vat_blocking": bool(data.get("destination_vat_blocking", False)),
+                # The last four keys of a real contact (examples/GET_contacts__key.json), with its values:
+                # no Direct Debit mandate, statements sent by post. Not writable through the API.
+                "mandate_active": False,
+                "send_statements": True,
+                "statement_run": dict(STATEMENT_RUN),
+                "go_cardless_mandate": None,
             }
         )
         record["displayed_as"] = contact_display(record["name"], record["reference"])

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._errors import Invalid
 from .._fields import F, S
-from .._money import ZERO, format_money, round2
+from .._money import ZERO, format_money
 from .._resource import Ctx, Record, Resource, area
 from .._state import new_id
 from . import ledger
@@ -26,8 +26,8 @@ MIN_LINES = 2
 
 _LINE = (
     F("ledger_account_id", "id", required=True),
-    F("debit", "decimal", required=True),
-    F("credit", "decimal", required=True),
+    F("debit", "money", required=True),
+    F("credit", "money", required=True),
     S("details"),
     F("analysis_type_categories", "any"),
     F("include_on_tax_return", "boolean"),
@@ -44,7 +44,7 @@ class Journals(Resource):
         F("date", "date", required=True),
         S("reference", 255, required=True),
         S("description", 200),
-        F("total", "decimal"),
+        F("total", "money"),
         F("journal_code", "any"),
         F("journal_lines", "objects", required=True, fields=_LINE),
         F("migrated", "boolean"),
@@ -104,6 +104,7 @@ class Journals(Resource):
                 "$path": f"/transactions/{transaction_id}",
             },
             "transaction_type": _journal_type(ctx),
+            "deleted_at": None,  # swagger Journal, between transaction_type and date
             "date": data["date"],
             "reference": data["reference"],
             "description": data.get("description"),
@@ -125,7 +126,7 @@ def _amount(line: dict[str, Any], key: str, source: str, errors: Invalid) -> Dec
     if value < 0:
         errors.add(f"{source}.{key}", "must be greater than or equal to 0")
         return None
-    return round2(value)
+    return value  # already in cents (a money field)
 
 
 def _line(line: dict[str, Any], account: Record | None) -> Record:
@@ -133,8 +134,8 @@ def _line(line: dict[str, Any], account: Record | None) -> Record:
         "id": new_id(),
         "ledger_account": copy.deepcopy(account or {}),
         "details": line.get("details"),
-        "debit": format_money(round2(line["debit"])),
-        "credit": format_money(round2(line["credit"])),
+        "debit": format_money(line["debit"]),
+        "credit": format_money(line["credit"]),
         "analysis_type_categories": [],
         "include_on_tax_return": bool(line.get("include_on_tax_return") or False),
         # Sage sets these itself (VAT return, bank reconciliation); a posted value is ignored.

@@ -7,12 +7,23 @@ payments guide and the reference README:
 * ``CUSTOMER_RECEIPT`` pays sales invoices, ``CUSTOMER_REFUND`` refunds sales credit notes, ``VENDOR_PAYMENT``
   pays purchase invoices, ``VENDOR_REFUND`` refunds purchase credit notes — all of the payment's own contact.
   (Sage also lets one receipt mix invoices and credit notes; the emulator does not.)
+* A refund may also give back a payment on account (payments guide, "Refunding an unallocated
+  CUSTOMER_RECEIPT"): its ``allocated_artefacts[].artefact_id`` is the ``payment_on_account`` id of the
+  contact's unallocated ``CUSTOMER_RECEIPT`` (``VENDOR_PAYMENT`` for a ``VENDOR_REFUND``). The guide's rule
+  "It's not possible to refund a fully or partially allocated CUSTOMER_RECEIPT" holds: the receipt must have
+  no allocations. The refund lowers the payment on account's ``outstanding_amount`` (status ``PART_PAID`` /
+  ``PAID``, as for artefacts); deleting or editing the refund gives it back. A refund must be allocated (to a
+  credit note or a payment on account): banking guide, "not possible to create a customer refund without
+  allocating it".
 * Only ``UNPAID`` / ``PART_PAID`` artefacts can be paid ("You can only pay unpaid or part-paid
   invoices."), and never for more than they still owe.
 * ``total_amount`` cannot be less than the allocated amounts; what it exceeds them by is saved as a payment
   on account (``payment_on_account``), as the guide's "not fully allocated" example shows. Allocating that
   on-account money later (``contact_allocations``) is not emulated.
 * Editing a payment re-allocates from scratch; deleting it gives every artefact its money back.
+* A payment whose payment on account has been refunded can be neither edited nor deleted until the refund is
+  deleted (the emulator's choice; Sage's documents are silent): like an invoice with payments, its money is
+  spoken for.
 """
 
 from __future__ import annotations
@@ -20,9 +31,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .._errors import Invalid
+from .._errors import Invalid, invalid
 from .._fields import F, S
-from .._money import ZERO, format_money, round2
+from .._money import ZERO, format_money
 from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_base import (
@@ -62,7 +73,7 @@ PAYMENT_FIELDS = (
     F("contact_id", "id", required=True),
     F("bank_account_id", "id", required=True),
     F("date", "date", required=True),
-    F("total_amount", "decimal", required=True),
+    F("total_amount", "money", required=True),
     F("payment_method_id", "id"),
     S("reference", 25),
     F("currency_id", "id"),
@@ -71,13 +82,21 @@ PAYMENT_FIELDS = (
         "objects",
         fields=(
             F("artefact_id", "id", required=True),
-            F("amount", "decimal", required=True),
-            F("discount", "decimal"),
+            F("amount", "money", required=True),
+            F("discount", "money"),
         ),
     ),
 )
 
-# An allocation the checks accepted: (artefact record, amount).
+# A refund type -> the payment type whose payment on account it may give back.
+REFUNDABLE_ON_ACCOUNT = {"CUSTOMER_REFUND": "CUSTOMER_RECEIPT", "VENDOR_REFUND": "VENDOR_PAYMENT"}
+ON_ACCOUNT = "payments_on_account"  # the collection in the ``$path`` of a payment on account
+ALLOCATED_RECEIPT = (
+    "It's not possible to refund a fully or partially allocated payment; clear its allocations first."
+)
+REFUNDED = "Its payment on account has been refunded; delete the refund first."
+
+# An allocation the checks accepted: (artefact or payment on account, amount).
 Allocation = tuple[Record, Decimal]
 
 
@@ -85,6 +104,48 @@ def _artefact_of(ctx: Ctx, link: Record) -> Record | None:
     """The artefact an ``allocated_artefacts[].artefact`` link points at (``$path`` names its collection)."""
     collection = str(link.get("$path") or "").split("/")[1:2]
     return ctx.get(collection[0], link.get("id")) if collection else None
+
+
+def _is_on_account(link: Record) -> bool:
+    return str(link.get("$path") or "").startswith(f"/{ON_ACCOUNT}/")
+
+
+def _owner_of(ctx: Ctx, on_account_id: Any) -> Record | None:
+    """The payment whose ``payment_on_account`` has this id."""
+    if not isinstance(on_account_id, str):
+        return None
+    for payment in ctx.collection("contact_payments").values():
+        if (payment.get("payment_on_account") or {}).get("id") == on_account_id:
+            return payment
+    return None
+
+
+def _refunded(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decimal:
+    """How much of a payment on account refunds have given back (leaving out payment ``skip``)."""
+    total = ZERO
+    for payment in ctx.collection("contact_payments").values():
+        if payment["id"] == skip:
+            continue
+        for item in payment.get("allocated_artefacts") or []:
+            if item["artefact"]["id"] == on_account_id and _is_on_account(item["artefact"]):
+                total += dec(item["amount"])
+    return total
+
+
+def _refresh_on_account(ctx: Ctx, owner: Record) -> None:
+    """Recompute a payment on account's outstanding amount and status from the refunds that name it."""
+    poa = owner.get("payment_on_account")
+    if not poa:
+        return
+    refunded = _refunded(ctx, poa["id"])
+    outstanding = dec(poa["total_amount"]) - refunded
+    status = "UNPAID" if refunded == 0 else "PAID" if outstanding == 0 else "PART_PAID"
+    names = {"UNPAID": "Unpaid", "PART_PAID": "Part Paid", "PAID": "Paid"}
+    if poa["outstanding_amount"] != format_money(outstanding) or poa["status"]["id"] != status:
+        poa["outstanding_amount"] = poa["base_currency_outstanding_amount"] = format_money(outstanding)
+        poa["status"] = reference_link(ctx, "artefact_statuses", status, names[status])
+        poa["updated_at"] = ctx.now_iso
+        ctx.touch(owner)
 
 
 def _own_amounts(payment: Record | None) -> dict[str, Decimal]:
@@ -118,9 +179,12 @@ class ContactPayments(Resource):
         record = self._compose(ctx, data, None, errors)
         if not errors:
             ctx.collection(self.name)[record["id"]] = record
+            self._refresh_owners(ctx, record)
         return record
 
     def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        self._check_not_refunded(ctx, record)
+        before = dict(record)
         spec = {
             "transaction_type_id": record["transaction_type"]["id"],
             "contact_id": record["contact"]["id"],
@@ -139,17 +203,34 @@ class ContactPayments(Resource):
         if not errors:
             record.clear()
             record.update(new)
+            self._refresh_owners(ctx, before, record)
         return record
 
     def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        self._check_not_refunded(ctx, record)
         self._release_allocations(ctx, record)
         ctx.remove(self.name, record)
+        self._refresh_owners(ctx, record)
         return None
+
+    def _check_not_refunded(self, ctx: Ctx, record: Record) -> None:
+        poa = record.get("payment_on_account")
+        if poa and _refunded(ctx, poa["id"]) > 0:
+            raise invalid("base", REFUNDED)
+
+    def _refresh_owners(self, ctx: Ctx, *records: Record) -> None:
+        """Bring up to date the payments on account that these (refund) records allocate or allocated."""
+        for record in records:
+            for item in record.get("allocated_artefacts") or []:
+                if _is_on_account(item["artefact"]):
+                    owner = _owner_of(ctx, item["artefact"]["id"])
+                    if owner is not None:
+                        _refresh_on_account(ctx, owner)
 
     # --- rules -------------------------------------------------------------------------------------------
     def _release_allocations(self, ctx: Ctx, record: Record) -> None:
         for item in record.get("allocated_artefacts") or []:
-            artefact = _artefact_of(ctx, item["artefact"])
+            artefact = _artefact_of(ctx, item["artefact"])  # None for a payment on account
             if artefact is not None:
                 deallocate(ctx, artefact, record["id"])
 
@@ -157,11 +238,12 @@ class ContactPayments(Resource):
         self,
         ctx: Ctx,
         data: dict[str, Any],
-        kind: tuple[str, str, str],
+        type_id: str,
         contact: Record | None,
         current: Record | None,
         errors: Invalid,
     ) -> list[Allocation]:
+        kind = PAYMENT_TYPES[type_id]
         own = _own_amounts(current)
         wanted: dict[str, Decimal] = {}
         accepted: list[Allocation] = []
@@ -169,6 +251,16 @@ class ContactPayments(Resource):
             source = f"allocated_artefacts[{i}]"
             artefact = ctx.get(kind[1], item.get("artefact_id"))
             amount: Decimal | None = item.get("amount")
+            if artefact is None:
+                owner = _owner_of(ctx, item.get("artefact_id"))
+                if (
+                    owner is not None
+                    and REFUNDABLE_ON_ACCOUNT.get(type_id) == owner["transaction_type"]["id"]
+                ):
+                    if owner.get("allocated_artefacts"):
+                        errors.add(f"{source}.artefact_id", ALLOCATED_RECEIPT)
+                        continue
+                    artefact = owner["payment_on_account"]
             if artefact is None:
                 if item.get("artefact_id") is not None:
                     errors.add(f"{source}.artefact_id", "is invalid")
@@ -186,7 +278,6 @@ class ContactPayments(Resource):
             if amount <= 0:
                 errors.add(f"{source}.amount", "must be greater than 0")
                 continue
-            amount = round2(amount)
             wanted[artefact["id"]] = wanted.get(artefact["id"], ZERO) + amount
             if wanted[artefact["id"]] > owed:
                 errors.add(f"{source}.amount", f"is more than the outstanding amount ({format_money(owed)})")
@@ -217,24 +308,32 @@ class ContactPayments(Resource):
         total: Decimal | None = data.get("total_amount")
         if total is not None and total <= 0:
             errors.add("total_amount", "must be greater than 0")
-        allocations = self._allocations(ctx, data, kind, contact, current, errors) if kind else []
+        allocations = self._allocations(ctx, data, str(type_id), contact, current, errors) if kind else []
         allocated = sum((amount for _, amount in allocations), ZERO)
         if kind is not None and str(type_id).endswith("_REFUND") and not allocations and not errors:
             # banking guide: "It is not possible to create a customer refund without allocating it to a
             # sales credit note." (likewise for supplier refunds)
-            errors.add("allocated_artefacts", "A refund must be allocated to a credit note.")
-        if total is not None and not errors and allocated > round2(total):
+            errors.add(
+                "allocated_artefacts", "A refund must be allocated to a credit note or a payment on account."
+            )
+        if total is not None and not errors and allocated > total:
             errors.add(
                 "total_amount", f"cannot be less than the allocated amount ({format_money(allocated)})"
             )
+        if total is not None and not errors and str(type_id).endswith("_REFUND") and total > allocated:
+            # payments guide, refunding a credit note: "the total_amount maximum value cannot be greater than
+            # the sum of the amounts in the listed allocated_artefacts array" (a refund is never on account)
+            errors.add(
+                "total_amount", f"cannot be greater than the allocated amount ({format_money(allocated)})"
+            )
         if errors or kind is None or contact is None or total is None:
             return {}
-        total = round2(total)
         if current is not None:
             self._release_allocations(ctx, current)
         record = self._record(ctx, data, current, kind, contact, bank, method, total)
         for artefact, amount in allocations:
-            allocate(ctx, artefact, record, amount)
+            if not artefact["$path"].startswith(f"/{ON_ACCOUNT}/"):
+                allocate(ctx, artefact, record, amount)  # a payment on account is refreshed once stored
             record["allocated_artefacts"].append(
                 {
                     "id": new_id(),
