@@ -97,6 +97,8 @@ def test_exchange_refuses_a_wrong_state() -> None:
     request = conn.authorization_url()
     with pytest.raises(OAuthError, match="state"):
         conn.exchange_code("http://localhost/cb?code=GB%2Fabc&state=forged", authorization=request)
+    with pytest.raises(OAuthError, match="state"):  # non-ASCII: still a clean refusal, not a TypeError
+        conn.exchange_code("http://localhost/cb?code=GB%2Fabc&state=%C3%A9", authorization=request)
     with pytest.raises(OAuthError, match="did not authorise"):
         conn.exchange_code("http://localhost/cb?error=access_denied&state=x", authorization=request)
 

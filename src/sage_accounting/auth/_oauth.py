@@ -104,7 +104,8 @@ def parse_callback(url_or_query: str | Mapping[str, str]) -> dict[str, str]:
 
 def check_state(returned: str | None, expected: str) -> None:
     """Raise ``OAuthError`` unless the callback's ``state`` is the one we sent."""
-    if not returned or not secrets.compare_digest(returned, expected):
+    # compare bytes: compare_digest refuses non-ASCII str, and a pasted callback may carry anything
+    if not returned or not secrets.compare_digest(returned.encode(), expected.encode()):
         raise OAuthError(
             "the state in the callback does not match the one sent with the authorization URL; "
             "the sign-in may have been forged or belongs to another session: start it again",
