@@ -49,7 +49,7 @@ from ._artefact_calc import (
     shipping_link,
     totals,
 )
-from .contacts import country_group
+from .contact_parts import country_group
 
 STATUS_NAMES = {
     "DRAFT": "Draft",

@@ -1,4 +1,4 @@
-"""Contacts, their contact persons and addresses.
+"""Contacts (their addresses and contact persons are in ``contact_parts``).
 
 A new contact gets a main address and a "Main Contact" person; it has exactly one contact type (``CUSTOMER``
 or ``VENDOR``); it stops being ``deletable`` once a transaction references it, and deleting it then is a 422.
@@ -8,43 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import ApiError, Invalid, invalid
+from .._errors import ApiError, Invalid
 from .._fields import F, Field, S
 from .._money import format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import FULL, WRITE, Ctx, Record, Resource, area
+from .contact_parts import (
+    ADDRESS_FIELDS,
+    CONTACTS_LIST,
+    CONTACTS_READ,
+    PERSON_FIELDS,
+    Addresses,
+    ContactPersons,
+    ref_link,
+)
 
-CONTACTS_READ = (("Contacts", READ), ("Sales", READ), ("Purchases", READ), ("Bank", READ))
-CONTACTS_LIST = (("Contacts", READ), ("Sales", READ), ("Purchases", READ))
+__all__ = ["RESOURCES", "Contacts", "contact_display", "mark_used"]
+
 CONTACT_TYPES = ("CUSTOMER", "VENDOR")
 STATEMENT_RUN = {"id": "statement_delivery_method_print", "name": "By post (PDF Generated)"}
-
-ADDRESS_FIELDS: tuple[Field, ...] = (
-    S("address_line_1", 50),
-    S("address_line_2", 50),
-    S("city", 50),
-    S("postal_code", 10),
-    F("country_id", "id"),
-    F("bank_account_id", "id"),
-    F("contact_id", "id"),
-    F("address_type_id", "id"),
-    S("name", 50),
-    S("region", 50),
-    F("country_group_id", "id"),
-    F("is_main_address", "boolean"),
-)
-
-PERSON_FIELDS: tuple[Field, ...] = (
-    F("contact_person_type_ids", "ids"),
-    S("name", 50),
-    S("job_title", 50),
-    S("telephone", 50),
-    S("mobile", 50),
-    S("email", 100),
-    S("fax", 50),
-    F("is_main_contact", "boolean"),
-    F("address_id", "id"),
-    F("is_preferred_contact", "boolean"),
-)
 
 BANK_DETAIL_FIELDS: tuple[Field, ...] = (
     S("account_name", 70),
@@ -94,238 +75,6 @@ CONTACT_FIELDS: tuple[Field, ...] = (
 
 def contact_display(name: str, reference: str | None) -> str:
     return f"{name} ({reference})" if reference else name
-
-
-def address_display(ctx: Ctx, address: Record) -> str:
-    parts = [address.get(k) for k in ("address_line_1", "address_line_2", "city", "region", "postal_code")]
-    text = ", ".join(p for p in parts if p)
-    if text:
-        return text
-    country = address.get("country")
-    return str(country["displayed_as"]).rsplit(" (", 1)[0] if country else ""
-
-
-def _ref_link(ctx: Ctx, collection: str, ref_id: str | None, source: str, errors: Invalid) -> Record | None:
-    if ref_id is None:
-        return None
-    return ctx.link(collection, ctx.require(collection, ref_id, source, errors))
-
-
-def country_group(country_id: str | None) -> Record | None:
-    if country_id in ("GB", "IE"):
-        return {"id": "GBIE", "displayed_as": "UK & Ireland", "$path": "/country_groups/GBIE"}
-    if country_id:
-        return {"id": "ROW", "displayed_as": "Rest of the World", "$path": "/country_groups/ROW"}
-    return None
-
-
-class Addresses(Resource):
-    name = "addresses"
-    verbs = frozenset({"list", "get"})
-    read_access = CONTACTS_LIST
-    get_access = CONTACTS_READ
-    search_fields = ("displayed_as", "name", "postal_code")
-    filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
-    }
-
-    def build(
-        self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, *, contact: Record, main: bool
-    ) -> Record:
-        country_id = data.get("country_id") or ctx.business.country
-        type_id = data.get("address_type_id") or ("ACCOUNTS" if main else "DELIVERY")
-        record: Record = {**ctx.stamp(self.name)}
-        record.update(
-            {
-                "address_line_1": data.get("address_line_1"),
-                "address_line_2": data.get("address_line_2"),
-                "city": data.get("city"),
-                "postal_code": data.get("postal_code"),
-                "country": _ref_link(ctx, "countries", country_id, f"{source}.country_id", errors),
-                "bank_account": None,
-                "contact": {
-                    "id": contact["id"],
-                    "displayed_as": contact["displayed_as"],
-                    "$path": contact["$path"],
-                },
-                "address_type": _ref_link(ctx, "address_types", type_id, f"{source}.address_type_id", errors),
-                "name": data.get("name") or ("Main Address" if main else "Delivery Address"),
-                "region": data.get("region"),
-                "country_group": country_group(country_id),
-                "is_main_address": main,
-            }
-        )
-        # created_at/updated_at sit after country in Sage's address records
-        record = _reorder_address(record)
-        record["displayed_as"] = address_display(ctx, record)
-        return record
-
-    def change(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid, source: str) -> None:
-        for key in ("address_line_1", "address_line_2", "city", "postal_code", "region"):
-            if key in data:
-                record[key] = data[key]
-        if data.get("name"):
-            record["name"] = data["name"]
-        if data.get("country_id"):
-            record["country"] = _ref_link(
-                ctx, "countries", data["country_id"], f"{source}.country_id", errors
-            )
-            record["country_group"] = country_group(data["country_id"])
-        if data.get("address_type_id"):
-            record["address_type"] = _ref_link(
-                ctx, "address_types", data["address_type_id"], f"{source}.address_type_id", errors
-            )
-        record["displayed_as"] = address_display(ctx, record)
-        ctx.touch(record)
-
-
-def _reorder_address(record: Record) -> Record:
-    order = (
-        "id",
-        "displayed_as",
-        "$path",
-        "address_line_1",
-        "address_line_2",
-        "city",
-        "postal_code",
-        "country",
-        "created_at",
-        "updated_at",
-        "bank_account",
-        "contact",
-        "address_type",
-        "name",
-        "region",
-        "country_group",
-        "is_main_address",
-    )
-    return {k: record[k] for k in order}
-
-
-class ContactPersons(Resource):
-    name = "contact_persons"
-    wrapper = "contact_person"
-    verbs = frozenset({"list", "get", "create", "update", "delete"})
-    read_access = CONTACTS_LIST
-    get_access = CONTACTS_READ
-    write_access = area("Contacts", WRITE)
-    delete_access = area("Contacts", FULL)
-    create_fields = tuple(
-        Field(f.name, f.kind, f.name in ("address_id", "name", "contact_person_type_ids"), f.max_length)
-        for f in PERSON_FIELDS
-    )
-    update_fields = PERSON_FIELDS
-    search_fields = ("name", "email")
-    filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "address_id": lambda r, v: (r.get("address") or {}).get("id") == v,
-    }
-
-    def build(self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, address: Record) -> Record:
-        record: Record = {**ctx.stamp(self.name)}
-        record.update(
-            {
-                "contact_person_types": self._types(
-                    ctx, data.get("contact_person_type_ids") or ["ACCOUNTS"], source, errors
-                ),
-                "name": data.get("name") or "Main Contact",
-                "job_title": data.get("job_title"),
-                "telephone": data.get("telephone"),
-                "mobile": data.get("mobile"),
-                "email": data.get("email"),
-                "fax": data.get("fax"),
-                "is_main_contact": bool(data.get("is_main_contact", False)),
-                "address": ctx.link("addresses", address),
-                "contact": address.get("contact"),
-                "is_preferred_contact": bool(data.get("is_preferred_contact", False)),
-            }
-        )
-        record["displayed_as"] = record["name"]
-        return record
-
-    def _types(self, ctx: Ctx, ids: list[str], source: str, errors: Invalid) -> list[Record]:
-        links = []
-        for i, type_id in enumerate(ids):
-            found = ctx.require(
-                "contact_person_types", type_id, f"{source}contact_person_type_ids[{i}]", errors
-            )
-            link = ctx.link("contact_person_types", found)
-            if link is not None:
-                links.append(link)
-        return links
-
-    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
-        address = ctx.require("addresses", data["address_id"], "address_id", errors)
-        if address is None:
-            return {}
-        record = self.build(ctx, data, errors, "", address)
-        if errors:
-            return record
-        ctx.collection(self.name)[record["id"]] = record
-        if record["is_main_contact"]:
-            self._make_main(ctx, record)
-        return record
-
-    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
-        if "name" in data and not data["name"]:
-            errors.add("name", "can't be blank")
-        if "contact_person_type_ids" in data:
-            ids = data["contact_person_type_ids"] or []
-            if not ids:
-                errors.add("contact_person_type_ids", "can't be blank")
-            types = self._types(ctx, ids, "", errors)
-        if "address_id" in data:
-            address = ctx.require("addresses", data["address_id"], "address_id", errors)
-        if errors:
-            return record
-        if "contact_person_type_ids" in data:
-            record["contact_person_types"] = types
-        if "address_id" in data and address is not None:
-            record["address"] = ctx.link("addresses", address)
-            record["contact"] = address.get("contact")
-        for key in ("name", "job_title", "telephone", "mobile", "email", "fax", "is_preferred_contact"):
-            if key in data:
-                record[key] = data[key]
-        record["displayed_as"] = record["name"]
-        if data.get("is_main_contact") and not record["is_main_contact"]:
-            self._make_main(ctx, record)
-        ctx.touch(record)
-        self._sync_contact(ctx, record)
-        return record
-
-    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
-        if record.get("is_main_contact"):
-            raise invalid("base", "The main contact person of a contact cannot be deleted.")
-        ctx.remove(self.name, record)
-        return None
-
-    def _make_main(self, ctx: Ctx, record: Record) -> None:
-        contact_id = (record.get("contact") or {}).get("id")
-        for other in ctx.collection(self.name).values():
-            if (
-                other is not record
-                and (other.get("contact") or {}).get("id") == contact_id
-                and other["is_main_contact"]
-            ):
-                other["is_main_contact"] = False
-                ctx.touch(other)
-        record["is_main_contact"] = True
-        contact = ctx.get("contacts", contact_id)
-        if contact is not None:
-            contact["main_contact_person"] = ctx.link(self.name, record)
-            contact["preferred_contact_person"] = contact["main_contact_person"]
-            contact["email"] = record.get("email")
-            ctx.touch(contact)
-
-    def _sync_contact(self, ctx: Ctx, record: Record) -> None:
-        if not record.get("is_main_contact"):
-            return
-        contact = ctx.get("contacts", (record.get("contact") or {}).get("id"))
-        if contact is not None:
-            contact["main_contact_person"] = ctx.link(self.name, record)
-            contact["preferred_contact_person"] = contact["main_contact_person"]
-            contact["email"] = record.get("email")
 
 
 class Contacts(Resource):
@@ -384,7 +133,7 @@ class Contacts(Resource):
             ("product_sales_price_type_id", "product_sales_price_types"),
         ):
             if data.get(key):
-                links[key] = _ref_link(ctx, collection, data[key], key, errors)
+                links[key] = ref_link(ctx, collection, data[key], key, errors)
         if data.get("credit_limit") is not None and data["credit_limit"] < 0:
             errors.add("credit_limit", "must be greater than or equal to 0")
         if data.get("credit_days") is not None and not 0 <= data["credit_days"] <= 365:
