@@ -74,15 +74,23 @@ def test_sigkill_during_refresh_never_loses_the_grant(server_url: str, tmp_path:
     rng = random.Random(20240501)
     before = _refresh_count(server_url)
 
+    started = tmp_path / "started"
+
     def worker() -> None:
         conn = _connection(server_url, path, crash_safe_refresh=True)
+        started.touch()
         while True:
             conn.refresh()
 
     verifications = 0
     for round_no in range(200):
+        started.unlink(missing_ok=True)
         pid = _fork(worker)
-        # A refresh takes ~20-200 ms here (helper start, /token, fsync): kill anywhere in it.
+        # Wait until the worker is refreshing (a loaded machine may take a while to get there), then
+        # kill it anywhere within the next ~150 ms: a refresh takes ~20-200 ms (helper start, /token, fsync).
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
         time.sleep(rng.uniform(0.0, 0.15))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
