@@ -294,3 +294,12 @@ def test_auto_approve_app_skips_the_consent_page(http: httpx.Client, emu: Emulat
 def test_readonly_scope_is_granted_and_carried(http: httpx.Client) -> None:
     code = get_code(http, scope="readonly")
     assert exchange(http, code).json()["scope"] == "readonly"
+
+
+def test_long_dead_tokens_are_forgotten_so_a_sandbox_does_not_grow(http: httpx.Client, emu: Emulator) -> None:
+    old = emu.grant_tokens()
+    emu.clock.advance(2_678_400 + 3_601)  # both tokens dead for over an hour
+    fresh = refresh(http, emu.grant_tokens()["refresh_token"])
+    assert fresh.status_code == 200
+    assert old["access_token"] not in emu.state.tokens and old["refresh_token"] not in emu.state.tokens
+    assert refresh(http, old["refresh_token"]).json() == {"error": "invalid_grant"}

@@ -28,11 +28,12 @@ from ._oauth import (
     consent_page,
     error_page,
     issue_code,
+    prune,
     revoke_request,
     token_request,
 )
 from ._resource import Ctx, Resource
-from ._state import ROLE_NAMES, Business, User
+from ._state import Business, User
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -301,6 +302,7 @@ class EmulatorApp:
         try:
             with emu.lock:
                 if path == "/token":
+                    prune(emu.state, emu.clock.time())
                     data = token_request(emu.state, form, authorization, emu.clock.time())
                 else:
                     data = revoke_request(emu.state, form, authorization)
@@ -534,7 +536,3 @@ def _fault_name(fault: Fault | None) -> str | None:
     if fault.status:
         return str(fault.status)
     return "latency"
-
-
-def role_label(role: str) -> str:
-    return ROLE_NAMES.get(role, role)

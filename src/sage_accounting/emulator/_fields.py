@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from ._errors import Invalid
@@ -152,7 +151,3 @@ def clean(
         else:
             out[field.name] = _clean_scalar(field, value, source, errors)
     return out
-
-
-def as_decimal(value: Any, default: Decimal | None = None) -> Decimal | None:
-    return value if isinstance(value, Decimal) else default

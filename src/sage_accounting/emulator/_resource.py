@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from ._clock import iso
 from ._errors import ApiError, Invalid, not_found
 from ._fields import Field, clean
-from ._money import format_money
 from ._state import Business, State, User, new_id
 
 Record = dict[str, Any]
@@ -196,14 +194,3 @@ class Resource:
         result = self.update(ctx, record, data, errors)
         errors.raise_if_any()
         return result
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else format_money(value)
-
-
-def apply_strings(record: Record, data: dict[str, Any], names: Iterable[str]) -> None:
-    """Copy plain fields that were sent into the record (None clears)."""
-    for name in names:
-        if name in data:
-            record[name] = data[name]

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
 from .._money import ZERO, format_money
-from .._resource import Ctx, Record, Resource
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_calc import (
     PURCHASE_LINE_FIELDS,
@@ -275,6 +275,18 @@ class Artefact(Resource):
     due_date: ClassVar[str | None] = None  # None (credit notes), "optional" (sales), "required" (purchases)
     noun: ClassVar[str] = "invoice"
     pro_forma: ClassVar[bool] = False  # whether status_id PRO_FORMA is accepted on create (sales invoices)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Everything below follows from the type's own attributes: its area (swagger: Sales or Purchases,
+        # Restricted Access writes, Full Access deletes) and its request fields.
+        super().__init_subclass__(**kwargs)
+        where = "Sales" if cls.sales else "Purchases"
+        cls.read_access = area(where, READ)
+        cls.write_access = area(where, WRITE)
+        cls.delete_access = area(where, FULL)
+        cls.create_fields = header_fields(
+            sales=cls.sales, lines_key=cls.lines_key, number_field=cls.number_field, due_date=cls.due_date
+        )
 
     # --- verbs -----------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:

@@ -9,8 +9,8 @@ invoices, absent on credit notes), what ``DELETE`` does (void vs delete) and Sag
 
 from __future__ import annotations
 
-from .._resource import FULL, READ, WRITE, Resource, area
-from ._artefact_base import Artefact, header_fields
+from .._resource import Resource
+from ._artefact_base import Artefact
 
 SALES_INVOICE_KEYS = (
     "id", "displayed_as", "$path", "created_at", "updated_at", "links", "editable", "vat_reverse_charge",
@@ -88,9 +88,6 @@ CREDIT_NOTE_SORT = ("created_at", "updated_at", "date")
 
 
 class SalesInvoices(Artefact):
-    read_access = area("Sales", READ)
-    write_access = area("Sales", WRITE)
-    delete_access = area("Sales", FULL)
     name = "sales_invoices"
     wrapper = "sales_invoice"
     sales = True
@@ -103,15 +100,9 @@ class SalesInvoices(Artefact):
     due_date = "optional"
     sortable = INVOICE_SORT
     search_fields = ("invoice_number", "reference", "contact_name")
-    create_fields = header_fields(
-        sales=True, lines_key="invoice_lines", number_field="invoice_number", due_date="optional"
-    )
 
 
 class SalesCreditNotes(Artefact):
-    read_access = area("Sales", READ)
-    write_access = area("Sales", WRITE)
-    delete_access = area("Sales", FULL)
     name = "sales_credit_notes"
     wrapper = "sales_credit_note"
     sales = True
@@ -123,15 +114,9 @@ class SalesCreditNotes(Artefact):
     noun = "credit note"
     sortable = CREDIT_NOTE_SORT
     search_fields = ("credit_note_number", "reference", "contact_name")
-    create_fields = header_fields(
-        sales=True, lines_key="credit_note_lines", number_field="credit_note_number", due_date=None
-    )
 
 
 class PurchaseInvoices(Artefact):
-    read_access = area("Purchases", READ)
-    write_access = area("Purchases", WRITE)
-    delete_access = area("Purchases", FULL)
     name = "purchase_invoices"
     wrapper = "purchase_invoice"
     sales = False
@@ -141,15 +126,9 @@ class PurchaseInvoices(Artefact):
     due_date = "required"
     sortable = INVOICE_SORT
     search_fields = ("vendor_reference", "reference", "contact_name")
-    create_fields = header_fields(
-        sales=False, lines_key="invoice_lines", number_field=None, due_date="required"
-    )
 
 
 class PurchaseCreditNotes(Artefact):
-    read_access = area("Purchases", READ)
-    write_access = area("Purchases", WRITE)
-    delete_access = area("Purchases", FULL)
     name = "purchase_credit_notes"
     wrapper = "purchase_credit_note"
     sales = False
@@ -159,9 +138,6 @@ class PurchaseCreditNotes(Artefact):
     noun = "credit note"
     sortable = CREDIT_NOTE_SORT
     search_fields = ("vendor_reference", "reference", "contact_name")
-    create_fields = header_fields(
-        sales=False, lines_key="credit_note_lines", number_field=None, due_date=None
-    )
 
 
 RESOURCES: list[type[Resource]] = [SalesInvoices, SalesCreditNotes, PurchaseInvoices, PurchaseCreditNotes]

@@ -95,9 +95,6 @@ class Contacts(Resource):
         "exclude_system": lambda r, v: v.lower() != "true" or not r.get("system"),
     }
 
-    def retrieve(self, ctx: Ctx, record_id: str) -> Record:
-        return super().retrieve(ctx, record_id)
-
     def _check(
         self, ctx: Ctx, data: dict[str, Any], errors: Invalid, record: Record | None
     ) -> dict[str, Any]:
