@@ -113,6 +113,22 @@ class BaseClient:
             **self.default_headers,
         }
 
+    def _clone_settings(
+        self,
+        business_id: str | NotGiven | None,
+        max_retries: int | None,
+        timeout: Timeout | NotGiven,
+        retry: RetryConfig | None,
+    ) -> dict[str, Any]:
+        """The settings of a ``with_options()`` clone: what was given, else this client's."""
+        return {
+            "business_id": self.business_id if isinstance(business_id, NotGiven) else business_id,
+            "max_retries": self.max_retries if max_retries is None else max_retries,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "retry": retry or self.retry,
+            "default_headers": self.default_headers,
+        }
+
     @property
     def base_url(self) -> str:
         """The API root, e.g. ``https://api.accounting.sage.com/v3.1``."""

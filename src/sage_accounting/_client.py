@@ -105,15 +105,8 @@ class SageAccounting(SyncPipeline):
         retry: RetryConfig | None = None,
     ) -> SageAccounting:
         """A client sharing this one's connection and HTTP pool, with some settings changed."""
-        clone = SageAccounting(
-            self.connection,
-            business_id=self.business_id if isinstance(business_id, NotGiven) else business_id,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            retry=retry or self.retry,
-            default_headers=self.default_headers,
-            http_client=self._http,
-        )
+        settings = self._clone_settings(business_id, max_retries, timeout, retry)
+        clone = SageAccounting(self.connection, http_client=self._http, **settings)
         clone._owns_http = False
         return clone
 
@@ -231,15 +224,8 @@ class AsyncSageAccounting(AsyncPipeline):
         retry: RetryConfig | None = None,
     ) -> AsyncSageAccounting:
         """A client sharing this one's connection and HTTP pool, with some settings changed."""
-        clone = AsyncSageAccounting(
-            self.connection,
-            business_id=self.business_id if isinstance(business_id, NotGiven) else business_id,
-            max_retries=self.max_retries if max_retries is None else max_retries,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            retry=retry or self.retry,
-            default_headers=self.default_headers,
-            http_client=self._http,
-        )
+        settings = self._clone_settings(business_id, max_retries, timeout, retry)
+        clone = AsyncSageAccounting(self.connection, http_client=self._http, **settings)
         clone._owns_http = False
         return clone
 

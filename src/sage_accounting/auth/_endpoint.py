@@ -127,6 +127,20 @@ class TokenEndpoint:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request POST %s %s", self.token_url, redact_mapping(form))
 
+    def _unreachable(self, what: str, exc: httpx.TransportError) -> TokenRefreshError:
+        return TokenRefreshError(
+            f"{what} for connection {self.name!r} could not reach {self.token_url}: {exc}",
+            connection=self.name,
+        )
+
+    def _no_answer(self, what: str, exc: httpx.TransportError) -> TokenRefreshError:
+        # The request went out: Sage may have rotated the pair without our hearing of it.
+        return TokenRefreshError(
+            f"{what} for connection {self.name!r}: the token endpoint did not answer "
+            f"({type(exc).__name__}); if it had already rotated the pair the user must sign in again",
+            connection=self.name,
+        )
+
     def _post_token(self, http: httpx.Client, form: Mapping[str, str], *, what: str) -> Token:
         self._log_token_request(form)
         attempt = 0
@@ -138,17 +152,10 @@ class TokenEndpoint:
                 # Never reached the server: safe to try again.
                 attempt += 1
                 if attempt > 2:
-                    raise TokenRefreshError(
-                        f"{what} for connection {self.name!r} could not reach {self.token_url}: {exc}",
-                        connection=self.name,
-                    ) from None
+                    raise self._unreachable(what, exc) from None
                 time.sleep(0.2 * attempt)
             except httpx.TransportError as exc:
-                raise TokenRefreshError(
-                    f"{what} for connection {self.name!r}: the token endpoint did not answer "
-                    f"({type(exc).__name__}); if it had already rotated the pair the user must sign in again",
-                    connection=self.name,
-                ) from None
+                raise self._no_answer(what, exc) from None
         log.debug("response %s POST %s", response.status_code, self.token_url)
         return parse_token_answer(response.status_code, response.content, now=self._clock(), what=what)
 
@@ -162,17 +169,10 @@ class TokenEndpoint:
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 attempt += 1
                 if attempt > 2:
-                    raise TokenRefreshError(
-                        f"{what} for connection {self.name!r} could not reach {self.token_url}: {exc}",
-                        connection=self.name,
-                    ) from None
+                    raise self._unreachable(what, exc) from None
                 await anyio.sleep(0.2 * attempt)
             except httpx.TransportError as exc:
-                raise TokenRefreshError(
-                    f"{what} for connection {self.name!r}: the token endpoint did not answer "
-                    f"({type(exc).__name__}); if it had already rotated the pair the user must sign in again",
-                    connection=self.name,
-                ) from None
+                raise self._no_answer(what, exc) from None
         log.debug("response %s POST %s", response.status_code, self.token_url)
         return parse_token_answer(response.status_code, response.content, now=self._clock(), what=what)
 
