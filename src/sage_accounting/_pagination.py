@@ -5,6 +5,10 @@
 one request at a time, only as far as the caller reads.  With ``prefetch`` the remaining pages are
 requested concurrently once ``$total`` is known (a bounded window of pages in flight, within the
 connection's concurrency cap) and records are still yielded in order.
+
+A fetch returns a page's raw JSON body.  Prefetched pages wait as bytes and are decoded and turned into
+records one at a time as the caller reads: records the caller drops die young, so Python's cyclic
+garbage collector stays cheap, and the fetch threads spend their time on the network, not on parsing.
 """
 
 from __future__ import annotations
@@ -16,14 +20,23 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
-from ._core import split_relative
+from ._core import loads, split_relative
 
 __all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
 
 T = TypeVar("T")
 Query = list[tuple[str, str]]
-SyncFetch = Callable[[str, Query], Mapping[str, Any]]
-AsyncFetch = Callable[[str, Query], Awaitable[Mapping[str, Any]]]
+SyncFetch = Callable[[str, Query], bytes]
+"""Fetch one page: ``(path, query) -> raw JSON body``."""
+AsyncFetch = Callable[[str, Query], Awaitable[bytes]]
+
+
+def envelope(body: bytes, path: str) -> Mapping[str, Any]:
+    """Decode a list answer, checking it is Sage's envelope."""
+    data = loads(body)
+    if not isinstance(data, Mapping) or "$items" not in data:
+        raise ValueError(f"expected a list envelope with $items from {path}, got {type(data).__name__}")
+    return data
 
 
 class _PageData(Generic[T]):
@@ -38,8 +51,6 @@ class _PageData(Generic[T]):
         limit: int | None,
         prefetch: int,
     ) -> None:
-        if not isinstance(data, Mapping) or "$items" not in data:
-            raise ValueError(f"expected a list envelope with $items from {path}, got {type(data).__name__}")
         raw_items = data.get("$items") or []
         self.items: list[T] = [parse(item) for item in raw_items]
         """The records on this page."""
@@ -64,13 +75,17 @@ class _PageData(Generic[T]):
         return bool(self.next)
 
     def _remaining_queries(self) -> tuple[str, list[Query]]:
-        """The path and the queries of every page after this one (for prefetch)."""
+        """The path and the queries of every page after this one that iterating will read (for
+        prefetch): up to the last page, or as far as ``limit`` reaches."""
         if not self.next or not self.total:
             return self._path, []
         path, query = split_relative(self.next)
         base = [(k, v) for k, v in query if k not in ("page", "items_per_page")]
         base.append(("items_per_page", str(self.items_per_page)))
         last = math.ceil(self.total / self.items_per_page)
+        if self._limit is not None:
+            wanted = max(self._limit - len(self.items), 0)
+            last = min(last, self.page + math.ceil(wanted / self.items_per_page))
         return path, [[*base, ("page", str(n))] for n in range(self.page + 1, last + 1)]
 
     def __repr__(self) -> str:
@@ -89,7 +104,7 @@ class Page(_PageData[T]):
 
     def __init__(
         self,
-        data: Mapping[str, Any],
+        body: bytes,
         *,
         fetch: SyncFetch,
         parse: Callable[[Any], T],
@@ -97,11 +112,11 @@ class Page(_PageData[T]):
         limit: int | None = None,
         prefetch: int = 0,
     ) -> None:
-        super().__init__(data, parse=parse, path=path, limit=limit, prefetch=prefetch)
+        super().__init__(envelope(body, path), parse=parse, path=path, limit=limit, prefetch=prefetch)
         self._fetch = fetch
 
-    def _make(self, data: Mapping[str, Any], path: str) -> Page[T]:
-        return Page(data, fetch=self._fetch, parse=self._parse, path=path, limit=self._limit, prefetch=0)
+    def _make(self, body: bytes, path: str) -> Page[T]:
+        return Page(body, fetch=self._fetch, parse=self._parse, path=path, limit=self._limit, prefetch=0)
 
     def next_page(self) -> Page[T] | None:
         """Fetch the following page (``None`` on the last page)."""
@@ -129,25 +144,39 @@ class Page(_PageData[T]):
             yield from page.items
 
     def _iter_prefetch(self) -> Generator[T, None, None]:
-        yield from self.items
         path, queries = self._remaining_queries()
         if not queries:
+            yield from self.items
             return
         window = min(self._prefetch, len(queries))
         pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="sage-prefetch")
-        pending: deque[Future[Mapping[str, Any]]] = deque()
+        pending: deque[Future[bytes]] = deque()
         todo = deque(queries)
         try:
-            while pending or todo:
-                while todo and len(pending) < window:
+            # The following pages are on their way while the caller reads this one.
+            while todo and len(pending) < window:
+                pending.append(pool.submit(self._fetch, path, todo.popleft()))
+            yield from self.items
+            while pending:
+                data = envelope(pending.popleft().result(), path)
+                if todo:
                     pending.append(pool.submit(self._fetch, path, todo.popleft()))
-                data = pending.popleft().result()
-                for raw in data.get("$items") or []:
-                    yield self._parse(raw)
+                yield from _drain(data.get("$items") or [], self._parse)
         finally:
             for future in pending:
                 future.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _drain(raw_items: list[Any], parse: Callable[[Any], T]) -> Iterator[T]:
+    """Parse a page's raw records one at a time as they are read, letting go of each raw record once
+    parsed: a record the caller drops is freed young, which keeps Python's cyclic collector cheap."""
+    for i in range(len(raw_items)):
+        raw, raw_items[i] = raw_items[i], None
+        record = parse(raw)
+        del raw
+        yield record
+        del record
 
 
 def _take(source: Iterator[T], limit: int | None) -> Iterator[T]:
@@ -172,7 +201,7 @@ class AsyncPage(_PageData[T]):
 
     def __init__(
         self,
-        data: Mapping[str, Any],
+        body: bytes,
         *,
         fetch: AsyncFetch,
         parse: Callable[[Any], T],
@@ -180,7 +209,7 @@ class AsyncPage(_PageData[T]):
         limit: int | None = None,
         prefetch: int = 0,
     ) -> None:
-        super().__init__(data, parse=parse, path=path, limit=limit, prefetch=prefetch)
+        super().__init__(envelope(body, path), parse=parse, path=path, limit=limit, prefetch=prefetch)
         self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[T] | None:
@@ -188,8 +217,8 @@ class AsyncPage(_PageData[T]):
         if not self.next:
             return None
         path, query = split_relative(self.next)
-        data = await self._fetch(path, query)
-        return AsyncPage(data, fetch=self._fetch, parse=self._parse, path=path, limit=self._limit)
+        body = await self._fetch(path, query)
+        return AsyncPage(body, fetch=self._fetch, parse=self._parse, path=path, limit=self._limit)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         """This page and every following one."""
@@ -222,25 +251,30 @@ class AsyncPage(_PageData[T]):
                 yield item
 
     async def _iter_prefetch(self) -> AsyncGenerator[T, None]:
-        for item in self.items:
-            yield item
         path, queries = self._remaining_queries()
         if not queries:
+            for item in self.items:
+                yield item
             return
         window = min(self._prefetch, len(queries))
-        pending: deque[asyncio.Task[Mapping[str, Any]]] = deque()
+        pending: deque[asyncio.Task[bytes]] = deque()
         todo = deque(queries)
 
-        async def get(query: Query) -> Mapping[str, Any]:
+        async def get(query: Query) -> bytes:
             return await self._fetch(path, query)
 
         try:
-            while pending or todo:
-                while todo and len(pending) < window:
+            # The following pages are on their way while the caller reads this one.
+            while todo and len(pending) < window:
+                pending.append(asyncio.ensure_future(get(todo.popleft())))
+            for item in self.items:
+                yield item
+            while pending:
+                data = envelope(await pending.popleft(), path)
+                if todo:
                     pending.append(asyncio.ensure_future(get(todo.popleft())))
-                data = await pending.popleft()
-                for raw in data.get("$items") or []:
-                    yield self._parse(raw)
+                for item in _drain(data.get("$items") or [], self._parse):
+                    yield item
         finally:
             for task in pending:
                 task.cancel()

@@ -185,8 +185,8 @@ class ListMixin(SyncResource[M]):
         opts = _options(business_id, max_retries, timeout)
         client = self._client
 
-        def fetch(path: str, q: Any) -> Mapping[str, Any]:
-            return cast(Mapping[str, Any], loads(client._send("GET", path, params=q, opts=opts).content))
+        def fetch(path: str, q: Any) -> bytes:
+            return client._send("GET", path, params=q, opts=opts).content
 
         path = self._endpoint.path
         return Page(
@@ -309,9 +309,9 @@ class AsyncListMixin(AsyncResource[M]):
         window = prefetch_window(prefetch, client.connection.limiter.max_concurrency)
         path = self._endpoint.path
 
-        async def fetch(p: str, q: Any) -> Mapping[str, Any]:
+        async def fetch(p: str, q: Any) -> bytes:
             response = await client._send("GET", p, params=q, opts=opts)
-            return cast(Mapping[str, Any], loads(response.content))
+            return response.content
 
         async def first() -> AsyncPage[M]:
             return AsyncPage(

@@ -1,0 +1,119 @@
+"""Concurrent prefetch of list pages: order kept, records intact, pages requested early and only as far
+as ``limit`` reaches, worker threads gone when the caller stops early."""
+
+from __future__ import annotations
+
+import threading
+import time
+from urllib.parse import parse_qs
+
+import anyio
+import pytest
+
+from sage_accounting import AsyncSageAccounting, SageAccounting
+from sage_accounting.emulator import DEMO, Emulator
+
+
+def _seed_contacts(emu: Emulator, n: int) -> None:
+    bodies = [
+        {
+            "contact": {
+                "name": f"Customer {i:03d}",
+                "contact_type_ids": ["CUSTOMER"],
+                "credit_limit": f"{i}.25",
+            }
+        }
+        for i in range(n)
+    ]
+    emu.seed({"data": {DEMO.business_id: {"contacts": bodies}}})
+
+
+def _pages_requested(emu: Emulator) -> list[int]:
+    pages = []
+    for entry in emu.request_log.entries():
+        if entry.method == "GET" and entry.path == "/v3.1/contacts":
+            pages.append(int(parse_qs(entry.query).get("page", ["1"])[0]))
+    return sorted(pages)
+
+
+def _prefetch_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("sage-prefetch")]
+
+
+def test_prefetched_records_equal_sequential_ones_field_for_field(
+    emu: Emulator, client: SageAccounting
+) -> None:
+    _seed_contacts(emu, 95)
+    sequential = list(client.contacts.list(items_per_page=10, attributes="all"))
+    kept = list(client.contacts.list(items_per_page=10, attributes="all", prefetch=4))
+    assert len(kept) == 95
+    # Records the caller keeps are complete, unknown fields included, although the raw page data they
+    # came from is released as the iteration goes.
+    assert [c.model_dump() for c in kept] == [c.model_dump() for c in sequential]
+    assert all(c.model_extra for c in kept)
+    assert sorted(str(c.credit_limit) for c in kept) == sorted(f"{i}.25" for i in range(95))
+
+
+def test_prefetch_requests_the_following_pages_while_the_first_is_read(
+    emu: Emulator, client: SageAccounting
+) -> None:
+    _seed_contacts(emu, 50)
+    emu.request_log.clear()
+    records = iter(client.contacts.list(items_per_page=10, prefetch=8))
+    first = next(records)
+    deadline = time.monotonic() + 10
+    while _pages_requested(emu) != [1, 2, 3, 4, 5] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # Only one record has been read, and every following page is already fetched.
+    assert _pages_requested(emu) == [1, 2, 3, 4, 5]
+    rest = list(records)
+    assert [first.id, *(c.id for c in rest)] == [c.id for c in client.contacts.list(items_per_page=10)]
+
+
+def test_prefetch_with_limit_fetches_only_the_pages_the_limit_reaches(
+    emu: Emulator, client: SageAccounting
+) -> None:
+    _seed_contacts(emu, 100)
+    emu.request_log.clear()
+    got = [c.id for c in client.contacts.list(items_per_page=10, limit=25, prefetch=20)]
+    assert got == [c.id for c in client.contacts.list(items_per_page=10, limit=25)]
+    emu.request_log.clear()
+    list(client.contacts.list(items_per_page=10, limit=25, prefetch=20))
+    assert _pages_requested(emu) == [1, 2, 3]
+    emu.request_log.clear()
+    assert len(list(client.contacts.list(items_per_page=10, limit=7, prefetch=20))) == 7
+    assert _pages_requested(emu) == [1]
+
+
+def test_stopping_early_ends_the_prefetch_threads(emu: Emulator, client: SageAccounting) -> None:
+    _seed_contacts(emu, 60)
+    records = iter(client.contacts.list(items_per_page=5, prefetch=6))
+    taken = [next(records) for _ in range(12)]
+    assert len({c.id for c in taken}) == 12
+    assert _prefetch_threads()
+    records.close()  # type: ignore[attr-defined]
+    assert _prefetch_threads() == []
+
+
+@pytest.mark.anyio
+async def test_async_prefetch_keeps_order_limit_and_early_requests(
+    emu: Emulator, aclient: AsyncSageAccounting
+) -> None:
+    _seed_contacts(emu, 45)
+    sequential = [c.id async for c in aclient.contacts.list(items_per_page=10)]
+    kept = [c async for c in aclient.contacts.list(items_per_page=10, attributes="all", prefetch=3)]
+    assert [c.id for c in kept] == sequential and all(c.model_extra for c in kept)
+    emu.request_log.clear()
+    limited = [c.id async for c in aclient.contacts.list(items_per_page=10, limit=15, prefetch=10)]
+    assert limited == sequential[:15]
+    assert _pages_requested(emu) == [1, 2]
+    emu.request_log.clear()
+    page = await aclient.contacts.list(items_per_page=10, prefetch=10)
+    records = page.__aiter__()
+    await records.__anext__()
+    for _ in range(200):  # let the scheduled page requests run while only one record was read
+        if _pages_requested(emu) == [1, 2, 3, 4, 5]:
+            break
+        await anyio.sleep(0.01)
+    assert _pages_requested(emu) == [1, 2, 3, 4, 5]
+    assert len([c async for c in records]) == 44
