@@ -2,7 +2,7 @@
 ``$items``) and lazy iteration over every page.
 
 ``list()`` returns the first page; iterating the page walks every following page through ``$next``,
-one request at a time, only as far as the caller reads.  With ``prefetch`` the remaining pages are
+one request at a time, only as far as the caller reads, parsing each record as it is read.  With ``prefetch`` the remaining pages are
 requested concurrently once ``$total`` is known (a bounded window of pages in flight, within the
 connection's concurrency cap) and records are still yielded in order.
 
@@ -140,8 +140,13 @@ class Page(_PageData[T]):
         return _take(source, limit)
 
     def _iter_sequential(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.items
+        yield from self.items
+        link = self.next
+        while link:
+            path, query = split_relative(link)
+            data = envelope(self._fetch(path, query), path)
+            link = data.get("$next")
+            yield from _drain(data.get("$items") or [], self._parse)
 
     def _iter_prefetch(self) -> Generator[T, None, None]:
         path, queries = self._remaining_queries()
@@ -246,8 +251,14 @@ class AsyncPage(_PageData[T]):
             await source.aclose()
 
     async def _iter_sequential(self) -> AsyncGenerator[T, None]:
-        async for page in self.iter_pages():
-            for item in page.items:
+        for item in self.items:
+            yield item
+        link = self.next
+        while link:
+            path, query = split_relative(link)
+            data = envelope(await self._fetch(path, query), path)
+            link = data.get("$next")
+            for item in _drain(data.get("$items") or [], self._parse):
                 yield item
 
     async def _iter_prefetch(self) -> AsyncGenerator[T, None]:

@@ -3,11 +3,13 @@ as ``limit`` reaches, worker threads gone when the caller stops early."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from urllib.parse import parse_qs
 
 import anyio
+import httpx
 import pytest
 
 from sage_accounting import AsyncSageAccounting, SageAccounting
@@ -117,3 +119,24 @@ async def test_async_prefetch_keeps_order_limit_and_early_requests(
         await anyio.sleep(0.01)
     assert _pages_requested(emu) == [1, 2, 3, 4, 5]
     assert len([c async for c in records]) == 44
+
+
+def test_read_pages_are_freed_without_waiting_for_the_garbage_collector(
+    emu: Emulator, client: SageAccounting
+) -> None:
+    _seed_contacts(emu, 120)
+    gc.collect()
+    gc.disable()
+    try:
+        for prefetch in (0, 4):
+            seen = 0
+            for _ in client.contacts.list(items_per_page=5, attributes="all", prefetch=prefetch):
+                seen += 1
+                if seen % 25 == 0:
+                    # Each page's response (and its body) goes as soon as the page is parsed: httpx's
+                    # response/stream reference cycle is broken, so nothing piles up between collections.
+                    alive = [o for o in gc.get_objects() if isinstance(o, httpx.Response)]
+                    assert len(alive) <= prefetch + 2, (prefetch, seen, len(alive))
+            assert seen == 120
+    finally:
+        gc.enable()
