@@ -2,13 +2,16 @@
 ``$items``) and lazy iteration over every page.
 
 ``list()`` returns the first page; iterating the page walks every following page through ``$next``,
-one request at a time, only as far as the caller reads, parsing each record as it is read.  With ``prefetch`` the remaining pages are
-requested concurrently once ``$total`` is known (a bounded window of pages in flight, within the
-connection's concurrency cap) and records are still yielded in order.
+one request at a time, only as far as the caller reads.  With ``prefetch`` the following pages are
+requested concurrently as soon as iteration starts, once ``$total`` says how many there are (a bounded
+window of pages in flight, within the connection's concurrency cap, and only as far as ``limit``
+reaches); records are still yielded in order.  A list that shrinks while it is walked ends without
+repeating records (Sage answers a page past the end with its last page); one that grows is followed
+through ``$next``.
 
-A fetch returns a page's raw JSON body.  Prefetched pages wait as bytes and are decoded and turned into
-records one at a time as the caller reads: records the caller drops die young, so Python's cyclic
-garbage collector stays cheap, and the fetch threads spend their time on the network, not on parsing.
+A fetch returns a page's raw JSON body.  Pages wait as bytes and are decoded and turned into records one
+at a time as the caller reads: records the caller drops die young, so Python's cyclic garbage collector
+stays cheap, and the fetch threads spend their time on the network, not on parsing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -74,9 +77,10 @@ class _PageData(Generic[T]):
         """Whether a following page exists."""
         return bool(self.next)
 
-    def _remaining_queries(self) -> tuple[str, list[Query]]:
-        """The path and the queries of every page after this one that iterating will read (for
-        prefetch): up to the last page, or as far as ``limit`` reaches."""
+    def _planned_pages(self) -> tuple[str, list[tuple[int, Query]]]:
+        """The path, and the number and query of every page after this one that iterating will read
+        (for prefetch): up to the last page ``$total`` implies, or as far as ``limit`` reaches; none
+        without ``$total`` or ``$next``."""
         if not self.next or not self.total:
             return self._path, []
         path, query = split_relative(self.next)
@@ -86,13 +90,151 @@ class _PageData(Generic[T]):
         if self._limit is not None:
             wanted = max(self._limit - len(self.items), 0)
             last = min(last, self.page + math.ceil(wanted / self.items_per_page))
-        return path, [[*base, ("page", str(n))] for n in range(self.page + 1, last + 1)]
+        return path, [(n, [*base, ("page", str(n))]) for n in range(self.page + 1, last + 1)]
 
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} page={self.page} items={len(self.items)} total={self.total} "
             f"next={self.next!r}>"
         )
+
+
+def _shrunk(data: Mapping[str, Any], number: int) -> bool:
+    """Whether a planned page came back as another one: records were deleted while walking, the page
+    now lies past the end, and Sage answered with its last page (already read)."""
+    answered = data.get("$page")
+    return answered is not None and int(answered) != number
+
+
+def _drain(raw_items: list[Any], parse: Callable[[Any], T]) -> Iterator[T]:
+    """Parse a page's raw records one at a time as they are read, letting go of each raw record once
+    parsed: a record the caller drops is freed young, which keeps Python's cyclic collector cheap."""
+    for i in range(len(raw_items)):
+        raw, raw_items[i] = raw_items[i], None
+        record = parse(raw)
+        del raw
+        yield record
+        del record
+
+
+def _raw_items(data: Mapping[str, Any]) -> list[Any]:
+    items = data.get("$items") or []
+    return items if isinstance(items, list) else list(items)
+
+
+class _Feed:
+    """The raw records of the pages after the first, page by page: planned pages fetched by a pool of
+    threads when prefetching, else (and after them, if the list grew) one at a time through ``$next``."""
+
+    def __init__(self, first: _PageData[Any], fetch: SyncFetch) -> None:
+        self._fetch = fetch
+        self._link = first.next
+        self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
+        self._todo = deque(planned)
+        self._pending: deque[tuple[int, Future[bytes]]] = deque()
+        self._pool: ThreadPoolExecutor | None = None
+        if planned:
+            self._link = None  # the planned pages stand in for $next until they run out
+            window = min(first._prefetch, len(planned))
+            self._pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="sage-prefetch")
+            while self._todo and len(self._pending) < window:
+                self._submit()
+
+    def _submit(self) -> None:
+        assert self._pool is not None
+        number, query = self._todo.popleft()
+        self._pending.append((number, self._pool.submit(self._fetch, self._path, query)))
+
+    def next(self) -> list[Any] | None:
+        """The next page's raw records, or ``None`` after the last page."""
+        if self._pending:
+            number, future = self._pending.popleft()
+            data = envelope(future.result(), self._path)
+            if _shrunk(data, number):
+                self.close()
+                return None
+            if self._todo:
+                self._submit()
+            elif not self._pending:
+                self._link = data.get("$next")  # records added while walking: carry on
+                self._stop_pool()
+            return _raw_items(data)
+        if not self._link:
+            return None
+        path, query = split_relative(self._link)
+        data = envelope(self._fetch(path, query), path)
+        self._link = data.get("$next")
+        return _raw_items(data)
+
+    def _stop_pool(self) -> None:
+        for _, future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._todo.clear()
+        if self._pool is not None:
+            # Waits for pages already in flight (at most one round trip): no thread outlives the walk.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        self._stop_pool()
+        self._link = None
+
+
+class _AsyncFeed:
+    """Async twin of :class:`_Feed`: planned pages fetched by concurrent tasks."""
+
+    def __init__(self, first: _PageData[Any], fetch: AsyncFetch) -> None:
+        self._fetch = fetch
+        self._link = first.next
+        self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
+        self._todo = deque(planned)
+        self._pending: deque[tuple[int, asyncio.Task[bytes]]] = deque()
+        if planned:
+            self._link = None  # the planned pages stand in for $next until they run out
+            window = min(first._prefetch, len(planned))
+            while self._todo and len(self._pending) < window:
+                self._submit()
+
+    def _submit(self) -> None:
+        number, query = self._todo.popleft()
+        task = asyncio.ensure_future(self._fetch(self._path, query))
+        task.add_done_callback(_retrieve)
+        self._pending.append((number, task))
+
+    async def next(self) -> list[Any] | None:
+        """The next page's raw records, or ``None`` after the last page."""
+        if self._pending:
+            number, task = self._pending.popleft()
+            data = envelope(await task, self._path)
+            if _shrunk(data, number):
+                self.close()
+                return None
+            if self._todo:
+                self._submit()
+            elif not self._pending:
+                self._link = data.get("$next")  # records added while walking: carry on
+            return _raw_items(data)
+        if not self._link:
+            return None
+        path, query = split_relative(self._link)
+        data = envelope(await self._fetch(path, query), path)
+        self._link = data.get("$next")
+        return _raw_items(data)
+
+    def close(self) -> None:
+        # Cancels without waiting: this runs from ``aclose()`` and on early exits alike.
+        for _, task in self._pending:
+            task.cancel()
+        self._pending.clear()
+        self._todo.clear()
+        self._link = None
+
+
+def _retrieve(task: asyncio.Task[bytes]) -> None:
+    """Mark a page task's error as seen: the caller gets it from ``await``, or has stopped reading."""
+    if not task.cancelled():
+        task.exception()
 
 
 class Page(_PageData[T]):
@@ -133,72 +275,28 @@ class Page(_PageData[T]):
             page = page.next_page()
 
     def __iter__(self) -> Iterator[T]:
-        limit = self._limit
-        if limit is not None and limit <= 0:
-            return iter(())
-        source = self._iter_prefetch() if self._prefetch > 1 else self._iter_sequential()
-        return _take(source, limit)
+        return self._records()
 
-    def _iter_sequential(self) -> Iterator[T]:
-        yield from self.items
-        link = self.next
-        while link:
-            path, query = split_relative(link)
-            data = envelope(self._fetch(path, query), path)
-            link = data.get("$next")
-            yield from _drain(data.get("$items") or [], self._parse)
-
-    def _iter_prefetch(self) -> Generator[T, None, None]:
-        path, queries = self._remaining_queries()
-        if not queries:
-            yield from self.items
+    def _records(self) -> Generator[T, None, None]:
+        remaining = self._limit
+        if remaining is not None and remaining <= 0:
             return
-        window = min(self._prefetch, len(queries))
-        pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="sage-prefetch")
-        pending: deque[Future[bytes]] = deque()
-        todo = deque(queries)
+        feed = _Feed(self, self._fetch)  # prefetching starts here, before this page is read
         try:
-            # The following pages are on their way while the caller reads this one.
-            while todo and len(pending) < window:
-                pending.append(pool.submit(self._fetch, path, todo.popleft()))
-            yield from self.items
-            while pending:
-                data = envelope(pending.popleft().result(), path)
-                if todo:
-                    pending.append(pool.submit(self._fetch, path, todo.popleft()))
-                yield from _drain(data.get("$items") or [], self._parse)
+            batch: Iterator[T] = iter(self.items)
+            while True:
+                for record in batch:
+                    yield record
+                    if remaining is not None:
+                        remaining -= 1
+                        if remaining <= 0:
+                            return
+                raw = feed.next()
+                if raw is None:
+                    return
+                batch = _drain(raw, self._parse)
         finally:
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _drain(raw_items: list[Any], parse: Callable[[Any], T]) -> Iterator[T]:
-    """Parse a page's raw records one at a time as they are read, letting go of each raw record once
-    parsed: a record the caller drops is freed young, which keeps Python's cyclic collector cheap."""
-    for i in range(len(raw_items)):
-        raw, raw_items[i] = raw_items[i], None
-        record = parse(raw)
-        del raw
-        yield record
-        del record
-
-
-def _take(source: Iterator[T], limit: int | None) -> Iterator[T]:
-    if limit is None:
-        yield from source
-        return
-    count = 0
-    try:
-        for item in source:
-            yield item
-            count += 1
-            if count >= limit:
-                return
-    finally:
-        close = getattr(source, "close", None)
-        if close is not None:
-            close()
+            feed.close()
 
 
 class AsyncPage(_PageData[T]):
@@ -233,64 +331,56 @@ class AsyncPage(_PageData[T]):
             page = await page.next_page()
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._iterate()
+        return _AsyncRecords(self)
 
-    async def _iterate(self) -> AsyncIterator[T]:
-        limit = self._limit
-        if limit is not None and limit <= 0:
-            return
-        count = 0
-        source = self._iter_prefetch() if self._prefetch > 1 else self._iter_sequential()
+
+class _AsyncRecords(AsyncIterator[T]):
+    """The records of an async list, read in order.
+
+    A plain async iterator rather than an async generator: nothing of it is left for the event loop to
+    finalise at shutdown, and ``aclose()`` cancels the pages in flight without waiting for them.
+    """
+
+    def __init__(self, source: AsyncPage[T] | Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._source = source
+        self._page: AsyncPage[T] | None = None
+        self._feed: _AsyncFeed | None = None
+        self._batch: Iterator[T] = iter(())
+        self._remaining: int | None = None
+        self._done = False
+
+    async def __anext__(self) -> T:
+        if self._done:
+            raise StopAsyncIteration
+        page = self._page
+        if page is None:
+            source = self._source
+            page = source if isinstance(source, AsyncPage) else await source()
+            self._page, self._remaining = page, page._limit
+            self._batch = iter(page.items)
+            self._feed = _AsyncFeed(page, page._fetch)  # prefetching starts here
+        assert self._feed is not None
         try:
-            async for item in source:
-                yield item
-                count += 1
-                if limit is not None and count >= limit:
-                    return
-        finally:
-            await source.aclose()
+            while self._remaining is None or self._remaining > 0:
+                for record in self._batch:
+                    if self._remaining is not None:
+                        self._remaining -= 1
+                    return record
+                raw = await self._feed.next()
+                if raw is None:
+                    break
+                self._batch = _drain(raw, page._parse)
+        except BaseException:
+            await self.aclose()
+            raise
+        await self.aclose()
+        raise StopAsyncIteration
 
-    async def _iter_sequential(self) -> AsyncGenerator[T, None]:
-        for item in self.items:
-            yield item
-        link = self.next
-        while link:
-            path, query = split_relative(link)
-            data = envelope(await self._fetch(path, query), path)
-            link = data.get("$next")
-            for item in _drain(data.get("$items") or [], self._parse):
-                yield item
-
-    async def _iter_prefetch(self) -> AsyncGenerator[T, None]:
-        path, queries = self._remaining_queries()
-        if not queries:
-            for item in self.items:
-                yield item
-            return
-        window = min(self._prefetch, len(queries))
-        pending: deque[asyncio.Task[bytes]] = deque()
-        todo = deque(queries)
-
-        async def get(query: Query) -> bytes:
-            return await self._fetch(path, query)
-
-        try:
-            # The following pages are on their way while the caller reads this one.
-            while todo and len(pending) < window:
-                pending.append(asyncio.ensure_future(get(todo.popleft())))
-            for item in self.items:
-                yield item
-            while pending:
-                data = envelope(await pending.popleft(), path)
-                if todo:
-                    pending.append(asyncio.ensure_future(get(todo.popleft())))
-                for item in _drain(data.get("$items") or [], self._parse):
-                    yield item
-        finally:
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+    async def aclose(self) -> None:
+        """Stop reading: pages still in flight are cancelled."""
+        self._done = True
+        if self._feed is not None:
+            self._feed.close()
 
 
 class AsyncPageRequest(Generic[T]):
@@ -303,7 +393,5 @@ class AsyncPageRequest(Generic[T]):
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
         return self._get_first().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._get_first()
-        async for item in page:
-            yield item
+    def __aiter__(self) -> AsyncIterator[T]:
+        return _AsyncRecords(self._get_first)

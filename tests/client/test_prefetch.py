@@ -3,7 +3,10 @@ as ``limit`` reaches, worker threads gone when the caller stops early."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import json
+import logging
 import threading
 import time
 from urllib.parse import parse_qs
@@ -12,7 +15,7 @@ import anyio
 import httpx
 import pytest
 
-from sage_accounting import AsyncSageAccounting, SageAccounting
+from sage_accounting import AsyncSageAccounting, Connection, SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
 
 
@@ -140,3 +143,86 @@ def test_read_pages_are_freed_without_waiting_for_the_garbage_collector(
             assert seen == 120
     finally:
         gc.enable()
+
+
+class _WithoutTotal(httpx.BaseTransport):
+    """The emulator, answering lists without ``$total`` (the client cannot plan pages ahead)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        response.read()
+        data = json.loads(response.content) if response.content else None
+        if not isinstance(data, dict) or "$items" not in data:
+            return response
+        data.pop("$total", None)
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, json=data)
+
+
+def test_prefetch_without_total_walks_next_links(emu: Emulator, conn: Connection) -> None:
+    _seed_contacts(emu, 23)
+    with SageAccounting(conn, business_id=DEMO.business_id, transport=_WithoutTotal(emu.transport())) as sage:
+        page = sage.contacts.list(items_per_page=5, prefetch=4)
+        assert page.total is None and page.next
+        assert len({c.id for c in page}) == 23
+
+
+def test_a_list_that_shrinks_during_prefetch_repeats_nothing(emu: Emulator, client: SageAccounting) -> None:
+    _seed_contacts(emu, 50)
+    page = client.contacts.list(items_per_page=10, prefetch=8)  # plans pages 2-5 from $total = 50
+    for contact in client.contacts.list(items_per_page=10, page=2, limit=25):
+        client.contacts.delete(contact.id)
+    ids = [c.id for c in page]
+    # Pages 4 and 5 now lie past the end, where Sage answers with its last page again: not repeated.
+    assert len(ids) == len(set(ids))
+    assert set(ids[10:]) <= {c.id for c in client.contacts.list(items_per_page=200)}
+
+
+def test_a_list_that_grows_during_prefetch_is_followed_to_its_end(
+    emu: Emulator, client: SageAccounting
+) -> None:
+    _seed_contacts(emu, 30)
+    page = client.contacts.list(items_per_page=10, prefetch=8)  # plans pages 2-3 from $total = 30
+    for i in range(12):
+        client.contacts.create(name=f"Late {i}", contact_type_ids=["CUSTOMER"])
+    ids = [c.id for c in page]
+    assert len(ids) == len(set(ids)) == 42
+
+
+@pytest.mark.anyio
+async def test_async_list_that_shrinks_during_prefetch_repeats_nothing(
+    emu: Emulator, aclient: AsyncSageAccounting
+) -> None:
+    _seed_contacts(emu, 50)
+    page = await aclient.contacts.list(items_per_page=10, prefetch=8)
+    async for contact in aclient.contacts.list(items_per_page=10, page=2, limit=25):
+        await aclient.contacts.delete(contact.id)
+    ids = [c.id async for c in page]
+    assert len(ids) == len(set(ids))
+
+
+def test_async_iterator_left_open_at_loop_shutdown_logs_no_error(
+    emu: Emulator, conn: Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    _seed_contacts(emu, 40)
+
+    kept: list[object] = []  # alive until the loop has shut down
+
+    async def main() -> None:
+        sage = AsyncSageAccounting(conn, business_id=DEMO.business_id)
+        kept.append(sage)
+        for prefetch in (4, 0):
+            records = sage.contacts.list(items_per_page=5, prefetch=prefetch).__aiter__()
+            await records.__anext__()  # and never read again, never closed
+            kept.append(records)
+        page = await sage.contacts.list(items_per_page=5, prefetch=6)
+        records = page.__aiter__()
+        await records.__anext__()
+        kept.append(records)
+
+    with caplog.at_level(logging.DEBUG, logger="asyncio"):
+        asyncio.run(main())
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
