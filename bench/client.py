@@ -23,7 +23,7 @@ def _conn(emu: Emulator, **kwargs: Any) -> Connection:
     return Connection(DEMO.client_id, DEMO.client_secret, token=token, **kwargs)
 
 
-def overhead(n: int = 200, rounds: int = 7) -> dict[str, float]:
+def overhead(n: int = 100, rounds: int = 15) -> dict[str, float]:
     """(a) Time per request through the client vs plain httpx, same in-process emulator."""
     emu = Emulator(seed="minimal")
     conn = _conn(emu, transport=emu.transport())
@@ -71,7 +71,7 @@ with emu.serve() as url:
 
 
 def prefetch(
-    records: int = 10_000, latency: float = 0.05, window: int = 50, rounds: int = 3
+    records: int = 10_000, latency: float = 0.05, window: int = 50, rounds: int = 5
 ) -> dict[str, Any]:
     """(b) Listing ``records`` contacts, 200 per page, over a socket with injected latency.
 
