@@ -122,13 +122,28 @@ def _raw_items(data: Mapping[str, Any]) -> list[Any]:
     return items if isinstance(items, list) else list(items)
 
 
-class _Feed:
+class _Links:
+    """``$next`` links followed so far: a link seen twice ends the walk instead of looping."""
+
+    _link: str | None
+    _seen: set[str]
+
+    def _follow(self) -> str | None:
+        link, self._link = self._link, None
+        if not isinstance(link, str) or not link or link in self._seen:
+            return None
+        self._seen.add(link)
+        return link
+
+
+class _Feed(_Links):
     """The raw records of the pages after the first, page by page: planned pages fetched by a pool of
     threads when prefetching, else (and after them, if the list grew) one at a time through ``$next``."""
 
     def __init__(self, first: _PageData[Any], fetch: SyncFetch) -> None:
         self._fetch = fetch
         self._link = first.next
+        self._seen = set()
         self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
         self._todo = deque(planned)
         self._pending: deque[tuple[int, Future[bytes]]] = deque()
@@ -159,9 +174,10 @@ class _Feed:
                 self._link = data.get("$next")  # records added while walking: carry on
                 self._stop_pool()
             return _raw_items(data)
-        if not self._link:
+        link = self._follow()
+        if link is None:
             return None
-        path, query = split_relative(self._link)
+        path, query = split_relative(link)
         data = envelope(self._fetch(path, query), path)
         self._link = data.get("$next")
         return _raw_items(data)
@@ -181,12 +197,13 @@ class _Feed:
         self._link = None
 
 
-class _AsyncFeed:
+class _AsyncFeed(_Links):
     """Async twin of :class:`_Feed`: planned pages fetched by concurrent tasks."""
 
     def __init__(self, first: _PageData[Any], fetch: AsyncFetch) -> None:
         self._fetch = fetch
         self._link = first.next
+        self._seen = set()
         self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
         self._todo = deque(planned)
         self._pending: deque[tuple[int, asyncio.Task[bytes]]] = deque()
@@ -215,9 +232,10 @@ class _AsyncFeed:
             elif not self._pending:
                 self._link = data.get("$next")  # records added while walking: carry on
             return _raw_items(data)
-        if not self._link:
+        link = self._follow()
+        if link is None:
             return None
-        path, query = split_relative(self._link)
+        path, query = split_relative(link)
         data = envelope(await self._fetch(path, query), path)
         self._link = data.get("$next")
         return _raw_items(data)

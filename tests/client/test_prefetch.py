@@ -226,3 +226,23 @@ def test_async_iterator_left_open_at_loop_shutdown_logs_no_error(
     with caplog.at_level(logging.DEBUG, logger="asyncio"):
         asyncio.run(main())
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+class _EndlessNext(_WithoutTotal):
+    """The emulator, answering lists without ``$total`` and with a ``$next`` that always points back."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        data = json.loads(response.content)
+        if isinstance(data, dict) and "$items" in data:
+            data["$next"] = "/contacts?page=2&items_per_page=5"
+            return httpx.Response(response.status_code, headers={"x-business": DEMO.business_id}, json=data)
+        return response
+
+
+@pytest.mark.parametrize("prefetch", [0, 4])
+def test_a_next_link_that_loops_ends_the_walk(emu: Emulator, conn: Connection, prefetch: int) -> None:
+    _seed_contacts(emu, 23)
+    with SageAccounting(conn, business_id=DEMO.business_id, transport=_EndlessNext(emu.transport())) as sage:
+        ids = [c.id for c in sage.contacts.list(items_per_page=5, prefetch=prefetch)]
+    assert len(ids) == 10  # the first page, then page 2 once

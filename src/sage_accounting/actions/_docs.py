@@ -54,7 +54,8 @@ How inputs are read, before anything is sent:
 - Unknown inputs are refused. A bad input raises `ActionInputError` naming the input; nothing is sent.
 - Update actions send only the inputs given: a field left out keeps its value in Sage.
 - Results are Sage's JSON as it answered (money as strings). With `fetchAll` a list returns one envelope
-  with every record in `$items` and Sage's `$total`. Deletes return what Sage returned: the voided record
+  with every record in `$items`, in order, and Sage's `$total`; after the first page the others are
+  fetched up to 8 at a time. Deletes return what Sage returned: the voided record
   for sales invoices and credit notes, `null` for a 204.
 
 `sage-accounting actions describe --json` (and `sage_accounting.actions.manifest()`) gives the same in

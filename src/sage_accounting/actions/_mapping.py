@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from .._core import split_relative
+from .._pagination import Page
 from ._registry import Action, ActionInput, Inputs
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ __all__ = ["SageRequest", "Target", "build_request", "list_records", "send", "ta
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 FETCH_ALL_PAGE_SIZE = 200  # Sage's maximum items_per_page: the fewest round trips
+FETCH_ALL_WINDOW = 8  # pages in flight while fetchAll walks a long list (Sage allows 150 per app)
 
 
 @dataclass(frozen=True)
@@ -118,29 +119,34 @@ def send(action: Action, client: SageAccounting, values: Inputs) -> Any:
     return _answer(client, build_request(action, values))
 
 
+def _same(record: Any) -> Any:
+    return record
+
+
 def list_records(action: Action, client: SageAccounting, values: Inputs) -> Any:
     """Handler of list actions: one page (Sage's envelope), or with ``fetchAll`` every page.
 
     With ``fetchAll`` the answer keeps the envelope's shape: ``$items`` holds every record of every
-    page, ``$total`` Sage's count, and ``$next``/``$back`` are ``None``.
+    page, ``$total`` Sage's count, and ``$next``/``$back`` are ``None``.  Once ``$total`` is known the
+    following pages are fetched a few at a time (``FETCH_ALL_WINDOW``), in order, exactly as a client
+    list with ``prefetch`` walks them.
     """
     request = build_request(action, values)
     if not values.get("fetchAll"):
         return _answer(client, request)
     params = dict(request.params)
     params.setdefault("items_per_page", FETCH_ALL_PAGE_SIZE)
-    first = client.request("GET", request.path, params=params).json()
+    response = client.request("GET", request.path, params=params)
+    first = response.json()
     if not isinstance(first, Mapping) or "$items" not in first:
         return first
-    items = list(first.get("$items") or [])
-    link = first.get("$next")
-    seen: set[str] = set()
-    while isinstance(link, str) and link and link not in seen:
-        seen.add(link)
-        path, query = split_relative(link)
-        page = client.request("GET", path, params=query).json()
-        items.extend(page.get("$items") or [])
-        link = page.get("$next")
+
+    def fetch(path: str, query: list[tuple[str, str]]) -> bytes:
+        return client.request("GET", path, params=query).content
+
+    items = list(
+        Page(response.content, fetch=fetch, parse=_same, path=request.path, prefetch=FETCH_ALL_WINDOW)
+    )
     result = dict(first)
     result.update({"$total": first.get("$total", len(items)), "$next": None, "$back": None, "$items": items})
     return result
