@@ -21,7 +21,7 @@ import math
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from ._core import loads, split_relative
 
@@ -69,6 +69,7 @@ class _PageData(Generic[T]):
         self.items_per_page: int = int(ipp) if ipp else max(len(self.items), 1)
         """``$itemsPerPage`` (``$items_per_page`` on ``/businesses``)."""
         self._parse = parse
+        self._fetch: Any = None  # set by the sync or async page
         self._path = path
         self._limit = limit
         self._prefetch = prefetch
@@ -91,6 +92,13 @@ class _PageData(Generic[T]):
             wanted = max(self._limit - len(self.items), 0)
             last = min(last, self.page + math.ceil(wanted / self.items_per_page))
         return path, [(n, [*base, ("page", str(n))]) for n in range(self.page + 1, last + 1)]
+
+    def _following(self, data: Mapping[str, Any], path: str) -> Self:
+        """A later page of the same list, from its decoded envelope."""
+        page = type(self).__new__(type(self))
+        _PageData.__init__(page, data, parse=self._parse, path=path, limit=self._limit, prefetch=0)
+        page._fetch = self._fetch
+        return page
 
     def __repr__(self) -> str:
         return (
@@ -160,8 +168,8 @@ class _Feed(_Links):
         number, query = self._todo.popleft()
         self._pending.append((number, self._pool.submit(self._fetch, self._path, query)))
 
-    def next(self) -> list[Any] | None:
-        """The next page's raw records, or ``None`` after the last page."""
+    def next(self) -> tuple[Mapping[str, Any], str] | None:
+        """The next page's envelope and path, or ``None`` after the last page."""
         if self._pending:
             number, future = self._pending.popleft()
             data = envelope(future.result(), self._path)
@@ -173,14 +181,14 @@ class _Feed(_Links):
             elif not self._pending:
                 self._link = data.get("$next")  # records added while walking: carry on
                 self._stop_pool()
-            return _raw_items(data)
+            return data, self._path
         link = self._follow()
         if link is None:
             return None
         path, query = split_relative(link)
         data = envelope(self._fetch(path, query), path)
         self._link = data.get("$next")
-        return _raw_items(data)
+        return data, path
 
     def _stop_pool(self) -> None:
         for _, future in self._pending:
@@ -219,8 +227,8 @@ class _AsyncFeed(_Links):
         task.add_done_callback(_retrieve)
         self._pending.append((number, task))
 
-    async def next(self) -> list[Any] | None:
-        """The next page's raw records, or ``None`` after the last page."""
+    async def next(self) -> tuple[Mapping[str, Any], str] | None:
+        """The next page's envelope and path, or ``None`` after the last page."""
         if self._pending:
             number, task = self._pending.popleft()
             data = envelope(await task, self._path)
@@ -231,14 +239,14 @@ class _AsyncFeed(_Links):
                 self._submit()
             elif not self._pending:
                 self._link = data.get("$next")  # records added while walking: carry on
-            return _raw_items(data)
+            return data, self._path
         link = self._follow()
         if link is None:
             return None
         path, query = split_relative(link)
         data = envelope(await self._fetch(path, query), path)
         self._link = data.get("$next")
-        return _raw_items(data)
+        return data, path
 
     def close(self) -> None:
         # Cancels without waiting: this runs from ``aclose()`` and on early exits alike.
@@ -261,6 +269,8 @@ class Page(_PageData[T]):
     >>> for contact in client.contacts.list(items_per_page=200):  # doctest: +SKIP
     ...     print(contact.name)
     """
+
+    _fetch: SyncFetch
 
     def __init__(
         self,
@@ -286,11 +296,16 @@ class Page(_PageData[T]):
         return self._make(self._fetch(path, query), path)
 
     def iter_pages(self) -> Iterator[Page[T]]:
-        """This page and every following one, fetched one at a time."""
-        page: Page[T] | None = self
-        while page is not None:
-            yield page
-            page = page.next_page()
+        """This page and every following one: fetched one at a time, or with ``prefetch`` several at a
+        time as for records (pages still come in order)."""
+        feed = _Feed(self, self._fetch)
+        try:
+            yield self
+            while (following := feed.next()) is not None:
+                data, path = following
+                yield self._following(data, path)
+        finally:
+            feed.close()
 
     def __iter__(self) -> Iterator[T]:
         return self._records()
@@ -309,16 +324,18 @@ class Page(_PageData[T]):
                         remaining -= 1
                         if remaining <= 0:
                             return
-                raw = feed.next()
-                if raw is None:
+                following = feed.next()
+                if following is None:
                     return
-                batch = _drain(raw, self._parse)
+                batch = _drain(_raw_items(following[0]), self._parse)
         finally:
             feed.close()
 
 
 class AsyncPage(_PageData[T]):
     """Async twin of :class:`Page`: ``async for`` walks every record of every following page."""
+
+    _fetch: AsyncFetch
 
     def __init__(
         self,
@@ -342,11 +359,16 @@ class AsyncPage(_PageData[T]):
         return AsyncPage(body, fetch=self._fetch, parse=self._parse, path=path, limit=self._limit)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
-        """This page and every following one."""
-        page: AsyncPage[T] | None = self
-        while page is not None:
-            yield page
-            page = await page.next_page()
+        """This page and every following one: fetched one at a time, or with ``prefetch`` several at a
+        time as for records (pages still come in order)."""
+        feed = _AsyncFeed(self, self._fetch)
+        try:
+            yield self
+            while (following := await feed.next()) is not None:
+                data, path = following
+                yield self._following(data, path)
+        finally:
+            feed.close()
 
     def __aiter__(self) -> AsyncIterator[T]:
         return _AsyncRecords(self)
@@ -384,10 +406,10 @@ class _AsyncRecords(AsyncIterator[T]):
                     if self._remaining is not None:
                         self._remaining -= 1
                     return record
-                raw = await self._feed.next()
-                if raw is None:
+                following = await self._feed.next()
+                if following is None:
                     break
-                self._batch = _drain(raw, page._parse)
+                self._batch = _drain(_raw_items(following[0]), page._parse)
         except BaseException:
             await self.aclose()
             raise

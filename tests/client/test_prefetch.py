@@ -246,3 +246,40 @@ def test_a_next_link_that_loops_ends_the_walk(emu: Emulator, conn: Connection, p
     with SageAccounting(conn, business_id=DEMO.business_id, transport=_EndlessNext(emu.transport())) as sage:
         ids = [c.id for c in sage.contacts.list(items_per_page=5, prefetch=prefetch)]
     assert len(ids) == 10  # the first page, then page 2 once
+
+
+def test_iter_pages_with_prefetch_fetches_pages_ahead_in_order(emu: Emulator, client: SageAccounting) -> None:
+    _seed_contacts(emu, 47)
+    expected = [[c.id for c in p.items] for p in client.contacts.list(items_per_page=10).iter_pages()]
+    emu.request_log.clear()
+    pages = client.contacts.list(items_per_page=10, attributes="all", prefetch=4).iter_pages()
+    first = next(pages)
+    assert first.page == 1
+    deadline = time.monotonic() + 10
+    while _pages_requested(emu) != [1, 2, 3, 4, 5] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _pages_requested(emu) == [1, 2, 3, 4, 5]  # pages 2-5 on their way while page 1 is in hand
+    rest = list(pages)
+    assert [p.page for p in rest] == [2, 3, 4, 5]
+    assert [[c.id for c in p.items] for p in [first, *rest]] == expected
+    assert all(c.model_extra for p in rest for c in p.items)
+    assert _prefetch_threads() == []
+
+
+@pytest.mark.anyio
+async def test_async_iter_pages_with_prefetch(emu: Emulator, aclient: AsyncSageAccounting) -> None:
+    _seed_contacts(emu, 33)
+    expected = [c.id async for c in aclient.contacts.list(items_per_page=10)]
+    emu.request_log.clear()
+    page = await aclient.contacts.list(items_per_page=10, prefetch=3)
+    numbers, ids = [], []
+    async for each in page.iter_pages():
+        if each.page == 1:
+            for _ in range(500):  # let the page tasks run while page 1 is in hand
+                if _pages_requested(emu) == [1, 2, 3, 4]:
+                    break
+                await anyio.sleep(0.01)
+            assert _pages_requested(emu) == [1, 2, 3, 4]
+        numbers.append(each.page)
+        ids.extend(c.id for c in each.items)
+    assert numbers == [1, 2, 3, 4] and ids == expected
