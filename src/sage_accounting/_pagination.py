@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from queue import SimpleQueue
 from typing import Any, Generic, Self, TypeVar
 
 from ._core import loads, split_relative
@@ -144,8 +146,47 @@ class _Links:
         return link
 
 
+class _Fetchers:
+    """A few daemon threads fetching planned pages into futures.
+
+    Daemon threads, unlike an executor's, never hold up the interpreter's exit: Ctrl-C during a long
+    walk ends the program at once even while pages (and their retries) are still in flight.
+    """
+
+    def __init__(self, fetch: SyncFetch, size: int) -> None:
+        self._fetch = fetch
+        self._jobs: SimpleQueue[tuple[Future[bytes], str, Query] | None] = SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"sage-prefetch-{n}", daemon=True) for n in range(size)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, path: str, query: Query) -> Future[bytes]:
+        future: Future[bytes] = Future()
+        self._jobs.put((future, path, query))
+        return future
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, path, query = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._fetch(path, query))
+            except BaseException as exc:  # handed to the reader through the future
+                future.set_exception(exc)
+
+    def stop(self, *, wait: bool) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
 class _Feed(_Links):
-    """The raw records of the pages after the first, page by page: planned pages fetched by a pool of
+    """The raw records of the pages after the first, page by page: planned pages fetched by a few
     threads when prefetching, else (and after them, if the list grew) one at a time through ``$next``."""
 
     def __init__(self, first: _PageData[Any], fetch: SyncFetch) -> None:
@@ -155,18 +196,18 @@ class _Feed(_Links):
         self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
         self._todo = deque(planned)
         self._pending: deque[tuple[int, Future[bytes]]] = deque()
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: _Fetchers | None = None
         if planned:
             self._link = None  # the planned pages stand in for $next until they run out
             window = min(first._prefetch, len(planned))
-            self._pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="sage-prefetch")
+            self._pool = _Fetchers(fetch, window)
             while self._todo and len(self._pending) < window:
                 self._submit()
 
     def _submit(self) -> None:
         assert self._pool is not None
         number, query = self._todo.popleft()
-        self._pending.append((number, self._pool.submit(self._fetch, self._path, query)))
+        self._pending.append((number, self._pool.submit(self._path, query)))
 
     def next(self) -> tuple[Mapping[str, Any], str] | None:
         """The next page's envelope and path, or ``None`` after the last page."""
@@ -190,19 +231,35 @@ class _Feed(_Links):
         self._link = data.get("$next")
         return data, path
 
-    def _stop_pool(self) -> None:
+    def _stop_pool(self, *, wait: bool = True) -> None:
         for _, future in self._pending:
             future.cancel()
         self._pending.clear()
         self._todo.clear()
         if self._pool is not None:
-            # Waits for pages already in flight (at most one round trip): no thread outlives the walk.
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.stop(wait=wait)
             self._pool = None
 
     def close(self) -> None:
+        """The caller stopped reading: wait for pages already in flight (at most one round trip), so
+        no thread outlives the walk."""
         self._stop_pool()
         self._link = None
+
+    def abandon(self) -> None:
+        """An error or an interrupt: stop without waiting for pages in flight (their threads end on
+        their own, and never hold up the interpreter's exit)."""
+        self._stop_pool(wait=False)
+        self._link = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        if kind is None or issubclass(kind, GeneratorExit):
+            self.close()  # done, or the caller stopped reading
+        else:
+            self.abandon()
 
 
 class _AsyncFeed(_Links):
@@ -256,6 +313,15 @@ class _AsyncFeed(_Links):
         self._todo.clear()
         self._link = None
 
+    def close_soon(self) -> None:
+        """Cancel the pages in flight from any thread (the garbage collector's included)."""
+        for _, task in self._pending:
+            loop = task.get_loop()
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(task.cancel)
+        self._pending.clear()
+        self._todo.clear()
+
 
 def _retrieve(task: asyncio.Task[bytes]) -> None:
     """Mark a page task's error as seen: the caller gets it from ``await``, or has stopped reading."""
@@ -298,14 +364,11 @@ class Page(_PageData[T]):
     def iter_pages(self) -> Iterator[Page[T]]:
         """This page and every following one: fetched one at a time, or with ``prefetch`` several at a
         time as for records (pages still come in order)."""
-        feed = _Feed(self, self._fetch)
-        try:
+        with _Feed(self, self._fetch) as feed:
             yield self
             while (following := feed.next()) is not None:
                 data, path = following
                 yield self._following(data, path)
-        finally:
-            feed.close()
 
     def __iter__(self) -> Iterator[T]:
         return self._records()
@@ -314,8 +377,7 @@ class Page(_PageData[T]):
         remaining = self._limit
         if remaining is not None and remaining <= 0:
             return
-        feed = _Feed(self, self._fetch)  # prefetching starts here, before this page is read
-        try:
+        with _Feed(self, self._fetch) as feed:  # prefetching starts here, before this page is read
             batch: Iterator[T] = iter(self.items)
             while True:
                 for record in batch:
@@ -328,8 +390,6 @@ class Page(_PageData[T]):
                 if following is None:
                     return
                 batch = _drain(_raw_items(following[0]), self._parse)
-        finally:
-            feed.close()
 
 
 class AsyncPage(_PageData[T]):
@@ -378,7 +438,8 @@ class _AsyncRecords(AsyncIterator[T]):
     """The records of an async list, read in order.
 
     A plain async iterator rather than an async generator: nothing of it is left for the event loop to
-    finalise at shutdown, and ``aclose()`` cancels the pages in flight without waiting for them.
+    finalise at shutdown.  ``aclose()`` cancels the pages in flight without waiting for them, and so
+    does dropping the iterator (``break`` out of ``async for``).
     """
 
     def __init__(self, source: AsyncPage[T] | Callable[[], Awaitable[AsyncPage[T]]]) -> None:
@@ -392,15 +453,15 @@ class _AsyncRecords(AsyncIterator[T]):
     async def __anext__(self) -> T:
         if self._done:
             raise StopAsyncIteration
-        page = self._page
-        if page is None:
-            source = self._source
-            page = source if isinstance(source, AsyncPage) else await source()
-            self._page, self._remaining = page, page._limit
-            self._batch = iter(page.items)
-            self._feed = _AsyncFeed(page, page._fetch)  # prefetching starts here
-        assert self._feed is not None
         try:
+            page = self._page
+            if page is None:
+                source = self._source
+                page = source if isinstance(source, AsyncPage) else await source()
+                self._page, self._remaining = page, page._limit
+                self._batch = iter(page.items)
+                self._feed = _AsyncFeed(page, page._fetch)  # prefetching starts here
+            assert self._feed is not None
             while self._remaining is None or self._remaining > 0:
                 for record in self._batch:
                     if self._remaining is not None:
@@ -421,6 +482,11 @@ class _AsyncRecords(AsyncIterator[T]):
         self._done = True
         if self._feed is not None:
             self._feed.close()
+
+    def __del__(self) -> None:
+        feed = self.__dict__.get("_feed")
+        if feed is not None:
+            feed.close_soon()
 
 
 class AsyncPageRequest(Generic[T]):

@@ -7,15 +7,25 @@ import asyncio
 import gc
 import json
 import logging
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import anyio
 import httpx
 import pytest
 
-from sage_accounting import AsyncSageAccounting, Connection, SageAccounting
+from sage_accounting import (
+    AsyncSageAccounting,
+    Connection,
+    InternalServerError,
+    SageAccounting,
+    UnprocessableEntityError,
+)
 from sage_accounting.emulator import DEMO, Emulator
 
 
@@ -283,3 +293,123 @@ async def test_async_iter_pages_with_prefetch(emu: Emulator, aclient: AsyncSageA
         numbers.append(each.page)
         ids.extend(c.id for c in each.items)
     assert numbers == [1, 2, 3, 4] and ids == expected
+
+
+class _Gate(httpx.BaseTransport):
+    """The emulator, except that contacts page 3 is refused at once and later pages wait for a gate."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.gate = threading.Event()
+        self.finished_after_gate = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        if request.url.path != "/v3.1/contacts" or page < 3:
+            return self.inner.handle_request(request)
+        if page == 3:
+            error = [{"$severity": "error", "$dataCode": "RecordInvalid", "$message": "no", "$source": ""}]
+            return httpx.Response(422, json=error)
+        self.gate.wait(30)
+        self.finished_after_gate += 1
+        return self.inner.handle_request(request)
+
+
+def test_an_error_mid_prefetch_reaches_the_caller_without_waiting_for_pages_in_flight(
+    emu: Emulator, conn: Connection
+) -> None:
+    _seed_contacts(emu, 60)
+    gated = _Gate(emu.transport())
+    with SageAccounting(conn, business_id=DEMO.business_id, transport=gated) as sage:
+        read = []
+        with pytest.raises(UnprocessableEntityError):
+            for contact in sage.contacts.list(items_per_page=10, prefetch=5):
+                read.append(contact.id)
+        # Pages 4-6 are still held at the gate: the error did not wait for them.
+        assert gated.finished_after_gate == 0 and len(read) == 20
+        gated.gate.set()
+
+
+CTRL_C_CHILD = """
+import sys, threading, httpx
+sys.path.insert(0, sys.argv[1])
+from client_helpers import make_connection
+from sage_accounting import SageAccounting
+from sage_accounting.emulator import DEMO, Emulator
+
+class Stuck(httpx.BaseTransport):
+    def __init__(self, inner):
+        self.inner = inner
+    def handle_request(self, request):
+        if request.url.params.get("page", "1") != "1":
+            print("waiting", flush=True)
+            threading.Event().wait()  # a page that never answers
+        return self.inner.handle_request(request)
+
+emu = Emulator(seed="minimal")
+emu.seed({"data": {DEMO.business_id: {"contacts": [{"contact": {"name": f"C {i}", "contact_type_ids": ["CUSTOMER"]}} for i in range(30)]}}})
+with SageAccounting(make_connection(emu), business_id=DEMO.business_id, transport=Stuck(emu.transport())) as sage:
+    for _ in sage.contacts.list(items_per_page=10, prefetch=4):
+        pass
+"""
+
+
+def test_ctrl_c_during_a_prefetch_ends_the_program_at_once() -> None:
+    here = str(Path(__file__).parent)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_CHILD, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and "waiting" in child.stdout.readline()
+        child.send_signal(signal.SIGINT)
+        # Pages stuck in flight do not hold the interpreter's exit (an executor's threads would, forever).
+        returncode = child.wait(timeout=60)
+    finally:
+        child.kill()
+    assert returncode != 0
+    assert child.stderr is not None and "KeyboardInterrupt" in child.stderr.read()
+
+
+class _AsyncGate(httpx.AsyncBaseTransport):
+    """The emulator, except that contacts pages after the first wait for ever; cancellations counted."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.waiting = 0
+        self.cancelled = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3.1/contacts" and request.url.params.get("page", "1") != "1":
+            self.waiting += 1
+            try:
+                await anyio.sleep_forever()
+            except BaseException:
+                self.cancelled += 1
+                raise
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.anyio
+async def test_breaking_out_of_async_for_cancels_the_pages_in_flight(emu: Emulator, conn: Connection) -> None:
+    _seed_contacts(emu, 60)
+    gated = _AsyncGate(emu.async_transport())
+    async with AsyncSageAccounting(conn, business_id=DEMO.business_id, transport=gated) as sage:
+        async for _ in sage.contacts.list(items_per_page=10, prefetch=5):
+            break
+        gc.collect()
+        for _ in range(100):
+            if gated.cancelled == gated.waiting == 5:
+                break
+            await anyio.sleep(0.01)
+        assert gated.waiting == 5 and gated.cancelled == 5
+
+
+@pytest.mark.anyio
+async def test_a_failed_first_page_ends_async_iteration(emu: Emulator, aclient: AsyncSageAccounting) -> None:
+    _seed_contacts(emu, 5)
+    emu.faults.add("GET", "/v3.1/contacts", status=500, count=None)
+    records = aclient.contacts.list(items_per_page=2).__aiter__()
+    with pytest.raises(InternalServerError):
+        await records.__anext__()
+    with pytest.raises(StopAsyncIteration):
+        await records.__anext__()

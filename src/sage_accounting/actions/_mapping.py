@@ -144,9 +144,8 @@ def list_records(action: Action, client: SageAccounting, values: Inputs) -> Any:
     def fetch(path: str, query: list[tuple[str, str]]) -> bytes:
         return client.request("GET", path, params=query).content
 
-    items = list(
-        Page(response.content, fetch=fetch, parse=_same, path=request.path, prefetch=FETCH_ALL_WINDOW)
-    )
+    window = min(FETCH_ALL_WINDOW, client.connection.limiter.max_concurrency)
+    items = list(Page(response.content, fetch=fetch, parse=_same, path=request.path, prefetch=window))
     result = dict(first)
     result.update({"$total": first.get("$total", len(items)), "$next": None, "$back": None, "$items": items})
     return result
