@@ -155,16 +155,19 @@ class _Fetchers:
 
     def __init__(self, fetch: SyncFetch, size: int) -> None:
         self._fetch = fetch
+        self._size = size
         self._jobs: SimpleQueue[tuple[Future[bytes], str, Query] | None] = SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._work, name=f"sage-prefetch-{n}", daemon=True) for n in range(size)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._threads: list[threading.Thread] = []
 
     def submit(self, path: str, query: Query) -> Future[bytes]:
         future: Future[bytes] = Future()
         self._jobs.put((future, path, query))
+        if len(self._threads) < self._size:  # started as work arrives: the first page is on its way at once
+            thread = threading.Thread(
+                target=self._work, name=f"sage-prefetch-{len(self._threads)}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
         return future
 
     def _work(self) -> None:
