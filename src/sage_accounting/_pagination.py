@@ -132,11 +132,40 @@ def _raw_items(data: Mapping[str, Any]) -> list[Any]:
     return items if isinstance(items, list) else list(items)
 
 
-class _Links:
-    """``$next`` links followed so far: a link seen twice ends the walk instead of looping."""
+class _FeedBase:
+    """What the sync and async feeds share: the planned pages still to request, and the ``$next``
+    links followed so far (a link seen twice ends the walk instead of looping)."""
 
-    _link: str | None
-    _seen: set[str]
+    def __init__(self, first: _PageData[Any]) -> None:
+        self._link: str | None = first.next
+        self._seen: set[str] = set()
+        self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
+        self._todo = deque(planned)
+        self._window = min(first._prefetch, len(planned))
+        if planned:
+            self._link = None  # the planned pages stand in for $next until they run out
+
+    def _submit(self) -> None:
+        raise NotImplementedError
+
+    def _in_flight(self) -> int:
+        raise NotImplementedError
+
+    def _start(self) -> None:
+        while self._todo and self._in_flight() < self._window:
+            self._submit()
+
+    def _arrived(self, data: Mapping[str, Any], number: int) -> bool:
+        """Take in planned page ``number``: ``False`` when the list shrank under it (the walk ends),
+        else request the next planned page or, after the last one, carry on through its ``$next``
+        (records added while walking)."""
+        if _shrunk(data, number):
+            return False
+        if self._todo:
+            self._submit()
+        elif not self._in_flight():
+            self._link = data.get("$next")
+        return True
 
     def _follow(self) -> str | None:
         link, self._link = self._link, None
@@ -188,24 +217,19 @@ class _Fetchers:
                 thread.join()
 
 
-class _Feed(_Links):
-    """The raw records of the pages after the first, page by page: planned pages fetched by a few
-    threads when prefetching, else (and after them, if the list grew) one at a time through ``$next``."""
+class _Feed(_FeedBase):
+    """The pages after the first, in order: planned pages fetched by a few threads when prefetching,
+    else (and after them, if the list grew) one at a time through ``$next``."""
 
     def __init__(self, first: _PageData[Any], fetch: SyncFetch) -> None:
+        super().__init__(first)
         self._fetch = fetch
-        self._link = first.next
-        self._seen = set()
-        self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
-        self._todo = deque(planned)
         self._pending: deque[tuple[int, Future[bytes]]] = deque()
-        self._pool: _Fetchers | None = None
-        if planned:
-            self._link = None  # the planned pages stand in for $next until they run out
-            window = min(first._prefetch, len(planned))
-            self._pool = _Fetchers(fetch, window)
-            while self._todo and len(self._pending) < window:
-                self._submit()
+        self._pool = _Fetchers(fetch, self._window) if self._todo else None
+        self._start()
+
+    def _in_flight(self) -> int:
+        return len(self._pending)
 
     def _submit(self) -> None:
         assert self._pool is not None
@@ -217,13 +241,10 @@ class _Feed(_Links):
         if self._pending:
             number, future = self._pending.popleft()
             data = envelope(future.result(), self._path)
-            if _shrunk(data, number):
+            if not self._arrived(data, number):
                 self.close()
                 return None
-            if self._todo:
-                self._submit()
-            elif not self._pending:
-                self._link = data.get("$next")  # records added while walking: carry on
+            if not self._pending:
                 self._stop_pool()
             return data, self._path
         link = self._follow()
@@ -265,21 +286,17 @@ class _Feed(_Links):
             self.abandon()
 
 
-class _AsyncFeed(_Links):
+class _AsyncFeed(_FeedBase):
     """Async twin of :class:`_Feed`: planned pages fetched by concurrent tasks."""
 
     def __init__(self, first: _PageData[Any], fetch: AsyncFetch) -> None:
+        super().__init__(first)
         self._fetch = fetch
-        self._link = first.next
-        self._seen = set()
-        self._path, planned = first._planned_pages() if first._prefetch > 1 else (first._path, [])
-        self._todo = deque(planned)
         self._pending: deque[tuple[int, asyncio.Task[bytes]]] = deque()
-        if planned:
-            self._link = None  # the planned pages stand in for $next until they run out
-            window = min(first._prefetch, len(planned))
-            while self._todo and len(self._pending) < window:
-                self._submit()
+        self._start()
+
+    def _in_flight(self) -> int:
+        return len(self._pending)
 
     def _submit(self) -> None:
         number, query = self._todo.popleft()
@@ -292,13 +309,9 @@ class _AsyncFeed(_Links):
         if self._pending:
             number, task = self._pending.popleft()
             data = envelope(await task, self._path)
-            if _shrunk(data, number):
+            if not self._arrived(data, number):
                 self.close()
                 return None
-            if self._todo:
-                self._submit()
-            elif not self._pending:
-                self._link = data.get("$next")  # records added while walking: carry on
             return data, self._path
         link = self._follow()
         if link is None:
@@ -308,22 +321,17 @@ class _AsyncFeed(_Links):
         self._link = data.get("$next")
         return data, path
 
-    def close(self) -> None:
-        # Cancels without waiting: this runs from ``aclose()`` and on early exits alike.
+    def close(self, *, from_any_thread: bool = False) -> None:
+        """Cancel the pages in flight without waiting for them; ``from_any_thread`` when the caller may
+        not be the loop's thread (the garbage collector)."""
         for _, task in self._pending:
-            task.cancel()
-        self._pending.clear()
-        self._todo.clear()
-        self._link = None
-
-    def close_soon(self) -> None:
-        """Cancel the pages in flight from any thread (the garbage collector's included)."""
-        for _, task in self._pending:
-            loop = task.get_loop()
-            if not loop.is_closed():
+            if not from_any_thread:
+                task.cancel()
+            elif not (loop := task.get_loop()).is_closed():
                 loop.call_soon_threadsafe(task.cancel)
         self._pending.clear()
         self._todo.clear()
+        self._link = None
 
 
 def _retrieve(task: asyncio.Task[bytes]) -> None:
@@ -489,7 +497,7 @@ class _AsyncRecords(AsyncIterator[T]):
     def __del__(self) -> None:
         feed = self.__dict__.get("_feed")
         if feed is not None:
-            feed.close_soon()
+            feed.close(from_any_thread=True)
 
 
 class AsyncPageRequest(Generic[T]):
