@@ -17,6 +17,7 @@ from ._errors import CliError, ExitCode, redact_userinfo, register_secret
 from ._loopback import CallbackServer, is_loopback, open_browser
 from ._output import emit, err_console, out_console, plain
 from ._state import command, runtime
+from .profile_cmd import business_rows, businesses_table
 
 __all__ = ["auth_app"]
 
@@ -30,22 +31,7 @@ def _who(conn: Connection) -> dict[str, Any]:
     rt = runtime()
     client = rt.client(conn).with_business(None)
     user = client.request("GET", "/user").json()
-    businesses = (
-        client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"})
-        .json()
-        .get("$items", [])
-    )
-    default = None if rt.options.emulator else rt.settings().get("business_id")
-    rows = [
-        {
-            "id": b.get("id"),
-            "name": b.get("name") or b.get("displayed_as"),
-            "country": (b.get("country") or {}).get("id"),
-            "lead": bool(b.get("lead")),
-            "default": b.get("id") == default,
-        }
-        for b in businesses
-    ]
+    rows = business_rows(client)
     return {"user": {k: user.get(k) for k in ("id", "displayed_as", "email", "locale")}, "businesses": rows}
 
 
@@ -56,18 +42,7 @@ def _print_who(who: dict[str, Any], heading: str) -> None:
     user = who["user"]
     console = out_console()
     console.print(f"{heading} [bold]{plain(user['displayed_as'])}[/] <{plain(user['email'])}>")
-    table = Table(title="Businesses")
-    for column in ("id", "name", "country", "lead", "default"):
-        table.add_column(column)
-    for b in who["businesses"]:
-        table.add_row(
-            plain(b["id"]),
-            plain(b["name"]),
-            plain(b["country"] or ""),
-            "yes" if b["lead"] else "",
-            "yes" if b["default"] else "",
-        )
-    console.print(table)
+    console.print(businesses_table(who["businesses"]))
 
 
 @command(auth_app, "login")

@@ -134,14 +134,12 @@ def default(
     err_console().print(plain(f"Default profile: {profile}"))
 
 
-@command(businesses_app, "list")
-def list_businesses() -> None:
-    """List the businesses the user can reach, marking the lead business and the profile's default."""
+def business_rows(client: Any) -> list[dict[str, Any]]:
+    """The businesses the user can reach, marking the lead business and the profile's default."""
     rt = runtime()
-    client = rt.client().with_business(None)
     answer = client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"}).json()
     default = rt.options.business if rt.options.emulator else rt.settings().get("business_id")
-    rows = [
+    return [
         {
             "id": b.get("id"),
             "name": b.get("name") or b.get("displayed_as"),
@@ -151,9 +149,10 @@ def list_businesses() -> None:
         }
         for b in answer.get("$items", [])
     ]
-    if rt.output != "table":
-        emit(rows, rt.output)
-        return
+
+
+def businesses_table(rows: list[dict[str, Any]]) -> Table:
+    """``business_rows`` as a table."""
     table = Table(title="Businesses")
     for column in ("id", "name", "country", "lead", "default"):
         table.add_column(column)
@@ -165,7 +164,18 @@ def list_businesses() -> None:
             "yes" if b["lead"] else "",
             "yes" if b["default"] else "",
         )
-    out_console().print(table)
+    return table
+
+
+@command(businesses_app, "list")
+def list_businesses() -> None:
+    """List the businesses the user can reach, marking the lead business and the profile's default."""
+    rt = runtime()
+    rows = business_rows(rt.client().with_business(None))
+    if rt.output != "table":
+        emit(rows, rt.output)
+        return
+    out_console().print(businesses_table(rows))
 
 
 @command(businesses_app, "use", output=False)
