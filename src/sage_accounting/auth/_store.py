@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Protocol, runtime_checkable
 import filelock
 
 from .._errors import TokenStoreError
+from .._files import atomic_write, fsync_dir
 from ._token import Token
 
 __all__ = ["FileTokenStore", "MemoryTokenStore", "TokenStore"]
@@ -113,27 +113,16 @@ class FileTokenStore:
     def save(self, token: Token) -> None:
         """Atomically replace the file with ``token`` (fsync'd before and after the rename)."""
         data = json.dumps(token.to_dict(), separators=(",", ":")).encode("utf-8")
-        directory = self.path.parent
-        tmp = directory / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
-            _fsync_dir(directory)
+            atomic_write(self.path, data)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise TokenStoreError(f"cannot write token file {self.path}: {exc.strerror}") from None
 
     def clear(self) -> None:
         """Delete the file."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[object]:
@@ -152,16 +141,3 @@ class FileTokenStore:
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -19,10 +19,8 @@ atomically: a temporary file in the same directory, fsync, ``os.replace``, fsync
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .._files import atomic_write
 from ._errors import CliError, ExitCode
 
 __all__ = [
@@ -200,29 +199,6 @@ def write_toml(document: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def atomic_write(path: Path, text: str, *, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``text``: temp file in the same directory, fsync, ``os.replace``, fsync dir."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 # --- the configuration file -------------------------------------------------------------------------
 
 
@@ -289,7 +265,8 @@ class Config:
     def save(self) -> None:
         """Write the file atomically (mode 0600)."""
         try:
-            atomic_write(self.path, self.to_toml())
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write(self.path, self.to_toml().encode("utf-8"))
         except OSError as exc:
             raise CliError(f"cannot write {self.path}: {exc.strerror or exc}", ExitCode.OTHER) from None
 

@@ -7,7 +7,6 @@ import copy
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from .._files import atomic_write
 from ._app import Answer, EmulatorApp, json_answer
 from ._clock import Clock, iso
 from ._control import ControlPlane
@@ -89,19 +89,8 @@ class Emulator:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state to ``path`` atomically (a crash never leaves a half-written file)."""
-        target = Path(path)
         data = json.dumps(self.dump(), separators=(",", ":")).encode()
-        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(Path(path), data)
 
     def autosave(self, path: str | os.PathLike[str] | None) -> None:
         """Save the state to ``path`` after every request that changed it (``None`` stops)."""
