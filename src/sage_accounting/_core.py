@@ -14,6 +14,7 @@ import math
 import platform
 import random
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +24,6 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 import orjson
-from pydantic import BaseModel
 
 from ._errors import (
     TOKEN_ERROR_CODES,
@@ -251,9 +251,18 @@ def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     return [(k, encode_value(v)) for k, v in params.items() if v is not None and v is not NOT_GIVEN]
 
 
+def _is_pydantic_model(value: Any) -> bool:
+    # A model exists only once pydantic is imported: no need to import it (a heavy import) to ask.
+    if "pydantic" not in sys.modules:
+        return False
+    from pydantic import BaseModel
+
+    return isinstance(value, BaseModel)
+
+
 def jsonable(value: Any) -> Any:
     """Python data (models, ``Decimal``, dates) as JSON-ready data, money kept exact as strings."""
-    if isinstance(value, BaseModel):
+    if _is_pydantic_model(value):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}

@@ -88,7 +88,7 @@ def cli() -> Cli:
 def emu(monkeypatch: pytest.MonkeyPatch) -> Emulator:
     """One demo emulator shared by every ``--emulator`` invocation of the test (so data carries over)."""
     emulator = Emulator()
-    monkeypatch.setattr(_state, "Emulator", lambda: emulator)
+    monkeypatch.setattr(_state, "new_emulator", lambda: emulator)
     return emulator
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ..auth import Connection, MemoryTokenStore, Token
-from ..emulator import DEMO, Emulator
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
 
 __all__ = ["EMULATOR_HOST", "consent_sign_in", "emulator_connection"]
 
@@ -19,6 +21,8 @@ EMULATOR_HOST = "http://sage-emulator.local"
 
 def emulator_connection(emu: Emulator, tokens: dict[str, Any] | None = None) -> Connection:
     """A connection of the demo app to ``emu`` in process (signed in when ``tokens`` are given)."""
+    from ..emulator import DEMO
+
     return Connection(
         DEMO.client_id,
         DEMO.client_secret,

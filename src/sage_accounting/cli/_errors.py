@@ -10,26 +10,10 @@ from __future__ import annotations
 import enum
 import re
 import threading
+from typing import TYPE_CHECKING
 
-from .._errors import (
-    APIConnectionError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    InternalServerError,
-    MethodNotAllowedError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ReauthorizationRequired,
-    SageError,
-    TokenRefreshError,
-    TokenStoreError,
-    UnprocessableEntityError,
-    UnsupportedMediaTypeError,
-)
-from ..actions import ActionInputError, UnknownActionError
-from ..auth import OAuthError
+if TYPE_CHECKING:
+    from .._errors import APIStatusError
 
 __all__ = [
     "EXIT_CODES_HELP",
@@ -166,6 +150,27 @@ def _auth_failure(exc: APIStatusError, profile: str | None, business: str | None
 
 
 def _classify(exc: BaseException, profile: str | None, business: str | None) -> tuple[ExitCode, str]:
+    # Imported here: the error classes bring in the HTTP client, which --help does not need.
+    from .._errors import (
+        APIConnectionError,
+        APIStatusError,
+        AuthenticationError,
+        BadRequestError,
+        InternalServerError,
+        MethodNotAllowedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ReauthorizationRequired,
+        SageError,
+        TokenRefreshError,
+        TokenStoreError,
+        UnprocessableEntityError,
+        UnsupportedMediaTypeError,
+    )
+    from ..actions import ActionInputError, UnknownActionError
+    from ..auth import OAuthError
+
     if isinstance(exc, CliError):
         return exc.code, str(exc)
     if isinstance(exc, ActionInputError):

@@ -23,7 +23,7 @@ from ..actions import Action, ActionInput, registry
 from ._run import execute, kebab, read_value, structured
 from ._state import with_common
 
-__all__ = ["Generated", "add_resource_commands", "noun_of", "plan", "verb_of"]
+__all__ = ["Generated", "Noun", "noun_app", "noun_of", "nouns", "plan", "verb_of"]
 
 
 def noun_of(action: Action) -> str:
@@ -136,27 +136,40 @@ def _callback(gen: Generated) -> Callable[..., Any]:
     return run
 
 
-def add_resource_commands(
-    app: typer.Typer, existing: dict[str, typer.Typer] | None = None
-) -> list[Generated]:
-    """Add one sub-app per noun to ``app``; a noun in ``existing`` (already added) gets the generated
-    verbs it lacks.  Returns the commands generated."""
-    existing = existing or {}
-    nouns: dict[str, list[Generated]] = {}
+@dataclass(frozen=True)
+class Noun:
+    """A resource-style command group: its name, its one-line help and its help panel."""
+
+    name: str
+    help: str
+    panel: str
+    commands: tuple[Generated, ...]
+
+
+def nouns() -> dict[str, Noun]:
+    """Every generated command group by name, in the registry's order (nothing built yet)."""
+    grouped: dict[str, list[Generated]] = {}
     for gen in plan():
-        nouns.setdefault(gen.noun, []).append(gen)
-    for noun, gens in nouns.items():
-        sub = existing.get(noun)
-        if sub is None:
-            keys = ", ".join(g.action.key for g in gens)
-            sub = typer.Typer(
-                no_args_is_help=True, help=f"{noun.replace('-', ' ').capitalize()} (actions {keys})."
-            )
-            app.add_typer(sub, name=noun, rich_help_panel=f"Resources: {gens[0].action.group}")
-        names = {c.name for c in sub.registered_commands}
-        for gen in gens:
-            if gen.verb in names:
-                continue
-            callback = _callback(gen)
-            sub.command(gen.verb, help=callback.__doc__)(with_common(callback, output=True))
-    return [g for gens in nouns.values() for g in gens]
+        grouped.setdefault(gen.noun, []).append(gen)
+    return {
+        noun: Noun(
+            noun,
+            f"{noun.replace('-', ' ').capitalize()} (actions {', '.join(g.action.key for g in gens)}).",
+            f"Resources: {gens[0].action.group}",
+            tuple(gens),
+        )
+        for noun, gens in grouped.items()
+    }
+
+
+def noun_app(noun: Noun, existing: typer.Typer | None = None) -> typer.Typer:
+    """The commands of ``noun``: a new sub-app, or ``existing`` (a hand-written group of the same name)
+    given the generated verbs it lacks."""
+    sub = existing or typer.Typer(no_args_is_help=True, help=noun.help)
+    names = {c.name for c in sub.registered_commands}
+    for gen in noun.commands:
+        if gen.verb in names:
+            continue
+        callback = _callback(gen)
+        sub.command(gen.verb, help=callback.__doc__)(with_common(callback, output=True))
+    return sub

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from .._client import SageAccounting
     from .._response import APIResponse
 
@@ -233,6 +234,8 @@ class ProgressClient:
 
 def progress_bar(console: Console | None = None) -> Progress:
     """The ``--all`` progress bar (on stderr, cleared when done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

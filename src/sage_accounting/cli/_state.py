@@ -14,17 +14,18 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .._client import SageAccounting
-from .._errors import TokenStoreError
-from ..auth import Connection, FileTokenStore, Token
-from ..emulator import DEMO, Emulator
-from ._config import Config, Settings, check_setting, resolve
-from ._emulated import emulator_connection
 from ._errors import CliError, ExitCode, register_secret, scrub
+
+if TYPE_CHECKING:
+    # Imported where used: the client, the sign-in and the emulator are not needed for --help.
+    from .._client import SageAccounting
+    from ..auth import Connection, Token
+    from ..emulator import Emulator
+    from ._config import Settings
 
 __all__ = ["Globals", "Runtime", "command", "runtime"]
 
@@ -102,6 +103,8 @@ class Runtime:
     def settings(self, overrides: dict[str, str | None] | None = None) -> Settings:
         """The settings in effect (profile + ``SAGE_*`` + options)."""
         if self._settings is None or overrides:
+            from ._config import Config, resolve
+
             self._settings = resolve(
                 Config.load(),
                 profile=self.options.profile,
@@ -123,6 +126,8 @@ class Runtime:
     def business_id(self) -> str | None:
         """The business in effect (``--business``, else ``SAGE_BUSINESS_ID`` or the profile's), checked."""
         if self.options.business:
+            from ._config import check_setting
+
             return check_setting("business_id", self.options.business, "--business")
         if self.options.emulator:
             return None
@@ -132,12 +137,15 @@ class Runtime:
     def emulator(self) -> Emulator:
         """The embedded emulator (demo seed) of ``--emulator``."""
         if self._emulator is None:
-            self._emulator = Emulator()
+            self._emulator = new_emulator()
         return self._emulator
 
     def connection(self, settings: Settings | None = None, *, require_token: bool = True) -> Connection:
         """The OAuth connection: the embedded emulator's (signed in), or the profile's."""
         if self.options.emulator:
+            from ..emulator import DEMO
+            from ._emulated import emulator_connection
+
             tokens = self.emulator.grant_tokens(DEMO.client_id)
             register_secret(tokens["access_token"])
             register_secret(tokens["refresh_token"])
@@ -163,6 +171,8 @@ class Runtime:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise CliError(f"cannot create {path.parent}: {exc.strerror}", ExitCode.OTHER) from None
+        from ..auth import Connection, FileTokenStore
+
         conn = Connection(
             client_id,
             secret,
@@ -191,6 +201,8 @@ class Runtime:
     def _stored_token(self, conn: Connection, path: Path, *, tolerate: bool) -> Token | None:
         """The stored token; a corrupt token file is an error naming it (exit 3), or with ``tolerate`` (auth
         login, logout, status) no token, the problem kept in :attr:`token_problem`."""
+        from .._errors import TokenStoreError
+
         try:
             return conn.token()
         except TokenStoreError as exc:
@@ -210,6 +222,8 @@ class Runtime:
 
     def client(self, connection: Connection | None = None) -> SageAccounting:
         """A client for the business in effect (``--business``, ``SAGE_BUSINESS_ID``, the profile's)."""
+        from .._client import SageAccounting
+
         business = self.business_id
         conn = connection or self.connection()
         transport = self.emulator.transport() if self.options.emulator else None
@@ -227,6 +241,13 @@ class Runtime:
             log.removeHandler(self._log_handler)
             log.setLevel(logging.NOTSET)
             self._log_handler = None
+
+
+def new_emulator() -> Emulator:
+    """A new embedded emulator with the demo seed (imported only by commands run with --emulator)."""
+    from ..emulator import Emulator
+
+    return Emulator()
 
 
 def _profile_flag(profile: str) -> str:

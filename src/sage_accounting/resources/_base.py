@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from .._base_client import CallOptions, Timeout
 from .._core import NOT_GIVEN, NotGiven, check_id, loads
-from .._models import SageModel
 from .._pagination import AsyncPage, AsyncPageRequest, Page
 
 if TYPE_CHECKING:
     from .._base_client import AsyncPipeline, SyncPipeline
+    from .._models import SageModel
 
-M = TypeVar("M", bound=SageModel)
+M = TypeVar("M", bound="SageModel")
 
 # Filters every collection understands.
 COMMON_LIST = frozenset({"page", "items_per_page", "attributes"})
@@ -24,13 +24,27 @@ DEFAULT_PREFETCH = 32
 
 @dataclass(frozen=True)
 class Endpoint:
-    """What a resource is: its path, the key write bodies are wrapped in, its model and its filters."""
+    """What a resource is: its path, the key write bodies are wrapped in, its model and its filters.
+
+    ``model`` is a model class or the name of one in :mod:`sage_accounting.types`; a name is resolved on
+    first use, so the models (and pydantic) are imported only when a record is first read.
+    """
 
     path: str
-    model: type[SageModel]
+    model: type[SageModel] | str
     wrapper: str | None = None
     filters: frozenset[str] = field(default_factory=frozenset)
     retrieve_params: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def model_class(self) -> type[SageModel]:
+        """The model class records of this endpoint are read as."""
+        if isinstance(self.model, str):
+            from .. import types
+
+            cls: type[SageModel] = getattr(types, self.model)
+            return cls
+        return self.model
 
 
 def _options(
@@ -105,10 +119,10 @@ def write_body(endpoint: Endpoint, owner: str, body: Any, fields: Mapping[str, A
     data: dict[str, Any]
     if body is None:
         data = {}
-    elif isinstance(body, SageModel):
-        data = body.to_dict()
     elif isinstance(body, Mapping):
         data = dict(body)
+    elif hasattr(body, "to_dict") and _is_model(body):
+        data = body.to_dict()
     else:
         raise TypeError(f"{owner}: the body must be a mapping or a model, got {type(body).__name__}")
     wrapper = endpoint.wrapper
@@ -120,11 +134,17 @@ def write_body(endpoint: Endpoint, owner: str, body: Any, fields: Mapping[str, A
     return {wrapper: data} if wrapper else data
 
 
+def _is_model(value: Any) -> bool:
+    from .._models import SageModel
+
+    return isinstance(value, SageModel)
+
+
 class _Resource(Generic[M]):
     _endpoint: ClassVar[Endpoint]
 
     def _parse(self, data: Any) -> M:
-        return cast(M, self._endpoint.model.model_validate(data))
+        return cast(M, self._endpoint.model_class.model_validate(data))
 
     def _item_path(self, id: str) -> str:
         return f"{self._endpoint.path}/{check_id(id)}"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..types import BankAccount
+from typing import TYPE_CHECKING
+
 from ._base import CRUD, AsyncCRUD, Endpoint
+
+if TYPE_CHECKING:
+    from ..types import BankAccount  # noqa: F401 - named in quotes in the base classes
 
 __all__ = ["AsyncBankAccounts", "BankAccounts"]
 
 ENDPOINT = Endpoint(
     path="/bank_accounts",
-    model=BankAccount,
+    model="BankAccount",
     wrapper="bank_account",
     filters=frozenset(
         {
@@ -24,13 +28,13 @@ ENDPOINT = Endpoint(
 )
 
 
-class BankAccounts(CRUD[BankAccount]):
+class BankAccounts(CRUD["BankAccount"]):
     """``client.bank_accounts``: Bank, cash and credit card accounts."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncBankAccounts(AsyncCRUD[BankAccount]):
+class AsyncBankAccounts(AsyncCRUD["BankAccount"]):
     """``client.bank_accounts`` on the async client: Bank, cash and credit card accounts."""
 
     _endpoint = ENDPOINT

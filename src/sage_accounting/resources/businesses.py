@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._base_client import Timeout
 from .._core import NOT_GIVEN, NotGiven, loads
-from ..types import Business
 from ._base import AsyncListMixin, AsyncRetrieveMixin, Endpoint, ListMixin, RetrieveMixin, _options
+
+if TYPE_CHECKING:
+    from ..types import Business
 
 __all__ = ["AsyncBusinesses", "Businesses"]
 
-ENDPOINT = Endpoint(path="/businesses", model=Business)
+ENDPOINT = Endpoint(path="/businesses", model="Business")
 
 
-class Businesses(ListMixin[Business], RetrieveMixin[Business]):
+class Businesses(ListMixin["Business"], RetrieveMixin["Business"]):
     """``client.businesses``: list, retrieve, and ``lead()`` (the user's lead business)."""
 
     _endpoint = ENDPOINT
@@ -28,7 +32,7 @@ class Businesses(ListMixin[Business], RetrieveMixin[Business]):
         return self._parse(loads(response.content))
 
 
-class AsyncBusinesses(AsyncListMixin[Business], AsyncRetrieveMixin[Business]):
+class AsyncBusinesses(AsyncListMixin["Business"], AsyncRetrieveMixin["Business"]):
     """``client.businesses`` on the async client."""
 
     _endpoint = ENDPOINT

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..types import ContactPayment
+from typing import TYPE_CHECKING
+
 from ._base import CRUD, AsyncCRUD, Endpoint
+
+if TYPE_CHECKING:
+    from ..types import ContactPayment  # noqa: F401 - named in quotes in the base classes
 
 __all__ = ["AsyncContactPayments", "ContactPayments"]
 
 ENDPOINT = Endpoint(
     path="/contact_payments",
-    model=ContactPayment,
+    model="ContactPayment",
     wrapper="contact_payment",
     filters=frozenset(
         {
@@ -27,13 +31,13 @@ ENDPOINT = Endpoint(
 )
 
 
-class ContactPayments(CRUD[ContactPayment]):
+class ContactPayments(CRUD["ContactPayment"]):
     """``client.contact_payments``: Customer receipts and refunds, vendor payments and refunds."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncContactPayments(AsyncCRUD[ContactPayment]):
+class AsyncContactPayments(AsyncCRUD["ContactPayment"]):
     """``client.contact_payments`` on the async client: receipts, payments and refunds."""
 
     _endpoint = ENDPOINT

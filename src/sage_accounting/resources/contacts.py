@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..types import Contact
+from typing import TYPE_CHECKING
+
 from ._base import CRUD, AsyncCRUD, Endpoint
+
+if TYPE_CHECKING:
+    from ..types import Contact  # noqa: F401 - named in quotes in the base classes
 
 __all__ = ["AsyncContacts", "Contacts"]
 
 ENDPOINT = Endpoint(
     path="/contacts",
-    model=Contact,
+    model="Contact",
     wrapper="contact",
     filters=frozenset(
         {
@@ -32,13 +36,13 @@ ENDPOINT = Endpoint(
 )
 
 
-class Contacts(CRUD[Contact]):
+class Contacts(CRUD["Contact"]):
     """``client.contacts``: Customers and suppliers."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncContacts(AsyncCRUD[Contact]):
+class AsyncContacts(AsyncCRUD["Contact"]):
     """``client.contacts`` on the async client: Customers and suppliers."""
 
     _endpoint = ENDPOINT

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..types import LedgerAccount
+from typing import TYPE_CHECKING
+
 from ._base import (
     AsyncCreateMixin,
     AsyncListMixin,
@@ -15,11 +16,14 @@ from ._base import (
     UpdateMixin,
 )
 
+if TYPE_CHECKING:
+    from ..types import LedgerAccount  # noqa: F401 - named in quotes in the base classes
+
 __all__ = ["AsyncLedgerAccounts", "LedgerAccounts"]
 
 ENDPOINT = Endpoint(
     path="/ledger_accounts",
-    model=LedgerAccount,
+    model="LedgerAccount",
     wrapper="ledger_account",
     filters=frozenset(
         {
@@ -46,10 +50,10 @@ ENDPOINT = Endpoint(
 
 
 class LedgerAccounts(
-    ListMixin[LedgerAccount],
-    RetrieveMixin[LedgerAccount],
-    CreateMixin[LedgerAccount],
-    UpdateMixin[LedgerAccount],
+    ListMixin["LedgerAccount"],
+    RetrieveMixin["LedgerAccount"],
+    CreateMixin["LedgerAccount"],
+    UpdateMixin["LedgerAccount"],
 ):
     """``client.ledger_accounts``: The chart of accounts (no delete at Sage)."""
 
@@ -57,10 +61,10 @@ class LedgerAccounts(
 
 
 class AsyncLedgerAccounts(
-    AsyncListMixin[LedgerAccount],
-    AsyncRetrieveMixin[LedgerAccount],
-    AsyncCreateMixin[LedgerAccount],
-    AsyncUpdateMixin[LedgerAccount],
+    AsyncListMixin["LedgerAccount"],
+    AsyncRetrieveMixin["LedgerAccount"],
+    AsyncCreateMixin["LedgerAccount"],
+    AsyncUpdateMixin["LedgerAccount"],
 ):
     """``client.ledger_accounts`` on the async client: The chart of accounts (no delete at Sage)."""
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..types import PurchaseCreditNote
+from typing import TYPE_CHECKING
+
 from ._base import CRUD, AsyncCRUD, Endpoint
+
+if TYPE_CHECKING:
+    from ..types import PurchaseCreditNote  # noqa: F401 - named in quotes in the base classes
 
 __all__ = ["AsyncPurchaseCreditNotes", "PurchaseCreditNotes"]
 
 ENDPOINT = Endpoint(
     path="/purchase_credit_notes",
-    model=PurchaseCreditNote,
+    model="PurchaseCreditNote",
     wrapper="purchase_credit_note",
     filters=frozenset(
         {
@@ -29,13 +33,13 @@ ENDPOINT = Endpoint(
 )
 
 
-class PurchaseCreditNotes(CRUD[PurchaseCreditNote]):
+class PurchaseCreditNotes(CRUD["PurchaseCreditNote"]):
     """``client.purchase_credit_notes``: Purchase credit notes (delete answers 204)."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncPurchaseCreditNotes(AsyncCRUD[PurchaseCreditNote]):
+class AsyncPurchaseCreditNotes(AsyncCRUD["PurchaseCreditNote"]):
     """``client.purchase_credit_notes`` on the async client: Purchase credit notes (delete answers 204)."""
 
     _endpoint = ENDPOINT

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..types import PurchaseInvoice
+from typing import TYPE_CHECKING
+
 from ._artefacts import ARTEFACT_FILTERS, AsyncReleaseMixin, ReleaseMixin
 from ._base import (
     AsyncCreateMixin,
@@ -18,11 +19,14 @@ from ._base import (
     UpdateMixin,
 )
 
+if TYPE_CHECKING:
+    from ..types import PurchaseInvoice  # noqa: F401 - named in quotes in the base classes
+
 __all__ = ["AsyncPurchaseInvoices", "PurchaseInvoices"]
 
 ENDPOINT = Endpoint(
     path="/purchase_invoices",
-    model=PurchaseInvoice,
+    model="PurchaseInvoice",
     wrapper="purchase_invoice",
     filters=ARTEFACT_FILTERS,
     retrieve_params=frozenset(
@@ -32,12 +36,12 @@ ENDPOINT = Endpoint(
 
 
 class PurchaseInvoices(
-    ListMixin[PurchaseInvoice],
-    RetrieveMixin[PurchaseInvoice],
-    CreateMixin[PurchaseInvoice],
-    UpdateMixin[PurchaseInvoice],
-    DeleteMixin[PurchaseInvoice],
-    ReleaseMixin[PurchaseInvoice],
+    ListMixin["PurchaseInvoice"],
+    RetrieveMixin["PurchaseInvoice"],
+    CreateMixin["PurchaseInvoice"],
+    UpdateMixin["PurchaseInvoice"],
+    DeleteMixin["PurchaseInvoice"],
+    ReleaseMixin["PurchaseInvoice"],
 ):
     """``client.purchase_invoices``: Purchase invoices (delete answers 204)."""
 
@@ -45,12 +49,12 @@ class PurchaseInvoices(
 
 
 class AsyncPurchaseInvoices(
-    AsyncListMixin[PurchaseInvoice],
-    AsyncRetrieveMixin[PurchaseInvoice],
-    AsyncCreateMixin[PurchaseInvoice],
-    AsyncUpdateMixin[PurchaseInvoice],
-    AsyncDeleteMixin[PurchaseInvoice],
-    AsyncReleaseMixin[PurchaseInvoice],
+    AsyncListMixin["PurchaseInvoice"],
+    AsyncRetrieveMixin["PurchaseInvoice"],
+    AsyncCreateMixin["PurchaseInvoice"],
+    AsyncUpdateMixin["PurchaseInvoice"],
+    AsyncDeleteMixin["PurchaseInvoice"],
+    AsyncReleaseMixin["PurchaseInvoice"],
 ):
     """``client.purchase_invoices`` on the async client: Purchase invoices (delete answers 204)."""
 

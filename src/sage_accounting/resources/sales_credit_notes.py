@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..types import SalesCreditNote
+from typing import TYPE_CHECKING
+
 from ._artefacts import ARTEFACT_FILTERS, AsyncReleaseMixin, AsyncVoidMixin, ReleaseMixin, VoidMixin
 from ._base import (
     AsyncCreateMixin,
@@ -16,11 +17,14 @@ from ._base import (
     UpdateMixin,
 )
 
+if TYPE_CHECKING:
+    from ..types import SalesCreditNote  # noqa: F401 - named in quotes in the base classes
+
 __all__ = ["AsyncSalesCreditNotes", "SalesCreditNotes"]
 
 ENDPOINT = Endpoint(
     path="/sales_credit_notes",
-    model=SalesCreditNote,
+    model="SalesCreditNote",
     wrapper="sales_credit_note",
     filters=ARTEFACT_FILTERS,
     retrieve_params=frozenset({"nested_attributes", "show_analysis_types", "show_payments_allocations"}),
@@ -28,12 +32,12 @@ ENDPOINT = Endpoint(
 
 
 class SalesCreditNotes(
-    ListMixin[SalesCreditNote],
-    RetrieveMixin[SalesCreditNote],
-    CreateMixin[SalesCreditNote],
-    UpdateMixin[SalesCreditNote],
-    VoidMixin[SalesCreditNote],
-    ReleaseMixin[SalesCreditNote],
+    ListMixin["SalesCreditNote"],
+    RetrieveMixin["SalesCreditNote"],
+    CreateMixin["SalesCreditNote"],
+    UpdateMixin["SalesCreditNote"],
+    VoidMixin["SalesCreditNote"],
+    ReleaseMixin["SalesCreditNote"],
 ):
     """``client.sales_credit_notes``: Sales credit notes (delete voids)."""
 
@@ -41,12 +45,12 @@ class SalesCreditNotes(
 
 
 class AsyncSalesCreditNotes(
-    AsyncListMixin[SalesCreditNote],
-    AsyncRetrieveMixin[SalesCreditNote],
-    AsyncCreateMixin[SalesCreditNote],
-    AsyncUpdateMixin[SalesCreditNote],
-    AsyncVoidMixin[SalesCreditNote],
-    AsyncReleaseMixin[SalesCreditNote],
+    AsyncListMixin["SalesCreditNote"],
+    AsyncRetrieveMixin["SalesCreditNote"],
+    AsyncCreateMixin["SalesCreditNote"],
+    AsyncUpdateMixin["SalesCreditNote"],
+    AsyncVoidMixin["SalesCreditNote"],
+    AsyncReleaseMixin["SalesCreditNote"],
 ):
     """``client.sales_credit_notes`` on the async client: Sales credit notes (delete voids)."""
 

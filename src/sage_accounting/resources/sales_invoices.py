@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..types import SalesInvoice
+from typing import TYPE_CHECKING
+
 from ._artefacts import ARTEFACT_FILTERS, AsyncReleaseMixin, AsyncVoidMixin, ReleaseMixin, VoidMixin
 from ._base import (
     AsyncCreateMixin,
@@ -16,11 +17,14 @@ from ._base import (
     UpdateMixin,
 )
 
+if TYPE_CHECKING:
+    from ..types import SalesInvoice  # noqa: F401 - named in quotes in the base classes
+
 __all__ = ["AsyncSalesInvoices", "SalesInvoices"]
 
 ENDPOINT = Endpoint(
     path="/sales_invoices",
-    model=SalesInvoice,
+    model="SalesInvoice",
     wrapper="sales_invoice",
     filters=ARTEFACT_FILTERS,
     retrieve_params=frozenset(
@@ -37,12 +41,12 @@ ENDPOINT = Endpoint(
 
 
 class SalesInvoices(
-    ListMixin[SalesInvoice],
-    RetrieveMixin[SalesInvoice],
-    CreateMixin[SalesInvoice],
-    UpdateMixin[SalesInvoice],
-    VoidMixin[SalesInvoice],
-    ReleaseMixin[SalesInvoice],
+    ListMixin["SalesInvoice"],
+    RetrieveMixin["SalesInvoice"],
+    CreateMixin["SalesInvoice"],
+    UpdateMixin["SalesInvoice"],
+    VoidMixin["SalesInvoice"],
+    ReleaseMixin["SalesInvoice"],
 ):
     """``client.sales_invoices``: Sales invoices (delete voids)."""
 
@@ -50,12 +54,12 @@ class SalesInvoices(
 
 
 class AsyncSalesInvoices(
-    AsyncListMixin[SalesInvoice],
-    AsyncRetrieveMixin[SalesInvoice],
-    AsyncCreateMixin[SalesInvoice],
-    AsyncUpdateMixin[SalesInvoice],
-    AsyncVoidMixin[SalesInvoice],
-    AsyncReleaseMixin[SalesInvoice],
+    AsyncListMixin["SalesInvoice"],
+    AsyncRetrieveMixin["SalesInvoice"],
+    AsyncCreateMixin["SalesInvoice"],
+    AsyncUpdateMixin["SalesInvoice"],
+    AsyncVoidMixin["SalesInvoice"],
+    AsyncReleaseMixin["SalesInvoice"],
 ):
     """``client.sales_invoices`` on the async client: Sales invoices (delete voids)."""
 

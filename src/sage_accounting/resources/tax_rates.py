@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..types import TaxRate
+from typing import TYPE_CHECKING
+
 from ._base import AsyncReadOnly, Endpoint, ReadOnly
+
+if TYPE_CHECKING:
+    from ..types import TaxRate  # noqa: F401 - named in quotes in the base classes
 
 __all__ = ["AsyncTaxRates", "TaxRates"]
 
 ENDPOINT = Endpoint(
     path="/tax_rates",
-    model=TaxRate,
+    model="TaxRate",
     wrapper=None,
     filters=frozenset(
         {
@@ -26,13 +30,13 @@ ENDPOINT = Endpoint(
 )
 
 
-class TaxRates(ReadOnly[TaxRate]):
+class TaxRates(ReadOnly["TaxRate"]):
     """``client.tax_rates``: Tax rates."""
 
     _endpoint = ENDPOINT
 
 
-class AsyncTaxRates(AsyncReadOnly[TaxRate]):
+class AsyncTaxRates(AsyncReadOnly["TaxRate"]):
     """``client.tax_rates`` on the async client: Tax rates."""
 
     _endpoint = ENDPOINT

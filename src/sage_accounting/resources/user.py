@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._base_client import Timeout
 from .._core import NOT_GIVEN, NotGiven, loads
-from ..types import User
 from ._base import AsyncResource, Endpoint, SyncResource, _options
+
+if TYPE_CHECKING:
+    from ..types import User
 
 __all__ = ["AsyncUserResource", "UserResource"]
 
-ENDPOINT = Endpoint(path="/user", model=User)
+ENDPOINT = Endpoint(path="/user", model="User")
 
 
-class UserResource(SyncResource[User]):
+class UserResource(SyncResource["User"]):
     """``client.user``: the user who authorised the connection."""
 
     _endpoint = ENDPOINT
@@ -23,7 +27,7 @@ class UserResource(SyncResource[User]):
         return self._parse(loads(response.content))
 
 
-class AsyncUserResource(AsyncResource[User]):
+class AsyncUserResource(AsyncResource["User"]):
     """``client.user`` on the async client."""
 
     _endpoint = ENDPOINT

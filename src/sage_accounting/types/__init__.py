@@ -4,33 +4,90 @@ Money is ``Decimal``, dates are ``date``, timestamps are aware ``datetime``, ref
 fields a model does not declare are kept (``record.model_extra``).
 """
 
-from .._models import Link, SageModel, SageRecord
-from .accounting import Journal, JournalLine, LedgerAccount, LedgerAccountType, TaxRate, TaxRatePercentage
-from .banking import AllocatedArtefact, BankAccount, ContactPayment
-from .business import (
-    AddressType,
-    ArtefactStatus,
-    BankAccountType,
-    Business,
-    ContactPersonType,
-    Country,
-    Currency,
-    PaymentMethod,
-    ReferenceItem,
-    TransactionType,
-    User,
-)
-from .contacts import Address, BankAccountDetails, Contact, ContactPerson, ContactTaxTreatment, ContactType
-from .invoices import (
-    ArtefactLine,
-    PaymentAllocation,
-    PurchaseCreditNote,
-    PurchaseInvoice,
-    SalesCreditNote,
-    SalesInvoice,
-    TaxAnalysis,
-)
-from .items import Product, SalesPrice, Service, ServiceRate
+from typing import TYPE_CHECKING
+
+from .. import _lazy
+
+if TYPE_CHECKING:
+    from .._models import Link, SageModel, SageRecord
+    from .accounting import Journal, JournalLine, LedgerAccount, LedgerAccountType, TaxRate, TaxRatePercentage
+    from .banking import AllocatedArtefact, BankAccount, ContactPayment
+    from .business import (
+        AddressType,
+        ArtefactStatus,
+        BankAccountType,
+        Business,
+        ContactPersonType,
+        Country,
+        Currency,
+        PaymentMethod,
+        ReferenceItem,
+        TransactionType,
+        User,
+    )
+    from .contacts import (
+        Address,
+        BankAccountDetails,
+        Contact,
+        ContactPerson,
+        ContactTaxTreatment,
+        ContactType,
+    )
+    from .invoices import (
+        ArtefactLine,
+        PaymentAllocation,
+        PurchaseCreditNote,
+        PurchaseInvoice,
+        SalesCreditNote,
+        SalesInvoice,
+        TaxAnalysis,
+    )
+    from .items import Product, SalesPrice, Service, ServiceRate
+
+# A model's module (and pydantic) is imported when the model is first used.
+_EXPORTS = {
+    "Link": ".._models",
+    "SageModel": ".._models",
+    "SageRecord": ".._models",
+    "Journal": ".accounting",
+    "JournalLine": ".accounting",
+    "LedgerAccount": ".accounting",
+    "LedgerAccountType": ".accounting",
+    "TaxRate": ".accounting",
+    "TaxRatePercentage": ".accounting",
+    "AllocatedArtefact": ".banking",
+    "BankAccount": ".banking",
+    "ContactPayment": ".banking",
+    "AddressType": ".business",
+    "ArtefactStatus": ".business",
+    "BankAccountType": ".business",
+    "Business": ".business",
+    "ContactPersonType": ".business",
+    "Country": ".business",
+    "Currency": ".business",
+    "PaymentMethod": ".business",
+    "ReferenceItem": ".business",
+    "TransactionType": ".business",
+    "User": ".business",
+    "Address": ".contacts",
+    "BankAccountDetails": ".contacts",
+    "Contact": ".contacts",
+    "ContactPerson": ".contacts",
+    "ContactTaxTreatment": ".contacts",
+    "ContactType": ".contacts",
+    "ArtefactLine": ".invoices",
+    "PaymentAllocation": ".invoices",
+    "PurchaseCreditNote": ".invoices",
+    "PurchaseInvoice": ".invoices",
+    "SalesCreditNote": ".invoices",
+    "SalesInvoice": ".invoices",
+    "TaxAnalysis": ".invoices",
+    "Product": ".items",
+    "SalesPrice": ".items",
+    "Service": ".items",
+    "ServiceRate": ".items",
+}
+__getattr__, __dir__ = _lazy.exports(__name__, _EXPORTS)
 
 __all__ = [
     "Address",
