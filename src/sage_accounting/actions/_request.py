@@ -73,7 +73,7 @@ def prepare(action: Action, values: Inputs) -> PreparedRequest:
         _place(body, place, value, only_into_existing=True)
     if wrappers and not body and action.method in ("POST", "PUT"):
         # Every write is wrapped in its resource key ({"contact": {...}}), even when empty.
-        body = {wrappers.pop(): {}} if len(wrappers) == 1 else {}
+        body = {next(iter(wrappers)): {}} if len(wrappers) == 1 else {}
     if action.kind == "list" and values.get("fetchAll"):
         params.setdefault("items_per_page", FETCH_ALL_PAGE_SIZE)
 

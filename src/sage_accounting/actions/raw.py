@@ -85,6 +85,14 @@ def _decode(response: httpx.Response, response_type: str) -> Any:
         return response.text
 
 
+def _pairs(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The query as pairs, a list value repeating its parameter (``?tag=a&tag=b``)."""
+    out: list[tuple[str, str]] = []
+    for key, value in params.items():
+        out += [(key, v) for v in value] if isinstance(value, list) else [(key, value)]
+    return out
+
+
 class _Retry(Exception):
     """An attempt failed in a way that is retried: what happened, and the answer's headers (if any)."""
 
@@ -115,7 +123,7 @@ class _Attempts:
         return {
             "method": self.request.method,
             "path": self.request.path,
-            "params": self.request.params or None,
+            "params": _pairs(self.request.params) or None,
             "content": self.body,
             "headers": self.request.headers or None,
             "max_retries": 0,
