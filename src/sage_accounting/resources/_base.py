@@ -3,7 +3,8 @@ client through small mixins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -144,7 +145,15 @@ class _Resource(Generic[M]):
     _endpoint: ClassVar[Endpoint]
 
     def _parse(self, data: Any) -> M:
-        return cast(M, self._endpoint.model_class.model_validate(data))
+        from .._parse import parse
+
+        return cast(M, parse(self._endpoint.model_class, data))
+
+    def _parser(self) -> Callable[[Any], M]:
+        """``_parse`` with the model looked up once (a list parses thousands of records)."""
+        from .._parse import parse
+
+        return cast("Callable[[Any], M]", functools.partial(parse, self._endpoint.model_class))
 
     def _item_path(self, id: str) -> str:
         return f"{self._endpoint.path}/{check_id(id)}"
@@ -212,7 +221,7 @@ class ListMixin(SyncResource[M]):
         return Page(
             fetch(path, query),
             fetch=fetch,
-            parse=self._parse,
+            parse=self._parser(),
             path=path,
             limit=limit,
             prefetch=prefetch_window(prefetch, client.connection.limiter.max_concurrency),
@@ -337,7 +346,7 @@ class AsyncListMixin(AsyncResource[M]):
             return AsyncPage(
                 await fetch(path, query),
                 fetch=fetch,
-                parse=self._parse,
+                parse=self._parser(),
                 path=path,
                 limit=limit,
                 prefetch=window,
