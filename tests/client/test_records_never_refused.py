@@ -17,10 +17,11 @@ from client_helpers import make_connection
 
 from sage_accounting import SageAccounting, types
 from sage_accounting._models import SageModel
-from sage_accounting._parse import SageDataWarning, _warned, parse
+from sage_accounting._parse import _warned, parse
 from sage_accounting.emulator import DEMO, Emulator
+from sage_accounting.types import SageDataWarning
 
-MODELS = [getattr(types, name) for name in types.__all__ if name not in ("SageModel", "SageRecord")]
+MODELS = [getattr(types, n) for n in types.__all__ if n not in ("SageModel", "SageRecord", "SageDataWarning")]
 
 
 @pytest.fixture(autouse=True)

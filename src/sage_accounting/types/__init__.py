@@ -10,6 +10,7 @@ from .. import _lazy
 
 if TYPE_CHECKING:
     from .._models import Link, SageModel, SageRecord
+    from .._parse import SageDataWarning
     from .accounting import Journal, JournalLine, LedgerAccount, LedgerAccountType, TaxRate, TaxRatePercentage
     from .banking import AllocatedArtefact, BankAccount, ContactPayment
     from .business import (
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 # A model's module (and pydantic) is imported when the model is first used.
 _EXPORTS = {
+    "SageDataWarning": ".._parse",
     "Link": ".._models",
     "SageModel": ".._models",
     "SageRecord": ".._models",
@@ -118,6 +120,7 @@ __all__ = [
     "PurchaseCreditNote",
     "PurchaseInvoice",
     "ReferenceItem",
+    "SageDataWarning",
     "SageModel",
     "SageRecord",
     "SalesCreditNote",
