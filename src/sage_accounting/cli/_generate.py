@@ -20,6 +20,8 @@ from typing import Annotated, Any
 import typer
 
 from ..actions import Action, ActionInput, registry
+from ._columns import default_columns, parse_columns
+from ._errors import CliError, ExitCode
 from ._run import execute, kebab, read_value, structured
 from ._state import with_common
 
@@ -119,8 +121,33 @@ def _callback(gen: Generated) -> Callable[..., Any]:
             inspect.Parameter(pname, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
         )
 
+    if action.kind == "list":
+        defaults = default_columns(gen.noun)
+        shown = ", ".join(c.path for c in defaults) if defaults else "id, displayed_as"
+        columns_help = (
+            "Columns of the table: field names, comma-separated, dotted for a nested field "
+            f"(contact.displayed_as), HEADING=field to name one; default: {shown}. Not used by --json/--csv."
+        )
+        params.append(
+            inspect.Parameter(
+                "columns",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    str | None, typer.Option("--columns", help=columns_help, show_default=False)
+                ],
+            )
+        )
+
     def run(**kwargs: Any) -> None:
         inputs: dict[str, Any] = {}
+        chosen = kwargs.pop("columns", None)
+        columns = default_columns(gen.noun)
+        if chosen is not None:
+            try:
+                columns = parse_columns(chosen)
+            except ValueError as exc:
+                raise CliError(f"--columns: {exc}", ExitCode.USAGE) from None
         for pname, value in kwargs.items():
             if value is None:
                 continue
@@ -128,7 +155,9 @@ def _callback(gen: Generated) -> Callable[..., Any]:
             if isinstance(value, str) and structured(action, key):
                 value = read_value(value, gen.names[key])
             inputs[key] = value
-        execute(action, inputs, names=gen.names, title=action.label)
+        execute(
+            action, inputs, names=gen.names, title=action.label, columns=columns, chosen=chosen is not None
+        )
 
     run.__name__ = f"{gen.noun}_{gen.verb}".replace("-", "_")
     run.__doc__ = f"{action.description} ({action.method} {action.path}; action {action.key})."

@@ -26,6 +26,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ._columns import Column, money_text, value_at
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
@@ -170,8 +172,69 @@ def _table(data: Any, title: str | None) -> Table | None:
     return table
 
 
-def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.") -> None:
-    """Print ``data`` in ``fmt`` (table, json, ndjson, csv) on stdout."""
+def _filled(value: Any) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _fit(natural: list[int], fixed: list[bool], width: int) -> list[int]:
+    """Column widths that fit ``width``: fixed columns (money, dates, codes) keep theirs, the others share
+    what is left, the narrowest first (water-filling), never under 6."""
+    overhead = 3 * len(natural) + 1  # a border and two spaces of padding per column, and the last border
+    if sum(natural) + overhead <= width:
+        return natural
+    widths = list(natural)
+    flexible = sorted((w, i) for i, w in enumerate(natural) if not fixed[i])
+    budget = width - overhead - sum(w for w, f in zip(natural, fixed, strict=True) if f)
+    for done, (wanted, index) in enumerate(flexible):
+        share = max(budget // (len(flexible) - done), 6)
+        widths[index] = min(wanted, share)
+        budget -= widths[index]
+    return widths
+
+
+def _column_table(
+    data: Any, title: str | None, columns: tuple[Column, ...], keep_empty: bool, width: int
+) -> Table | None:
+    """A list as a table of ``columns``: one row per record, money right-aligned with two decimals, text
+    cut with an ellipsis so each record stays on one line of a terminal ``width`` wide.  Columns empty in
+    every row are left out unless they were chosen (``keep_empty``)."""
+    if not (isinstance(data, Mapping) and isinstance(data.get("$items"), list)):
+        return None
+    rows = [r for r in data["$items"] if isinstance(r, Mapping)]
+    if len(rows) != len(data["$items"]):
+        return None
+    total = data.get("$total")
+    shown = f"{len(rows)} of {total}" if total is not None else str(len(rows))
+    title = f"{title} ({shown})" if title else shown
+    kept = [c for c in columns if keep_empty or any(_filled(value_at(r, c.path)) for r in rows)]
+    kept = kept or list(columns[:1])
+    cells = [
+        [plain(money_text(value_at(r, c.path)) if c.money else _cell(value_at(r, c.path))) for c in kept]
+        for r in rows
+    ]
+    natural = [max([len(c.heading), *(len(row[i]) for row in cells)]) for i, c in enumerate(kept)]
+    fixed = [c.money or n <= 12 for c, n in zip(kept, natural, strict=True)]
+    widths = _fit(natural, fixed, width)
+    table = Table(title=plain(title), min_width=min(len(title) + 4, width))
+    for column, size in zip(kept, widths, strict=True):
+        table.add_column(plain(column.heading), justify="right" if column.money else "left", no_wrap=True, overflow="ellipsis",
+                         max_width=max(size, 1), min_width=size if column.money else None)  # fmt: skip
+    for row in cells:
+        table.add_row(*row)
+    return table
+
+
+def emit(
+    data: Any,
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str = "Done.",
+    columns: tuple[Column, ...] | None = None,
+    keep_empty: bool = False,
+) -> None:
+    """Print ``data`` in ``fmt`` (table, json, ndjson, csv) on stdout; a list's table shows ``columns``
+    when given (see :mod:`._columns`)."""
     out = sys.stdout
     if fmt == "json":
         out.write(to_json(data) + "\n")
@@ -180,12 +243,12 @@ def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.")
             out.write(to_json(item, indent=None) + "\n")
     elif fmt == "csv":
         rows = [_flatten(r) for r in records(data)]
-        columns: dict[str, None] = {}
+        seen: dict[str, None] = {}
         for row in rows:
             for key in row:
-                columns.setdefault(key, None)
+                seen.setdefault(key, None)
         buffer = io.StringIO()
-        fields = list(columns)
+        fields = list(seen)
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([csv_cell(f) for f in fields])
         for row in rows:
@@ -196,11 +259,13 @@ def emit(data: Any, fmt: str, *, title: str | None = None, empty: str = "Done.")
     elif isinstance(data, str):
         out.write(data if data.endswith("\n") else data + "\n")
     else:
-        table = _table(data, title)
+        console = out_console()
+        table = _column_table(data, title, columns, keep_empty, console.width) if columns else None
+        table = table or _table(data, title)
         if table is None:
             out.write(to_json(data) + "\n")
         else:
-            out_console().print(table)
+            console.print(table)
     out.flush()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..actions import Action, ActionInputError
+from ._columns import Column, attributes_for
 from ._errors import CliError, ExitCode
 from ._output import ProgressClient, emit, progress_bar
 from ._state import runtime
@@ -81,16 +82,23 @@ def execute(
     *,
     names: Mapping[str, str] | None = None,
     title: str | None = None,
+    columns: tuple[Column, ...] | None = None,
+    chosen: bool = False,
 ) -> Any:
     """Check ``inputs``, run ``action`` and print its answer in the chosen format; returns the answer.
 
     ``names`` maps input keys to what the user typed (``--credit-limit``), so errors name the option.
+    ``columns`` are a list table's columns (``chosen``: by ``--columns``, shown even when empty); for a
+    table Sage is asked for just their attributes, unless the inputs name attributes.
     """
+    rt = runtime()
+    table = columns and rt.output == "table" and action.kind == "list"
+    if table and "attributes" in action.input_keys and inputs.get("attributes") in (None, ""):
+        inputs = {**inputs, "attributes": attributes_for(columns or ())}
     try:
         action.validate(inputs)
     except ActionInputError as exc:
         raise _translate(exc, names or {}) from None
-    rt = runtime()
     client = rt.client()
     fetch_all = str(inputs.get("fetchAll", "")).strip().lower() in ("true", "1", "yes")
     if action.kind == "list" and fetch_all and sys.stderr.isatty():
@@ -99,7 +107,8 @@ def execute(
             answer = action.run(cast("SageAccounting", ProgressClient(client, progress, task)), inputs)
     else:
         answer = action.run(client, inputs)
-    emit(answer, rt.output, title=title or action.label, empty=_empty_note(action))
+    emit(answer, rt.output, title=title or action.label, empty=_empty_note(action), columns=columns,
+         keep_empty=chosen)  # fmt: skip
     return answer
 
 
