@@ -157,13 +157,44 @@ with emu.serve() as url:
     sys.stdin.read()
 """
 
+# A server of negligible cost: pages prepared in advance (argv[1], a JSON list of page texts), each answered
+# after argv[2] seconds of latency, whatever the path; the business id (argv[3]) echoed as Sage does.
+CANNED_SERVER = """
+import asyncio, socket, sys, threading
+from urllib.parse import parse_qs
+import orjson, uvicorn
+pages = [p.encode() for p in orjson.loads(open(sys.argv[1], "rb").read())]
+latency, business = float(sys.argv[2]), sys.argv[3].encode()
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    page = int(parse_qs(scope["query_string"].decode()).get("page", ["1"])[0])
+    await asyncio.sleep(latency)
+    headers = [(b"content-type", b"application/json"), (b"x-business", business)]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": pages[min(page, len(pages)) - 1]})
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="error", backlog=256))
+threading.Thread(target=lambda: (sys.stdin.read(), setattr(server, "should_exit", True)), daemon=True).start()
+print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+server.run(sockets=[sock])
+"""
+
 
 def prefetch(
-    records: int = 10_000, latency: float = 0.05, window: int = 50, rounds: int = 5
+    records: int = 10_000,
+    latency: float = 0.05,
+    window: int = 50,
+    rounds: int = 5,
+    server: str = "canned",
 ) -> dict[str, Any]:
     """(c) Listing ``records`` contacts, 200 per page, over a socket with injected latency.
 
-    The emulator runs in its own process, so its JSON work does not share the client's GIL.  Each round
+    ``server="canned"``: pages rendered by the emulator beforehand, answered by a server of negligible cost
+    (so the figures show the client); ``"emulator"``: the emulator itself renders every page (its own
+    cost included).  The server runs in its own process, so its work does not share the client's GIL.
+    Each round
     times the sequential walk, the prefetched walk and plain httpx fetching the same pages with the same
     number of threads, side by side; the figures are the medians over the rounds (this machine is shared
     and noisy), with every round's speed-up listed.
@@ -171,11 +202,16 @@ def prefetch(
     import statistics
     import subprocess
     import sys
+    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    argv = [sys.executable, "-c", SERVER]
+    if server == "canned":
+        pages_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False)  # noqa: SIM115
+        with pages_file:
+            pages_file.write(orjson.dumps([p.decode() for p in _canned_pages(records)]))
+        argv = [sys.executable, "-c", CANNED_SERVER, pages_file.name, str(latency), DEMO.business_id]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdin is not None
     url = proc.stdout.readline().strip()
     pages_n = math.ceil(records / 200)
@@ -183,15 +219,18 @@ def prefetch(
     t_pre: list[float] = []
     t_raw: list[float] = []
     try:
-        ctl = httpx.Client(base_url=f"{url}/__emulator__", timeout=120)
-        bodies = [
-            {"contact": {"name": f"Customer {i:05d}", "contact_type_ids": ["CUSTOMER"]}}
-            for i in range(records)
-        ]
-        ctl.post("/seed", json={"data": {DEMO.business_id: {"contacts": bodies}}}).raise_for_status()
-        token = ctl.post("/tokens", json={"client_id": DEMO.client_id}).json()
-        fault = {"method": "GET", "path": "/v3.1/contacts", "latency": latency, "count": None}
-        ctl.post("/faults", json=fault).raise_for_status()
+        if server == "canned":
+            token: dict[str, Any] = dict(_TOKEN)
+        else:
+            ctl = httpx.Client(base_url=f"{url}/__emulator__", timeout=120)
+            bodies = [
+                {"contact": {"name": f"Customer {i:05d}", "contact_type_ids": ["CUSTOMER"]}}
+                for i in range(records)
+            ]
+            ctl.post("/seed", json={"data": {DEMO.business_id: {"contacts": bodies}}}).raise_for_status()
+            token = ctl.post("/tokens", json={"client_id": DEMO.client_id}).json()
+            fault = {"method": "GET", "path": "/v3.1/contacts", "latency": latency, "count": None}
+            ctl.post("/faults", json=fault).raise_for_status()
         headers = {"Authorization": f"Bearer {token['access_token']}", "X-Business": DEMO.business_id}
 
         def plain_get(plain: httpx.Client, page: int) -> httpx.Response:
@@ -235,6 +274,7 @@ def prefetch(
     limit = records / (2 * latency)
     seq_s, pre_s, raw_s = (statistics.median(t) for t in (t_seq, t_pre, t_raw))
     return {
+        "server": server,
         "records": records,
         "latency_s": latency,
         "rounds": rounds,
@@ -316,6 +356,8 @@ def main() -> None:
     print("typed_cpu:", results["typed_cpu"], flush=True)
     results["prefetch"] = prefetch()
     print("prefetch:", results["prefetch"], flush=True)
+    results["prefetch_emulator"] = prefetch(rounds=3, server="emulator")
+    print("prefetch_emulator:", results["prefetch_emulator"], flush=True)
     results["memory"] = memory()
     print("memory:", results["memory"], flush=True)
     print(json.dumps(results))
