@@ -144,6 +144,9 @@ class APIStatusError(SageError):
         self.path = path
         self.maybe_committed = maybe_committed
         self.hint = hint
+        self.after_lost_answer = False
+        """True when an earlier attempt of this request got no usable answer (a 5xx, a broken
+        connection) and may have been carried out: this answer may reflect its effect."""
         self.request_id = _first_line(self.headers, "x_request_id") or _first_line(
             self.headers, "x-request-id"
         )
@@ -254,12 +257,31 @@ class InternalServerError(APIStatusError):
 
 
 class TokenRefreshError(SageError):
-    """Renewing the access token failed (network, ``/token`` error other than ``invalid_grant``)."""
+    """Renewing the access token failed (network, ``/token`` error other than ``invalid_grant``).
 
-    def __init__(self, message: str, *, connection: str | None = None, error: str | None = None) -> None:
+    ``status_code`` is the token endpoint's HTTP status when it answered; ``unavailable`` is true when
+    the failure is Sage's or the network's (a 5xx, no answer), not the sign-in's: try again later.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        connection: str | None = None,
+        error: str | None = None,
+        status_code: int | None = None,
+        unreachable: bool = False,
+    ) -> None:
         self.connection = connection
         self.error = error
+        self.status_code = status_code
+        self.unreachable = unreachable
         super().__init__(message)
+
+    @property
+    def unavailable(self) -> bool:
+        """True when the token endpoint failed (5xx) or could not be reached."""
+        return self.unreachable or (self.status_code is not None and self.status_code >= 500)
 
 
 class ReauthorizationRequired(TokenRefreshError):

@@ -18,7 +18,7 @@ import pytest
 
 from sage_accounting.emulator import DEMO
 
-from .conftest import ROOT, Cli, Served, run_subprocess
+from .conftest import ROOT, Cli, Served, free_port, profile, run_subprocess, token_path
 
 HERE = Path(__file__).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -170,3 +170,41 @@ def test_subprocess_errors_are_one_line_with_exit_codes(isolated_home: Path) -> 
     assert usage.returncode == 2 and re.match(r"error: Missing argument 'ID'", usage.stderr)
     demo = run_subprocess("demo")
     assert demo.returncode == 0 and "Paid" in demo.stdout
+
+
+def test_bad_login_options_are_usage_errors(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile(
+        cli, monkeypatch, redirect_uri=f"http://127.0.0.1:{free_port()}/cb", base_url="http://127.0.0.1:9"
+    )
+    out = cli.fails(2, "auth", "login", "--browser-command", '"unterminated', "--timeout", "1")
+    assert "--browser-command" in out.stderr
+    out = cli.fails(2, "auth", "login", "--timeout", "1e308")
+    assert "--timeout" in out.stderr
+
+
+def test_a_callback_state_that_is_not_ascii_is_refused(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile(cli, monkeypatch, redirect_uri="https://app.example/cb")
+    out = cli("auth", "login", "--no-browser", input="https://app.example/cb?code=abc&state=\u00e9\n")
+    assert out.code == 3 and "state" in out.stderr and "unexpected" not in out.stderr
+
+
+def test_a_bare_code_at_the_prompt_asks_for_the_whole_url(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile(cli, monkeypatch, redirect_uri="https://app.example/cb")
+    out = cli("auth", "login", "--no-browser", input="abc123\n")
+    assert out.code == 2 and "paste the whole URL" in out.stderr and "forged" not in out.stderr
+
+
+def test_logout_local_forgets_without_revoking(cli: Cli, signed_in_profile: Served) -> None:
+    out = cli.ok("auth", "logout", "--local")
+    assert "not revoked" in out.stderr and not token_path().exists()
+    assert not [e for e in signed_in_profile.emulator.request_log.entries() if e.path == "/revoke"]
+
+
+def test_logout_offline_keeps_the_tokens_and_points_at_local(
+    cli: Cli, signed_in_profile: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAGE_REVOKE_URL", f"http://127.0.0.1:{free_port()}/revoke")
+    out = cli.fails(7, "auth", "logout")
+    assert "auth logout --local" in out.stderr and token_path().exists()
+    cli.ok("auth", "logout", "--local")
+    assert not token_path().exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -33,3 +35,21 @@ def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
     response = httpx.request(method, f"{url}/__emulator__{path}", timeout=30, **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None
+
+
+@contextlib.contextmanager
+def disk_full() -> Iterator[None]:
+    """Every write to a file fails with EFBIG, as on a full disk, for this process and the processes it
+    starts (``RLIMIT_FSIZE`` 0; a soft limit, raised back afterwards).  Works for root too, unlike a
+    directory without write permission."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)

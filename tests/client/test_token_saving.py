@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from client_helpers import control, make_connection
+from client_helpers import control, disk_full, make_connection
 
 from sage_accounting import (
     Connection,
@@ -214,7 +214,7 @@ def _immutable(directory: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(directory)], check=True)
 
 
-def test_the_helper_hands_back_a_pair_it_cannot_save(server_url: str, tmp_path: Path) -> None:
+def test_a_frozen_token_directory_never_spends_the_refresh_token(server_url: str, tmp_path: Path) -> None:
     if not _chattr_works(tmp_path):
         pytest.skip("needs chattr +i (an ext2/3/4-like file system and CAP_LINUX_IMMUTABLE)")
     tokens = tmp_path / "tokens"
@@ -230,14 +230,55 @@ def test_the_helper_hands_back_a_pair_it_cannot_save(server_url: str, tmp_path: 
     with SageAccounting(conn, business_id=DEMO.business_id) as sage:
         with _immutable(tokens), pytest.raises(TokenStoreError) as info:
             sage.contacts.list()
-        assert str(path) in str(info.value) and "in memory" in str(info.value)
-        assert conn.unsaved
-        # The directory is writable again: the kept pair is saved and used, no sign-in needed.
+        assert str(path) in str(info.value) and "not spent" in str(info.value)
+        assert not conn.unsaved
+        assert len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"})) == before
+        # The directory is writable again: the stored refresh token still works.
         assert sage.contacts.list().total == 0
     stored = FileTokenStore(path).load()
     assert stored is not None and stored.refresh_token != seeded.refresh_token
-    assert stored == conn.token()
     after = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
     assert after - before == 1
-    # The saved pair is one Sage accepts.
-    Connection(DEMO.client_id, DEMO.client_secret, host=server_url, store=FileTokenStore(path)).refresh()
+
+
+@pytest.mark.parametrize("crash_safe", [False, True])
+def test_a_full_disk_never_spends_the_refresh_token(
+    server_url: str, tmp_path: Path, crash_safe: bool
+) -> None:
+    path = tmp_path / "token.json"
+    seeded = Token.from_response(control(server_url, "POST", "/tokens", json={"client_id": DEMO.client_id}))
+    FileTokenStore(path).save(seeded.expired_copy())
+    with FileTokenStore(path).lock():
+        pass
+    before = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
+    conn = Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        host=server_url,
+        store=FileTokenStore(path),
+        crash_safe_refresh=crash_safe,
+    )
+    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+        with disk_full(), pytest.raises(TokenStoreError) as info:
+            sage.contacts.list()
+        assert "not spent" in str(info.value) and str(path) in str(info.value)
+        assert len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"})) == before
+        assert not conn.unsaved
+        assert sage.contacts.list().total == 0  # room again: the stored pair refreshes as usual
+    after = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
+    assert after - before == 1
+
+
+@pytest.mark.anyio
+async def test_async_a_full_disk_never_spends_the_refresh_token(emu: Emulator, tmp_path: Path) -> None:
+    from sage_accounting import AsyncSageAccounting
+
+    path = tmp_path / "token.json"
+    conn = make_connection(emu, store=FileTokenStore(path))
+    _expire_stored(conn)
+    async with AsyncSageAccounting(conn, business_id=DEMO.business_id) as sage:
+        with disk_full(), pytest.raises(TokenStoreError, match="not spent"):
+            await sage.contacts.list()
+        assert _refreshes(emu) == 0
+        assert (await sage.contacts.list()).total == 0
+    assert _refreshes(emu) == 1

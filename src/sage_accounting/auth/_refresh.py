@@ -29,6 +29,7 @@ import httpx
 
 from .._core import user_agent
 from .._errors import ReauthorizationRequired, TokenRefreshError, TokenStoreError
+from .._files import write_target
 from ._durable import run_helper
 from ._endpoint import TokenEndpoint
 from ._oauth import InvalidGrant
@@ -36,6 +37,24 @@ from ._store import FileTokenStore
 from ._token import Token
 
 __all__ = ["Refresher"]
+
+# The helper's failures that mean the token endpoint could not be reached (not a refused sign-in).
+_NETWORK = frozenset(
+    {
+        "timeout",
+        "TimeoutError",
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+        "RemoteDisconnected",
+        "IncompleteRead",
+        "gaierror",
+        "SSLError",
+        "OSError",
+    }
+)
 
 log = logging.getLogger("sage_accounting")
 
@@ -167,6 +186,22 @@ class Refresher(TokenEndpoint):
         self._unsaved = None
         self._unsaved_base = None
 
+    def _check_writable(self) -> None:
+        """Refuse to spend the refresh token when its successor could not be saved (called with the
+        store's lock held): Sage invalidates the old pair the moment it issues the new one, so a new
+        pair the store cannot keep would be lost with the process."""
+        check = getattr(self.store, "check_writable", None)
+        if check is None:
+            return
+        try:
+            check()
+        except Exception as exc:
+            raise TokenStoreError(
+                f"the access token of connection {self.name!r} needs renewing but {self.store!r} cannot "
+                f"be written ({_cause(exc)}); the refresh token was not spent: fix the store (disk "
+                "space, permissions, a read-only mount) and try again"
+            ) from exc
+
     # --- single-flight refresh --------------------------------------------------------------------
 
     def _usable(self, token: Token | None, stale: str | None, force: bool) -> bool:
@@ -199,6 +234,7 @@ class Refresher(TokenEndpoint):
                 if self._usable(stored, stale, force) and (not force or stored.access_token != stale):
                     self._token = stored
                     return stored
+                self._check_writable()
                 try:
                     new = self._refresh_call(http, stored.refresh_token)
                 except InvalidGrant:
@@ -228,6 +264,7 @@ class Refresher(TokenEndpoint):
         read_timeout = self.timeout.read if isinstance(self.timeout, httpx.Timeout) else self.timeout
         config = {
             "path": str(self.store.path),
+            "write_path": str(write_target(self.store.path)),
             "lock_path": str(self.store.lock_path),
             "token_url": self.token_url,
             "client_id": self.client_id,
@@ -265,13 +302,30 @@ class Refresher(TokenEndpoint):
                 return self._keep_new(issued, base=base if isinstance(base, str) else None, locked=False)
         if status == "missing":
             raise self._reauth("no token is stored for it")
+        if status == "unwritable":
+            raise TokenStoreError(
+                f"the access token of connection {self.name!r} needs renewing but {self.store!r} cannot "
+                f"be written ({verdict.get('detail') or verdict.get('error')}); the refresh token was not "
+                "spent: fix the store (disk space, permissions, a read-only mount) and try again"
+            )
         if status == "invalid_grant":
             raise self._reauth("Sage refused its refresh token (invalid_grant)")
+        if status == "lock":
+            raise TokenStoreError(
+                f"cannot lock token file {self.store.path}: cannot open its lock file "
+                f"{self.store.lock_path} ({verdict.get('detail') or verdict.get('error')})"
+            )
+        http = verdict.get("http")
+        if isinstance(http, int):
+            why = f"HTTP {http} {verdict.get('error') or 'without an OAuth error code'}"
+        else:
+            why = f"{verdict.get('error') or 'the helper failed'}: {verdict.get('detail') or 'no detail'}"
         raise TokenRefreshError(
-            f"token refresh for connection {self.name!r} failed: "
-            f"{verdict.get('error') or 'unknown error'} (HTTP {verdict.get('http', '-')})",
+            f"token refresh for connection {self.name!r} failed: {why}",
             connection=self.name,
-            error=verdict.get("error"),
+            error=verdict.get("error") if isinstance(http, int) else None,
+            status_code=http if isinstance(http, int) else None,
+            unreachable=isinstance(verdict.get("error"), str) and verdict.get("error") in _NETWORK,
         )
 
     def _async_lock(self) -> asyncio.Lock:
@@ -317,6 +371,7 @@ class Refresher(TokenEndpoint):
                 if self._usable(stored, stale, force) and (not force or stored.access_token != stale):
                     self._token = stored
                     return stored
+                await anyio.to_thread.run_sync(self._check_writable)
                 try:
                     new = await self._arefresh_call(http, stored.refresh_token)
                 except InvalidGrant:

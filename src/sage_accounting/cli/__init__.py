@@ -32,6 +32,7 @@ from ._state import (
     runtime,
     with_common,
 )
+from ._text import check_argument
 
 __all__ = ["app", "main"]
 
@@ -53,6 +54,8 @@ class SageGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         code: int = ExitCode.OK
         try:
+            for position, arg in enumerate(argv, 1):
+                check_argument(arg, f"argument {position} ({arg[:20]!a}{'…' if len(arg) > 20 else ''})")
             result = super().main(args=argv, prog_name=prog_name or "sage-accounting", complete_var=complete_var,
                                   standalone_mode=False, windows_expand_args=windows_expand_args, **extra)  # fmt: skip
             code = result if isinstance(result, int) else ExitCode.OK

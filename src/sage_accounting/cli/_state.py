@@ -60,6 +60,11 @@ class Runtime:
         self._log_handler: logging.Handler | None = None
         self.token_problem: str | None = None
         """Why the stored token could not be read (a corrupt token file), when that was tolerated."""
+        # The library's warnings (a token file others can read, a save retried) as "warning: …" lines.
+        self._warning_handler: logging.Handler | None = logging.StreamHandler(sys.stderr)
+        self._warning_handler.setLevel(logging.WARNING)
+        self._warning_handler.setFormatter(_ScrubbingFormatter("warning: %(message)s"))
+        logging.getLogger("sage_accounting").addHandler(self._warning_handler)
 
     # --- options ----------------------------------------------------------------------------------
 
@@ -86,6 +91,9 @@ class Runtime:
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(_ScrubbingFormatter("debug: %(name)s: %(message)s"))
             log = logging.getLogger("sage_accounting")
+            if self._warning_handler is not None:
+                log.removeHandler(self._warning_handler)
+                self._warning_handler = None
             log.addHandler(handler)
             log.setLevel(logging.DEBUG)
             self._log_handler = handler
@@ -222,6 +230,9 @@ class Runtime:
         for client in self._clients:
             client.close()
         self._clients.clear()
+        if self._warning_handler is not None:
+            logging.getLogger("sage_accounting").removeHandler(self._warning_handler)
+            self._warning_handler = None
         if self._log_handler is not None:
             log = logging.getLogger("sage_accounting")
             log.removeHandler(self._log_handler)
