@@ -205,7 +205,7 @@ class BadRequestError(APIStatusError):
 
 
 # ``$dataCode``s of a 401 that mean the access token itself was refused.
-TOKEN_ERROR_CODES = frozenset({"AccessTokenVerificationError", "invalid_token"})
+TOKEN_ERROR_CODES = frozenset({"AccessTokenVerificationError", "AccessTokenExpiredError", "invalid_token"})
 
 
 class AuthenticationError(APIStatusError):

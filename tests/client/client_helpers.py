@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import anyio.from_thread
 import httpx
 
-from sage_accounting import Connection, MemoryTokenStore, RetryConfig
+from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore, RetryConfig, SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
 
 FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
@@ -53,3 +55,41 @@ def disk_full() -> Iterator[None]:
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, previous)
+
+
+class Driver:
+    """The same calls through :class:`SageAccounting` or :class:`AsyncSageAccounting`, so a test written
+    once checks both clients: ``sage(lambda c: c.contacts.list())`` returns the answer either way (the
+    async client runs on an event loop in a portal thread; what the call returns is awaited there)."""
+
+    def __init__(self, kind: str, conn: Connection, **kwargs: Any) -> None:
+        self.kind = kind
+        self.connection = conn
+        self._portal_cm: Any = None
+        if kind == "sync":
+            self.client: Any = SageAccounting(conn, **kwargs)
+        else:
+            self._portal_cm = anyio.from_thread.start_blocking_portal()
+            self.portal = self._portal_cm.__enter__()
+
+            async def make() -> AsyncSageAccounting:
+                return AsyncSageAccounting(conn, **kwargs)
+
+            self.client = self.portal.call(make)
+
+    def __call__(self, call: Callable[[Any], Any]) -> Any:
+        if self.kind == "sync":
+            return call(self.client)
+
+        async def run() -> Any:
+            result = call(self.client)
+            return await result if inspect.isawaitable(result) else result
+
+        return self.portal.call(run)
+
+    def close(self) -> None:
+        if self.kind == "sync":
+            self.client.close()
+            return
+        self.portal.call(self.client.close)
+        self._portal_cm.__exit__(None, None, None)

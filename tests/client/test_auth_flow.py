@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from client_helpers import make_connection
+from client_helpers import Driver, make_connection
 
 from sage_accounting import (
     AsyncSageAccounting,
@@ -100,6 +100,43 @@ def test_401_refreshes_once_and_replays_once(emu: Emulator) -> None:
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
     statuses = [e.status for e in emu.request_log.entries() if e.path == "/v3.1/contacts"]
     assert statuses == [401, 200]
+
+
+class _ExpiresEarly(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Sage in front of the emulator, refusing the first API request's token as expired the way seed 004
+    documents it (401, ``AccessTokenExpiredError``), before the token's own lifetime is over."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.sync, self.async_ = emu.transport(), emu.async_transport()
+        self.refused = 0
+
+    def _refuse(self, request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.startswith("/v3.1/") and not self.refused:
+            self.refused += 1
+            body = [{"$severity": "error", "$dataCode": "AccessTokenExpiredError",
+                     "$message": "The access token has expired.", "$source": ""}]  # fmt: skip
+            return httpx.Response(401, json=body, request=request)
+        return None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._refuse(request) or self.sync.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._refuse(request) or await self.async_.handle_async_request(request)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_an_expired_token_error_refreshes_once_and_replays(emu: Emulator, kind: str) -> None:
+    sage_like = _ExpiresEarly(emu)
+    conn = make_connection(emu)
+    conn.transport, conn.async_transport = sage_like, sage_like
+    sage = Driver(kind, conn, business_id=DEMO.business_id)
+    try:
+        assert sage(lambda c: c.contacts.list()).total == 0
+    finally:
+        sage.close()
+    assert sage_like.refused == 1
+    assert len(emu.token_requests(grant_type="refresh_token")) == 1
 
 
 def test_invalid_grant_raises_reauthorization_required(emu: Emulator) -> None:
