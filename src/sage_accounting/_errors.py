@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from ._headers import parse_retry_after, request_id_of
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -110,11 +112,6 @@ class APITimeoutError(APIConnectionError):
     """The request timed out before an answer arrived."""
 
 
-def _first_line(headers: Mapping[str, str], name: str) -> str | None:
-    value = headers.get(name)
-    return value if value else None
-
-
 class APIStatusError(SageError):
     """Sage answered with an error status.
 
@@ -147,9 +144,7 @@ class APIStatusError(SageError):
         self.after_lost_answer = False
         """True when an earlier attempt of this request got no usable answer (a 5xx, a broken
         connection) and may have been carried out: this answer may reflect its effect."""
-        self.request_id = _first_line(self.headers, "x_request_id") or _first_line(
-            self.headers, "x-request-id"
-        )
+        self.request_id = request_id_of(self.headers)
         super().__init__(self._sentence())
 
     @property
@@ -247,8 +242,6 @@ class RateLimitError(APIStatusError):
     @property
     def retry_after(self) -> float | None:
         """Seconds Sage asked us to wait, from the ``Retry-After`` header."""
-        from ._core import parse_retry_after
-
         return parse_retry_after(self.headers)
 
 
