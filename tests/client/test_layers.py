@@ -79,7 +79,5 @@ def test_the_client_core_has_no_import_cycle() -> None:
 
 
 def test_the_client_core_never_imports_the_layers_above_it() -> None:
-    upward = {
-        name: sorted(m for m in imports if m.startswith(ABOVE)) for name, imports in _core().items()
-    }
+    upward = {name: sorted(m for m in imports if m.startswith(ABOVE)) for name, imports in _core().items()}
     assert not {name: found for name, found in upward.items() if found}
