@@ -87,6 +87,16 @@ class Driver:
 
         return self.portal.call(run)
 
+    def records(self, call: Callable[[Any], Any]) -> list[Any]:
+        """Every record of the list ``call`` returns, across its pages (``for`` or ``async for``)."""
+        if self.kind == "sync":
+            return list(call(self.client))
+
+        async def collect() -> list[Any]:
+            return [record async for record in call(self.client)]
+
+        return self.portal.call(collect)
+
     def close(self) -> None:
         if self.kind == "sync":
             self.client.close()

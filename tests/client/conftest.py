@@ -48,10 +48,17 @@ async def aclient(conn: Connection) -> AsyncIterator[AsyncSageAccounting]:
 
 
 @pytest.fixture(params=["sync", "async"])
-def sage(request: pytest.FixtureRequest, conn: Connection) -> Iterator[Driver]:
+def kind(request: pytest.FixtureRequest) -> str:
+    """``"sync"`` then ``"async"``: a test taking it (or ``sage``) runs once per client."""
+    param: str = request.param
+    return param
+
+
+@pytest.fixture
+def sage(kind: str, conn: Connection) -> Iterator[Driver]:
     """A client of ``conn`` for the demo business, once sync and once async: tests written against it
     check both clients (``sage(lambda c: c.contacts.list())``)."""
-    driver = Driver(request.param, conn, business_id=DEMO.business_id, retry=FAST_RETRY)
+    driver = Driver(kind, conn, business_id=DEMO.business_id, retry=FAST_RETRY)
     try:
         yield driver
     finally:

@@ -81,22 +81,22 @@ def test_refresh_rotates_and_persists(emu: Emulator) -> None:
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
 
 
-def test_proactive_refresh_before_expiry(emu: Emulator) -> None:
-    conn = make_connection(emu, clock=emu.clock.now)
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
-        sage.contacts.list()
+def test_proactive_refresh_before_expiry(emu: Emulator, kind: str) -> None:
+    sage = Driver(kind, make_connection(emu, clock=emu.clock.now), business_id=DEMO.business_id)
+    try:
+        sage(lambda c: c.contacts.list())
         emu.clock.advance(250)  # 50 s left: inside the 60 s window
-        sage.contacts.list()
+        sage(lambda c: c.contacts.list())
+    finally:
+        sage.close()
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
     statuses = [e.status for e in emu.request_log.entries() if e.path.startswith("/v3.1")]
     assert 401 not in statuses
 
 
-def test_401_refreshes_once_and_replays_once(emu: Emulator) -> None:
-    conn = make_connection(emu)
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
-        emu.clock.advance(301)  # the emulator expires the token; our clock does not know
-        assert sage.contacts.list().total == 0
+def test_401_refreshes_once_and_replays_once(emu: Emulator, sage: Driver) -> None:
+    emu.clock.advance(301)  # the emulator expires the token; our clock does not know
+    assert sage(lambda c: c.contacts.list()).total == 0
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
     statuses = [e.status for e in emu.request_log.entries() if e.path == "/v3.1/contacts"]
     assert statuses == [401, 200]
@@ -125,7 +125,6 @@ class _ExpiresEarly(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._refuse(request) or await self.async_.handle_async_request(request)
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
 def test_an_expired_token_error_refreshes_once_and_replays(emu: Emulator, kind: str) -> None:
     sage_like = _ExpiresEarly(emu)
     conn = make_connection(emu)
@@ -139,8 +138,8 @@ def test_an_expired_token_error_refreshes_once_and_replays(emu: Emulator, kind: 
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
 
 
-def test_invalid_grant_raises_reauthorization_required(emu: Emulator) -> None:
-    conn = make_connection(emu)
+def test_invalid_grant_raises_reauthorization_required(emu: Emulator, sage: Driver) -> None:
+    conn = sage.connection
     stored = conn.store.load()
     assert stored is not None
     conn.store.save(stored.expired_copy())
@@ -148,17 +147,14 @@ def test_invalid_grant_raises_reauthorization_required(emu: Emulator) -> None:
     Connection(
         DEMO.client_id, DEMO.client_secret, host="http://sage.test", token=stored, transport=emu.transport()
     ).refresh()
-    with (
-        SageAccounting(conn, business_id=DEMO.business_id) as sage,
-        pytest.raises(ReauthorizationRequired) as info,
-    ):
-        sage.contacts.list()
+    with pytest.raises(ReauthorizationRequired) as info:
+        sage(lambda c: c.contacts.list())
     text = str(info.value)
     assert "default" in text and "authorization_url" in text
     assert stored.refresh_token not in text and DEMO.client_secret not in text
 
 
-def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Path) -> None:
+def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Path, kind: str) -> None:
     """A worker that refused to share the lock rotated the pair; we reload the store and carry on."""
     path = tmp_path / "t.json"
     first = make_connection(emu, store=FileTokenStore(path))
@@ -189,10 +185,16 @@ def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Pa
         host="http://sage.test",
         store=RacyStore(path),
         transport=emu.transport(),
+        async_transport=emu.async_transport(),
     )
-    with SageAccounting(racy, business_id=DEMO.business_id) as sage:
-        sage.contacts.list()
+    sage = Driver(kind, racy, business_id=DEMO.business_id)
+    try:
+        sage(lambda c: c.contacts.list())
+    finally:
+        sage.close()
     assert racy.store.load() is not None
+    # The other worker's, ours (refused), then ours with the pair it saved (expired, so refreshed).
+    assert len(emu.token_requests(grant_type="refresh_token")) == 3
 
 
 def test_revoke(emu: Emulator) -> None:
