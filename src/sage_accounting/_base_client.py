@@ -25,9 +25,6 @@ from ._core import (
     dump_json,
     encode_params,
     error_from_response,
-    lost_delete,
-    lost_delete_note,
-    outcome_unknown,
     parse_retry_after,
     redact_url,
     request_id_of,
@@ -36,9 +33,9 @@ from ._core import (
     should_retry_status,
     token_rejected,
     user_agent,
-    voided,
 )
 from ._errors import APIStatusError, BusinessMismatchError, NotFoundError
+from ._lost import lost_delete, lost_delete_note, outcome_unknown, voided
 from .auth._connection import Connection
 
 log = logging.getLogger("sage_accounting")
