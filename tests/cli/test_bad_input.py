@@ -89,8 +89,9 @@ def test_a_file_in_another_encoding_says_which_is_expected(cli: Cli, emu: Emulat
 
 def test_arguments_that_are_not_utf8_are_refused(cli: Cli, emu: Emulator) -> None:
     out = cli.fails(2, "--emulator", "contacts", "get", "\udcff\udcfe")
-    assert "not UTF-8" in out.stderr and "0xff" in out.stderr
-    cli.fails(2, "--emulator", "contacts", "list", "--search", "caf\udce9")
+    assert "argument 4 is not UTF-8" in out.stderr and "0xff" in out.stderr
+    out = cli.fails(2, "--emulator", "contacts", "list", "--search", "caf\udce9")
+    assert "argument 5 (after --search) is not UTF-8" in out.stderr and "caf" not in out.stderr
     assert not _api_requests(emu)
 
 

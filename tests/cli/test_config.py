@@ -118,3 +118,16 @@ def test_a_config_nested_too_deeply_is_one_line(cli: Cli) -> None:
         out = cli.fails(2, "config", "show")
         assert str(config_file()) in out.stderr and "nested too deeply" in out.stderr
         assert len(out.stderr.splitlines()) <= 2
+
+
+def test_a_configuration_that_would_not_read_back_is_never_written(cli: Cli) -> None:
+    from sage_accounting.cli._config import Config
+    from sage_accounting.cli._errors import CliError
+
+    cli.ok("config", "set", "client_id", "abc")
+    before = config_file().read_bytes()
+    config = Config.load(config_file())
+    config.profiles["default"]["colour"] = "blue"  # not a setting: the file would not load again
+    with pytest.raises(CliError, match="would not read back"):
+        config.save()
+    assert config_file().read_bytes() == before

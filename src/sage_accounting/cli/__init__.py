@@ -55,7 +55,9 @@ class SageGroup(TyperGroup):
         code: int = ExitCode.OK
         try:
             for position, arg in enumerate(argv, 1):
-                check_argument(arg, f"argument {position} ({arg[:20]!a}{'…' if len(arg) > 20 else ''})")
+                # Named by position and option, never by content: it may be a secret.
+                after = argv[position - 2] if position > 1 and argv[position - 2].startswith("-") else None
+                check_argument(arg, f"argument {position}" + (f" (after {after})" if after else ""))
             result = super().main(args=argv, prog_name=prog_name or "sage-accounting", complete_var=complete_var,
                                   standalone_mode=False, windows_expand_args=windows_expand_args, **extra)  # fmt: skip
             code = result if isinstance(result, int) else ExitCode.OK
