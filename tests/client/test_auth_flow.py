@@ -21,6 +21,7 @@ from sage_accounting import (
     ReauthorizationRequired,
     SageAccounting,
     Token,
+    TokenRefreshError,
 )
 from sage_accounting.emulator import DEMO, Emulator
 
@@ -370,3 +371,16 @@ def test_revoke_that_cannot_reach_sage_raises_a_connection_error_and_keeps_the_t
     assert "could not reach http://127.0.0.1:9/revoke" in str(info.value)
     assert DEMO.client_secret not in str(info.value)
     assert store.load() is not None
+
+
+def test_a_failing_token_endpoint_is_unavailable_not_a_lost_sign_in(emu: Emulator, sage: Driver) -> None:
+    store = sage.connection.store
+    stored = store.load()
+    assert stored is not None
+    store.save(stored.expired_copy())
+    emu.faults.add("POST", "/token", status=503, count=1)
+    with pytest.raises(TokenRefreshError) as info:
+        sage(lambda c: c.contacts.list())
+    assert not isinstance(info.value, ReauthorizationRequired)
+    assert info.value.status_code == 503 and info.value.unavailable
+    assert sage(lambda c: c.contacts.list()).total == 0  # the stored pair still works
