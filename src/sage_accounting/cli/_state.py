@@ -60,11 +60,17 @@ class Runtime:
         self._log_handler: logging.Handler | None = None
         self.token_problem: str | None = None
         """Why the stored token could not be read (a corrupt token file), when that was tolerated."""
-        # The library's warnings (a token file others can read, a save retried) as "warning: …" lines.
-        self._warning_handler: logging.Handler | None = logging.StreamHandler(sys.stderr)
-        self._warning_handler.setLevel(logging.WARNING)
-        self._warning_handler.setFormatter(_ScrubbingFormatter("warning: %(message)s"))
-        logging.getLogger("sage_accounting").addHandler(self._warning_handler)
+        self._warning_handler: logging.Handler | None = None
+
+    def show_warnings(self) -> None:
+        """Print the library's warnings (a token file others can read, a save retried, a lost answer
+        reported as done) on stderr as ``warning: …`` lines, secrets scrubbed, until :meth:`close`."""
+        if self._warning_handler is None and not self.options.debug:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setLevel(logging.WARNING)
+            handler.setFormatter(_ScrubbingFormatter("warning: %(message)s"))
+            logging.getLogger("sage_accounting").addHandler(handler)
+            self._warning_handler = handler
 
     # --- options ----------------------------------------------------------------------------------
 
@@ -257,6 +263,7 @@ def reset_runtime() -> Runtime:
     global _RUNTIME
     _RUNTIME.close()
     _RUNTIME = Runtime()
+    _RUNTIME.show_warnings()
     return _RUNTIME
 
 
