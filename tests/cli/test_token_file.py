@@ -88,6 +88,8 @@ def test_a_symlinked_token_file_is_written_through(
     assert _refreshes(signed_in_profile) == 1
     assert token_path().is_symlink() and token_path().resolve() == target
     assert json.loads(target.read_text())["refresh_token"] != before
+    cli.ok("auth", "logout", "--local")
+    assert not target.exists(), "signing out removes the tokens, not just the link to them"
 
 
 def test_a_token_file_others_can_read_is_reported_and_made_private(

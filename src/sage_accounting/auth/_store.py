@@ -24,7 +24,7 @@ from typing import Protocol, runtime_checkable
 import filelock
 
 from .._errors import TokenStoreError
-from .._files import atomic_write, check_writable, fsync_dir, open_to_others
+from .._files import atomic_write, check_writable, fsync_dir, open_to_others, write_target
 from ._token import Token
 
 log = logging.getLogger("sage_accounting")
@@ -148,10 +148,11 @@ class FileTokenStore:
             raise TokenStoreError(f"cannot write token file {self.path}: {exc.strerror}") from None
 
     def clear(self) -> None:
-        """Delete the file."""
+        """Delete the file (through a symbolic link: its target goes, the link stays for the next save)."""
+        target = write_target(self.path)
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        fsync_dir(self.path.parent)
+            target.unlink()
+        fsync_dir(target.parent)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[object]:
