@@ -34,7 +34,8 @@ from ._core import (
     token_rejected,
     user_agent,
 )
-from ._errors import APIStatusError, BusinessMismatchError
+from ._errors import APIStatusError, BusinessMismatchError, NotFoundError
+from ._lost import lost_delete, lost_delete_note, outcome_unknown, voided
 from .auth._connection import Connection
 
 log = logging.getLogger("sage_accounting")
@@ -258,6 +259,24 @@ class BaseClient:
         return response.status_code == 401 and not replayed and token_rejected(response.content)
 
     @staticmethod
+    def _done(response: httpx.Response, path: str, what: str, content: bytes = b"") -> httpx.Response:
+        """A DELETE reported as done after its first answer was lost: the answer it would have had
+        (the voided record, or no content), with the note logged and kept in ``extensions``."""
+        note = lost_delete_note(path, what)
+        log.warning("%s", note)
+        status = 200 if content else 204
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        }
+        done = httpx.Response(
+            status, headers=headers, content=content, request=response.request,
+            extensions={"sage_accounting.lost_answer": note},
+        )  # fmt: skip
+        return done
+
+    @staticmethod
     def _error(
         response: httpx.Response, method: str, path: str, business: str | None, scope: str | None
     ) -> APIStatusError:
@@ -296,6 +315,7 @@ class SyncPipeline(BaseClient):
         conn = self.connection
         attempt = 0
         replayed = False
+        lost = False  # an earlier attempt may have been carried out (its answer was lost)
         stale: str | None = None
         while True:
             token = conn.ensure_token(self._http, stale=stale)
@@ -315,6 +335,7 @@ class SyncPipeline(BaseClient):
                     response = _detached(self._http.send(request))
             except httpx.TransportError as exc:
                 if attempt < retries and should_retry_exception(method, exc):
+                    lost = lost or outcome_unknown(None, exc)
                     delay = self._retry_delay(attempt, None) or 0.0
                     log.debug("retrying %s %s in %.2fs after %s", method, path, delay, type(exc).__name__)
                     time.sleep(delay)
@@ -333,13 +354,41 @@ class SyncPipeline(BaseClient):
                 if attempt < retries and should_retry_status(method, status):
                     wait = self._retry_delay(attempt, response)
                     if wait is not None:
+                        lost = lost or outcome_unknown(status)
                         log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, wait, status)
                         time.sleep(wait)
                         attempt += 1
                         continue
-                raise self._error(response, method, path, business, token.scope)
+                outcome = lost_delete(method, lost, status)
+                if outcome == "gone":
+                    return self._done(response, path, "gone")
+                error = self._error(response, method, path, business, token.scope)
+                error.after_lost_answer = lost
+                if outcome == "check":
+                    return self._check_lost_delete(response, path, opts, error)
+                raise error
             self._check_business(response, business)
             return response
+
+    def _check_lost_delete(
+        self, response: httpx.Response, path: str, opts: CallOptions, error: APIStatusError
+    ) -> httpx.Response:
+        """A DELETE refused on retry after its first answer was lost: done if the record is now void
+        (an invoice "already voided") or gone; otherwise Sage's refusal stands."""
+        try:
+            current = self._send("GET", path, opts=opts)
+        except NotFoundError:
+            return self._done(response, path, "gone")
+        if voided(_json(current)):
+            return self._done(response, path, "already voided", current.content)
+        raise error
+
+
+def _json(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _detached(response: httpx.Response) -> httpx.Response:
@@ -357,6 +406,18 @@ class AsyncPipeline(BaseClient):
     """The async request loop (same decisions as :class:`SyncPipeline`)."""
 
     _http: httpx.AsyncClient
+
+    async def _check_lost_delete(
+        self, response: httpx.Response, path: str, opts: CallOptions, error: APIStatusError
+    ) -> httpx.Response:
+        """Async twin of :meth:`SyncPipeline._check_lost_delete`."""
+        try:
+            current = await self._send("GET", path, opts=opts)
+        except NotFoundError:
+            return self._done(response, path, "gone")
+        if voided(_json(current)):
+            return self._done(response, path, "already voided", current.content)
+        raise error
 
     async def _send(
         self,
@@ -377,6 +438,7 @@ class AsyncPipeline(BaseClient):
         conn = self.connection
         attempt = 0
         replayed = False
+        lost = False  # an earlier attempt may have been carried out (its answer was lost)
         stale: str | None = None
         while True:
             token = await conn.aensure_token(self._http, stale=stale)
@@ -396,6 +458,7 @@ class AsyncPipeline(BaseClient):
                     response = _detached(await self._http.send(request))
             except httpx.TransportError as exc:
                 if attempt < retries and should_retry_exception(method, exc):
+                    lost = lost or outcome_unknown(None, exc)
                     delay = self._retry_delay(attempt, None) or 0.0
                     log.debug("retrying %s %s in %.2fs after %s", method, path, delay, type(exc).__name__)
                     await anyio.sleep(delay)
@@ -412,10 +475,18 @@ class AsyncPipeline(BaseClient):
                 if attempt < retries and should_retry_status(method, status):
                     wait = self._retry_delay(attempt, response)
                     if wait is not None:
+                        lost = lost or outcome_unknown(status)
                         log.debug("retrying %s %s in %.2fs after HTTP %s", method, path, wait, status)
                         await anyio.sleep(wait)
                         attempt += 1
                         continue
-                raise self._error(response, method, path, business, token.scope)
+                outcome = lost_delete(method, lost, status)
+                if outcome == "gone":
+                    return self._done(response, path, "gone")
+                error = self._error(response, method, path, business, token.scope)
+                error.after_lost_answer = lost
+                if outcome == "check":
+                    return await self._check_lost_delete(response, path, opts, error)
+                raise error
             self._check_business(response, business)
             return response

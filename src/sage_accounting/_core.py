@@ -8,7 +8,6 @@ their behaviour cannot drift apart.
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import json
 import math
 import platform
@@ -33,6 +32,7 @@ from ._errors import (
     ErrorItem,
     status_error_class,
 )
+from ._headers import parse_retry_after, request_id_of
 from ._version import __version__
 
 __all__ = [
@@ -45,6 +45,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "RetryConfig",
+    "parse_retry_after",
+    "request_id_of",
 ]
 
 DEFAULT_API_URL: Final = "https://api.accounting.sage.com/v3.1"
@@ -172,25 +174,6 @@ def should_retry_exception(method: str, exc: BaseException) -> bool:
     if never_reached_server(exc):
         return True
     return method.upper() in IDEMPOTENT_METHODS
-
-
-def parse_retry_after(headers: Mapping[str, str] | httpx.Headers) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or ``None``."""
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=_dt.UTC)
-        seconds = (when - _dt.datetime.now(_dt.UTC)).total_seconds()
-    return max(0.0, seconds)
 
 
 def backoff(
@@ -341,11 +324,6 @@ def split_relative(link: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 # --- errors ---------------------------------------------------------------------------------------
-
-
-def request_id_of(headers: Mapping[str, str] | httpx.Headers) -> str | None:
-    """Sage's request id: its guides name the header ``x_request_id``; ``X-Request-Id`` is accepted too."""
-    return headers.get("x_request_id") or headers.get("x-request-id") or None
 
 
 def loads(content: bytes) -> Any:

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from ._headers import parse_retry_after, request_id_of
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -110,11 +112,6 @@ class APITimeoutError(APIConnectionError):
     """The request timed out before an answer arrived."""
 
 
-def _first_line(headers: Mapping[str, str], name: str) -> str | None:
-    value = headers.get(name)
-    return value if value else None
-
-
 class APIStatusError(SageError):
     """Sage answered with an error status.
 
@@ -144,9 +141,10 @@ class APIStatusError(SageError):
         self.path = path
         self.maybe_committed = maybe_committed
         self.hint = hint
-        self.request_id = _first_line(self.headers, "x_request_id") or _first_line(
-            self.headers, "x-request-id"
-        )
+        self.after_lost_answer = False
+        """True when an earlier attempt of this request got no usable answer (a 5xx, a broken
+        connection) and may have been carried out: this answer may reflect its effect."""
+        self.request_id = request_id_of(self.headers)
         super().__init__(self._sentence())
 
     @property
@@ -202,7 +200,7 @@ class BadRequestError(APIStatusError):
 
 
 # ``$dataCode``s of a 401 that mean the access token itself was refused.
-TOKEN_ERROR_CODES = frozenset({"AccessTokenVerificationError", "invalid_token"})
+TOKEN_ERROR_CODES = frozenset({"AccessTokenVerificationError", "AccessTokenExpiredError", "invalid_token"})
 
 
 class AuthenticationError(APIStatusError):
@@ -244,8 +242,6 @@ class RateLimitError(APIStatusError):
     @property
     def retry_after(self) -> float | None:
         """Seconds Sage asked us to wait, from the ``Retry-After`` header."""
-        from ._core import parse_retry_after
-
         return parse_retry_after(self.headers)
 
 
@@ -254,12 +250,31 @@ class InternalServerError(APIStatusError):
 
 
 class TokenRefreshError(SageError):
-    """Renewing the access token failed (network, ``/token`` error other than ``invalid_grant``)."""
+    """Renewing the access token failed (network, ``/token`` error other than ``invalid_grant``).
 
-    def __init__(self, message: str, *, connection: str | None = None, error: str | None = None) -> None:
+    ``status_code`` is the token endpoint's HTTP status when it answered; ``unavailable`` is true when
+    the failure is Sage's or the network's (a 5xx, no answer), not the sign-in's: try again later.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        connection: str | None = None,
+        error: str | None = None,
+        status_code: int | None = None,
+        unreachable: bool = False,
+    ) -> None:
         self.connection = connection
         self.error = error
+        self.status_code = status_code
+        self.unreachable = unreachable
         super().__init__(message)
+
+    @property
+    def unavailable(self) -> bool:
+        """True when the token endpoint failed (5xx) or could not be reached."""
+        return self.unreachable or (self.status_code is not None and self.status_code >= 500)
 
 
 class ReauthorizationRequired(TokenRefreshError):

@@ -158,7 +158,8 @@ def main(url: str) -> int:
         result = wait_for(
             devtools,
             session,
-            "document.getElementById('result') ? 'ok ' + location.origin + "
+            "document.getElementById('result') && document.getElementById('result').textContent "
+            "? 'ok ' + location.origin + "
             "location.pathname + ' ' + document.getElementById('result').textContent : 'waiting'",
         )
         log(f"callback page: {result}")

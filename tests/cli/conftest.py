@@ -3,6 +3,7 @@ runner, a shared embedded emulator, and a profile pointing at an emulator served
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -144,3 +145,48 @@ def run_subprocess(
         env={**os.environ, **(env or {})},
         cwd=ROOT,
     )
+
+
+def token_path(profile: str = "default") -> Path:
+    """Where the profile's tokens are kept (under the isolated XDG data directory)."""
+    return Path(os.environ["XDG_DATA_HOME"]) / "sage-accounting" / "tokens" / f"{profile}.json"
+
+
+def config_file() -> Path:
+    """The isolated config.toml."""
+    return Path(os.environ["XDG_CONFIG_HOME"]) / "sage-accounting" / "config.toml"
+
+
+def profile(cli: Cli, monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    """A default profile with a client id and secret (and ``settings``), never signed in."""
+    cli.ok("config", "set", "client_id", DEMO.client_id)
+    monkeypatch.setenv("SAGE_CLIENT_SECRET", DEMO.client_secret)
+    for key, value in settings.items():
+        cli.ok("config", "set", key, value)
+
+
+def expire_stored_token(profile: str = "default") -> None:
+    """Make the stored access token count as expired, so the next command refreshes."""
+    from sage_accounting.auth import FileTokenStore
+
+    store = FileTokenStore(token_path(profile))
+    token = store.load()
+    assert token is not None
+    store.save(token.expired_copy())
+
+
+@contextlib.contextmanager
+def disk_full() -> Iterator[None]:
+    """Every write to a file fails with EFBIG, as on a full disk, for this process and the processes it
+    starts (a soft ``RLIMIT_FSIZE`` of 0, raised back afterwards); works for root too."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)

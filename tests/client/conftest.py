@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from client_helpers import FAST_RETRY, make_connection
+from client_helpers import FAST_RETRY, Driver, make_connection
 
 from sage_accounting import AsyncSageAccounting, Connection, SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
@@ -45,6 +45,24 @@ def client(conn: Connection) -> Iterator[SageAccounting]:
 async def aclient(conn: Connection) -> AsyncIterator[AsyncSageAccounting]:
     async with AsyncSageAccounting(conn, business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
         yield sage
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """``"sync"`` then ``"async"``: a test taking it (or ``sage``) runs once per client."""
+    param: str = request.param
+    return param
+
+
+@pytest.fixture
+def sage(kind: str, conn: Connection) -> Iterator[Driver]:
+    """A client of ``conn`` for the demo business, once sync and once async: tests written against it
+    check both clients (``sage(lambda c: c.contacts.list())``)."""
+    driver = Driver(kind, conn, business_id=DEMO.business_id, retry=FAST_RETRY)
+    try:
+        yield driver
+    finally:
+        driver.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from client_helpers import make_connection
+from client_helpers import Driver, make_connection
 
 from sage_accounting import (
     AsyncSageAccounting,
@@ -21,6 +21,7 @@ from sage_accounting import (
     ReauthorizationRequired,
     SageAccounting,
     Token,
+    TokenRefreshError,
 )
 from sage_accounting.emulator import DEMO, Emulator
 
@@ -81,29 +82,65 @@ def test_refresh_rotates_and_persists(emu: Emulator) -> None:
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
 
 
-def test_proactive_refresh_before_expiry(emu: Emulator) -> None:
-    conn = make_connection(emu, clock=emu.clock.now)
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
-        sage.contacts.list()
+def test_proactive_refresh_before_expiry(emu: Emulator, kind: str) -> None:
+    sage = Driver(kind, make_connection(emu, clock=emu.clock.now), business_id=DEMO.business_id)
+    try:
+        sage(lambda c: c.contacts.list())
         emu.clock.advance(250)  # 50 s left: inside the 60 s window
-        sage.contacts.list()
+        sage(lambda c: c.contacts.list())
+    finally:
+        sage.close()
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
     statuses = [e.status for e in emu.request_log.entries() if e.path.startswith("/v3.1")]
     assert 401 not in statuses
 
 
-def test_401_refreshes_once_and_replays_once(emu: Emulator) -> None:
-    conn = make_connection(emu)
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
-        emu.clock.advance(301)  # the emulator expires the token; our clock does not know
-        assert sage.contacts.list().total == 0
+def test_401_refreshes_once_and_replays_once(emu: Emulator, sage: Driver) -> None:
+    emu.clock.advance(301)  # the emulator expires the token; our clock does not know
+    assert sage(lambda c: c.contacts.list()).total == 0
     assert len(emu.token_requests(grant_type="refresh_token")) == 1
     statuses = [e.status for e in emu.request_log.entries() if e.path == "/v3.1/contacts"]
     assert statuses == [401, 200]
 
 
-def test_invalid_grant_raises_reauthorization_required(emu: Emulator) -> None:
+class _ExpiresEarly(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Sage in front of the emulator, refusing the first API request's token as expired the way seed 004
+    documents it (401, ``AccessTokenExpiredError``), before the token's own lifetime is over."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.sync, self.async_ = emu.transport(), emu.async_transport()
+        self.refused = 0
+
+    def _refuse(self, request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.startswith("/v3.1/") and not self.refused:
+            self.refused += 1
+            body = [{"$severity": "error", "$dataCode": "AccessTokenExpiredError",
+                     "$message": "The access token has expired.", "$source": ""}]  # fmt: skip
+            return httpx.Response(401, json=body, request=request)
+        return None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._refuse(request) or self.sync.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._refuse(request) or await self.async_.handle_async_request(request)
+
+
+def test_an_expired_token_error_refreshes_once_and_replays(emu: Emulator, kind: str) -> None:
+    sage_like = _ExpiresEarly(emu)
     conn = make_connection(emu)
+    conn.transport, conn.async_transport = sage_like, sage_like
+    sage = Driver(kind, conn, business_id=DEMO.business_id)
+    try:
+        assert sage(lambda c: c.contacts.list()).total == 0
+    finally:
+        sage.close()
+    assert sage_like.refused == 1
+    assert len(emu.token_requests(grant_type="refresh_token")) == 1
+
+
+def test_invalid_grant_raises_reauthorization_required(emu: Emulator, sage: Driver) -> None:
+    conn = sage.connection
     stored = conn.store.load()
     assert stored is not None
     conn.store.save(stored.expired_copy())
@@ -111,17 +148,14 @@ def test_invalid_grant_raises_reauthorization_required(emu: Emulator) -> None:
     Connection(
         DEMO.client_id, DEMO.client_secret, host="http://sage.test", token=stored, transport=emu.transport()
     ).refresh()
-    with (
-        SageAccounting(conn, business_id=DEMO.business_id) as sage,
-        pytest.raises(ReauthorizationRequired) as info,
-    ):
-        sage.contacts.list()
+    with pytest.raises(ReauthorizationRequired) as info:
+        sage(lambda c: c.contacts.list())
     text = str(info.value)
     assert "default" in text and "authorization_url" in text
     assert stored.refresh_token not in text and DEMO.client_secret not in text
 
 
-def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Path) -> None:
+def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Path, kind: str) -> None:
     """A worker that refused to share the lock rotated the pair; we reload the store and carry on."""
     path = tmp_path / "t.json"
     first = make_connection(emu, store=FileTokenStore(path))
@@ -152,10 +186,16 @@ def test_invalid_grant_adopts_a_pair_saved_meanwhile(emu: Emulator, tmp_path: Pa
         host="http://sage.test",
         store=RacyStore(path),
         transport=emu.transport(),
+        async_transport=emu.async_transport(),
     )
-    with SageAccounting(racy, business_id=DEMO.business_id) as sage:
-        sage.contacts.list()
+    sage = Driver(kind, racy, business_id=DEMO.business_id)
+    try:
+        sage(lambda c: c.contacts.list())
+    finally:
+        sage.close()
     assert racy.store.load() is not None
+    # The other worker's, ours (refused), then ours with the pair it saved (expired, so refreshed).
+    assert len(emu.token_requests(grant_type="refresh_token")) == 3
 
 
 def test_revoke(emu: Emulator) -> None:
@@ -331,3 +371,16 @@ def test_revoke_that_cannot_reach_sage_raises_a_connection_error_and_keeps_the_t
     assert "could not reach http://127.0.0.1:9/revoke" in str(info.value)
     assert DEMO.client_secret not in str(info.value)
     assert store.load() is not None
+
+
+def test_a_failing_token_endpoint_is_unavailable_not_a_lost_sign_in(emu: Emulator, sage: Driver) -> None:
+    store = sage.connection.store
+    stored = store.load()
+    assert stored is not None
+    store.save(stored.expired_copy())
+    emu.faults.add("POST", "/token", status=503, count=1)
+    with pytest.raises(TokenRefreshError) as info:
+        sage(lambda c: c.contacts.list())
+    assert not isinstance(info.value, ReauthorizationRequired)
+    assert info.value.status_code == 503 and info.value.unavailable
+    assert sage(lambda c: c.contacts.list()).total == 0  # the stored pair still works

@@ -166,3 +166,10 @@ def test_memory_store() -> None:
     assert store.load() is token
     store.clear()
     assert store.load() is None
+
+
+def test_file_store_reports_a_file_nested_too_deeply(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    path.write_text("[" * 1000 + "]" * 1000)
+    with pytest.raises(TokenStoreError, match="nested too deeply"):
+        FileTokenStore(path).load()

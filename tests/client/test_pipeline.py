@@ -1,5 +1,5 @@
 """The request pipeline against scripted faults: retries, Retry-After, POST safety, business check,
-logging."""
+logging.  Most tests run twice through the ``sage`` fixture, once per client (sync and async)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import logging
 
 import httpx
 import pytest
+from client_helpers import Driver
 
 from sage_accounting import (
     APIConnectionError,
-    AsyncSageAccounting,
     BusinessMismatchError,
     InternalServerError,
     NotFoundError,
@@ -25,73 +25,69 @@ def _api_calls(emu: Emulator, method: str, path: str) -> list[int]:
     return [e.status for e in emu.request_log.entries() if e.method == method and e.path == path]
 
 
-def test_429_honours_retry_after(emu: Emulator, client: SageAccounting) -> None:
+def test_429_honours_retry_after(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="GET", path="/v3.1/contacts", status=429, count=1, retry_after=1)
-    assert client.contacts.list().total == 0
+    assert sage(lambda c: c.contacts.list()).total == 0
     assert _api_calls(emu, "GET", "/v3.1/contacts") == [429, 200]
 
 
-def test_429_without_retries_raises_rate_limit_error(emu: Emulator, client: SageAccounting) -> None:
+def test_429_without_retries_raises_rate_limit_error(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="GET", path="/v3.1/contacts", status=429, count=1, retry_after=7)
     with pytest.raises(RateLimitError) as info:
-        client.contacts.list(max_retries=0)
+        sage(lambda c: c.contacts.list(max_retries=0))
     assert info.value.retry_after == 7
     assert info.value.request_id
 
 
-def test_503_on_get_is_retried_to_success(emu: Emulator, client: SageAccounting) -> None:
+def test_503_on_get_is_retried_to_success(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="GET", path="/v3.1/tax_rates", status=503, count=2)
-    assert client.tax_rates.list().total
+    assert sage(lambda c: c.tax_rates.list()).total
     assert _api_calls(emu, "GET", "/v3.1/tax_rates") == [503, 503, 200]
 
 
-def test_max_retries_per_client_and_per_call(emu: Emulator, client: SageAccounting) -> None:
+def test_max_retries_per_client_and_per_call(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="GET", path="/v3.1/tax_rates", status=500, count=None)
     with pytest.raises(InternalServerError):
-        client.tax_rates.list()
+        sage(lambda c: c.tax_rates.list())
     assert len(_api_calls(emu, "GET", "/v3.1/tax_rates")) == 3
     with pytest.raises(InternalServerError):
-        client.tax_rates.list(max_retries=0)
+        sage(lambda c: c.tax_rates.list(max_retries=0))
     assert len(_api_calls(emu, "GET", "/v3.1/tax_rates")) == 4
     with pytest.raises(InternalServerError):
-        client.with_options(max_retries=4).tax_rates.list()
+        sage(lambda c: c.with_options(max_retries=4).tax_rates.list())
     assert len(_api_calls(emu, "GET", "/v3.1/tax_rates")) == 9
     with pytest.raises(ValueError, match="max_retries"):
-        client.tax_rates.list(max_retries=-1)
+        sage(lambda c: c.tax_rates.list(max_retries=-1))
 
 
-def test_dropped_get_is_retried(emu: Emulator, client: SageAccounting) -> None:
+def test_dropped_get_is_retried(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="GET", path="/v3.1/tax_rates", drop=True, count=1)
-    assert client.tax_rates.list().total
+    assert sage(lambda c: c.tax_rates.list()).total
 
 
-def test_commit_then_504_on_post_is_not_retried_and_not_duplicated(
-    emu: Emulator, client: SageAccounting
-) -> None:
+def test_commit_then_504_on_post_is_not_retried_and_not_duplicated(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="POST", path="/v3.1/contacts", commit_then_fail=True, count=1)
     with pytest.raises(InternalServerError) as info:
-        client.contacts.create(name="Once Only Ltd", contact_type_ids=["CUSTOMER"])
+        sage(lambda c: c.contacts.create(name="Once Only Ltd", contact_type_ids=["CUSTOMER"]))
     err = info.value
     assert err.status_code == 504 and err.maybe_committed
     assert "may have created" in str(err)
     assert _api_calls(emu, "POST", "/v3.1/contacts") == [504]
-    found = [
-        c for c in client.contacts.list(search="Once Only", attributes="name") if c.name == "Once Only Ltd"
-    ]
-    assert len(found) == 1
+    found = sage.records(lambda c: c.contacts.list(search="Once Only", attributes="name"))
+    assert [c.name for c in found] == ["Once Only Ltd"]
 
 
-def test_dropped_post_is_not_retried(emu: Emulator, client: SageAccounting) -> None:
+def test_dropped_post_is_not_retried(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="POST", path="/v3.1/contacts", drop=True, count=1)
     with pytest.raises(APIConnectionError) as info:
-        client.contacts.create(name="Dropped Ltd", contact_type_ids=["CUSTOMER"])
+        sage(lambda c: c.contacts.create(name="Dropped Ltd", contact_type_ids=["CUSTOMER"]))
     assert info.value.maybe_committed
     assert len(_api_calls(emu, "POST", "/v3.1/contacts")) <= 1
 
 
-def test_post_is_retried_on_429(emu: Emulator, client: SageAccounting) -> None:
+def test_post_is_retried_on_429(emu: Emulator, sage: Driver) -> None:
     emu.faults.add(method="POST", path="/v3.1/contacts", status=429, count=1, retry_after=0)
-    client.contacts.create(name="Patient Ltd", contact_type_ids=["CUSTOMER"])
+    sage(lambda c: c.contacts.create(name="Patient Ltd", contact_type_ids=["CUSTOMER"]))
     assert _api_calls(emu, "POST", "/v3.1/contacts") == [429, 201]
 
 
@@ -170,25 +166,25 @@ def test_business_header_is_checked(emu: Emulator, client: SageAccounting) -> No
         sage.tax_rates.list()
 
 
-def test_with_business_and_per_call_business(emu: Emulator, client: SageAccounting) -> None:
+def test_with_business_and_per_call_business(emu: Emulator, sage: Driver) -> None:
     with pytest.raises(Exception):  # noqa: B017 - any refusal: the user cannot reach this business
-        client.tax_rates.list(business_id="e" * 32)
-    lead = client.with_business(None)
-    assert lead.business_id is None
-    lead.tax_rates.list()
+        sage(lambda c: c.tax_rates.list(business_id="e" * 32))
+    assert sage(lambda c: c.with_business(None).business_id) is None
+    sage(lambda c: c.with_business(None).tax_rates.list())
+    assert emu.request_log.entries()[-1].business_id != "e" * 32
 
 
-def test_errors_are_typed_and_readable(client: SageAccounting) -> None:
+def test_errors_are_typed_and_readable(sage: Driver) -> None:
     with pytest.raises(NotFoundError) as info:
-        client.contacts.retrieve("0" * 32)
+        sage(lambda c: c.contacts.retrieve("0" * 32))
     assert str(info.value).startswith("404")
     with pytest.raises(UnprocessableEntityError) as invalid:
-        client.contacts.create(name="No Type Ltd")
+        sage(lambda c: c.contacts.create(name="No Type Ltd"))
     assert invalid.value.errors and invalid.value.errors[0].data_code
 
 
-def test_raw_request_and_response_wrapper(client: SageAccounting) -> None:
-    response = client.request("GET", "/tax_rates", params={"items_per_page": 2})
+def test_raw_request_and_response_wrapper(sage: Driver) -> None:
+    response = sage(lambda c: c.request("GET", "/tax_rates", params={"items_per_page": 2}))
     assert response.status_code == 200
     assert response.request_id
     assert response.business_id == DEMO.business_id
@@ -197,19 +193,20 @@ def test_raw_request_and_response_wrapper(client: SageAccounting) -> None:
 
 
 def test_logging_is_one_line_each_way_and_redacted(
-    emu: Emulator, client: SageAccounting, caplog: pytest.LogCaptureFixture
+    emu: Emulator, sage: Driver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    stored = client.connection.store.load()
+    store = sage.connection.store
+    stored = store.load()
     assert stored is not None
-    client.connection.store.save(stored.expired_copy())
+    store.save(stored.expired_copy())
     with caplog.at_level(logging.DEBUG, logger="sage_accounting"):
-        client.tax_rates.list()
+        sage(lambda c: c.tax_rates.list())
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "request GET" in text and "response 200 GET" in text
     assert stored.access_token not in text and stored.refresh_token not in text
     assert DEMO.client_secret not in text
     assert "Bearer" not in text
-    new = client.connection.store.load()
+    new = store.load()
     assert new is not None and new.access_token not in text and new.refresh_token not in text
 
 
@@ -227,22 +224,11 @@ def test_user_agent(emu: Emulator, client: SageAccounting) -> None:
     assert seen[-1].startswith("sage-accounting-python/0.1.0")
 
 
-@pytest.mark.anyio
-async def test_async_retries_and_errors(emu: Emulator, aclient: AsyncSageAccounting) -> None:
-    emu.faults.add(method="GET", path="/v3.1/tax_rates", status=503, count=1)
-    page = await aclient.tax_rates.list()
-    assert page.total
-    emu.faults.add(method="POST", path="/v3.1/contacts", commit_then_fail=True, count=1)
-    with pytest.raises(InternalServerError):
-        await aclient.contacts.create(name="Async Once Ltd", contact_type_ids=["CUSTOMER"])
-    names = [c.name async for c in aclient.contacts.list(attributes="name")]
-    assert names.count("Async Once Ltd") == 1
-
-
-def test_request_keeps_the_paths_own_query_and_adds_params(emu: Emulator, client: SageAccounting) -> None:
-    client.contacts.create(name="Query Keeper", contact_type_ids=["CUSTOMER"], reference="QK1")
-    client.contacts.create(name="Other", contact_type_ids=["VENDOR"])
-    body = client.request("GET", "/contacts?attributes=reference", params={"search": "keeper"}).json()
+def test_request_keeps_the_paths_own_query_and_adds_params(emu: Emulator, sage: Driver) -> None:
+    sage(lambda c: c.contacts.create(name="Query Keeper", contact_type_ids=["CUSTOMER"], reference="QK1"))
+    sage(lambda c: c.contacts.create(name="Other", contact_type_ids=["VENDOR"]))
+    response = sage(lambda c: c.request("GET", "/contacts?attributes=reference", params={"search": "keeper"}))
+    body = response.json()
     assert body["$total"] == 1
     assert body["$items"][0]["reference"] == "QK1"
     assert emu.request_log.entries()[-1].query == "attributes=reference&search=keeper"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from client_helpers import control, make_connection
+from client_helpers import Driver, control, disk_full, make_connection
 
 from sage_accounting import (
     Connection,
@@ -64,28 +64,37 @@ def _expire_stored(conn: Connection) -> Token:
     return stored
 
 
-def test_a_save_failing_once_is_retried_at_once(emu: Emulator) -> None:
+@contextlib.contextmanager
+def _client(kind: str, conn: Connection) -> Iterator[Driver]:
+    sage = Driver(kind, conn, business_id=DEMO.business_id)
+    try:
+        yield sage
+    finally:
+        sage.close()
+
+
+def test_a_save_failing_once_is_retried_at_once(emu: Emulator, kind: str) -> None:
     store = FlakyStore()
     conn = make_connection(emu, store=store)
     old = _expire_stored(conn)
     store.failures = 1
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
-        assert sage.contacts.list().total == 0
+    with _client(kind, conn) as sage:
+        assert sage(lambda c: c.contacts.list()).total == 0
         saved = store.load()
         assert saved is not None and saved.refresh_token != old.refresh_token
         assert not conn.unsaved
-        sage.contacts.list()
+        sage(lambda c: c.contacts.list())
     assert _refreshes(emu) == 1
 
 
-def test_a_pair_that_cannot_be_saved_is_kept_and_saved_on_the_next_call(emu: Emulator) -> None:
+def test_a_pair_that_cannot_be_saved_is_kept_and_saved_on_the_next_call(emu: Emulator, kind: str) -> None:
     store = FlakyStore()
     conn = make_connection(emu, store=store)
     old = _expire_stored(conn)
     store.failures = 2  # the save and its immediate retry
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+    with _client(kind, conn) as sage:
         with pytest.raises(TokenStoreError) as info:
-            sage.contacts.list()
+            sage(lambda c: c.contacts.list())
         message = str(info.value)
         assert "FlakyStore('tokens-db')" in message and "No space left" in message
         assert "in memory" in message
@@ -95,41 +104,24 @@ def test_a_pair_that_cannot_be_saved_is_kept_and_saved_on_the_next_call(emu: Emu
         stored = store.load()
         assert stored is not None and stored.refresh_token == old.refresh_token  # still the dead pair
         # The disk has room again: the next call saves the kept pair and goes on, no sign-in needed.
-        assert sage.contacts.list().total == 0
+        assert sage(lambda c: c.contacts.list()).total == 0
     assert store.load() == kept
     assert not conn.unsaved
     assert _refreshes(emu) == 1
 
 
-def test_the_unsaved_pair_is_saved_again_while_the_store_keeps_failing(emu: Emulator) -> None:
+def test_the_unsaved_pair_is_saved_again_while_the_store_keeps_failing(emu: Emulator, kind: str) -> None:
     store = FlakyStore()
     conn = make_connection(emu, store=store)
     _expire_stored(conn)
     store.failures = 3  # the save, its immediate retry, and the next call's retry
-    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+    with _client(kind, conn) as sage:
         with pytest.raises(TokenStoreError):
-            sage.contacts.list()
+            sage(lambda c: c.contacts.list())
         with pytest.raises(TokenStoreError, match="in memory"):
-            sage.contacts.list()  # still failing: said again, and the pair is still kept
-        assert sage.contacts.list().total == 0
+            sage(lambda c: c.contacts.list())  # still failing: said again, and the pair is still kept
+        assert sage(lambda c: c.contacts.list()).total == 0
     assert store.load() == conn.token()
-    assert _refreshes(emu) == 1
-
-
-@pytest.mark.anyio
-async def test_async_keeps_a_pair_that_cannot_be_saved(emu: Emulator) -> None:
-    from sage_accounting import AsyncSageAccounting
-
-    store = FlakyStore()
-    conn = make_connection(emu, store=store)
-    old = _expire_stored(conn)
-    store.failures = 2
-    async with AsyncSageAccounting(conn, business_id=DEMO.business_id) as sage:
-        with pytest.raises(TokenStoreError, match="in memory"):
-            await sage.contacts.list()
-        assert (await sage.contacts.list()).total == 0
-    saved = store.load()
-    assert saved is not None and saved.refresh_token != old.refresh_token
     assert _refreshes(emu) == 1
 
 
@@ -214,7 +206,7 @@ def _immutable(directory: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(directory)], check=True)
 
 
-def test_the_helper_hands_back_a_pair_it_cannot_save(server_url: str, tmp_path: Path) -> None:
+def test_a_frozen_token_directory_never_spends_the_refresh_token(server_url: str, tmp_path: Path) -> None:
     if not _chattr_works(tmp_path):
         pytest.skip("needs chattr +i (an ext2/3/4-like file system and CAP_LINUX_IMMUTABLE)")
     tokens = tmp_path / "tokens"
@@ -230,14 +222,53 @@ def test_the_helper_hands_back_a_pair_it_cannot_save(server_url: str, tmp_path: 
     with SageAccounting(conn, business_id=DEMO.business_id) as sage:
         with _immutable(tokens), pytest.raises(TokenStoreError) as info:
             sage.contacts.list()
-        assert str(path) in str(info.value) and "in memory" in str(info.value)
-        assert conn.unsaved
-        # The directory is writable again: the kept pair is saved and used, no sign-in needed.
+        assert str(path) in str(info.value) and "not spent" in str(info.value)
+        assert not conn.unsaved
+        assert len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"})) == before
+        # The directory is writable again: the stored refresh token still works.
         assert sage.contacts.list().total == 0
     stored = FileTokenStore(path).load()
     assert stored is not None and stored.refresh_token != seeded.refresh_token
-    assert stored == conn.token()
     after = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
     assert after - before == 1
-    # The saved pair is one Sage accepts.
-    Connection(DEMO.client_id, DEMO.client_secret, host=server_url, store=FileTokenStore(path)).refresh()
+
+
+@pytest.mark.parametrize("crash_safe", [False, True])
+def test_a_full_disk_never_spends_the_refresh_token(
+    server_url: str, tmp_path: Path, crash_safe: bool
+) -> None:
+    path = tmp_path / "token.json"
+    seeded = Token.from_response(control(server_url, "POST", "/tokens", json={"client_id": DEMO.client_id}))
+    FileTokenStore(path).save(seeded.expired_copy())
+    with FileTokenStore(path).lock():
+        pass
+    before = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
+    conn = Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        host=server_url,
+        store=FileTokenStore(path),
+        crash_safe_refresh=crash_safe,
+    )
+    with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+        with disk_full(), pytest.raises(TokenStoreError) as info:
+            sage.contacts.list()
+        assert "not spent" in str(info.value) and str(path) in str(info.value)
+        assert len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"})) == before
+        assert not conn.unsaved
+        assert sage.contacts.list().total == 0  # room again: the stored pair refreshes as usual
+    after = len(control(server_url, "GET", "/requests", params={"grant_type": "refresh_token"}))
+    assert after - before == 1
+
+
+def test_a_full_disk_never_spends_the_refresh_token_in_process(
+    emu: Emulator, tmp_path: Path, kind: str
+) -> None:
+    conn = make_connection(emu, store=FileTokenStore(tmp_path / "token.json"))
+    _expire_stored(conn)
+    with _client(kind, conn) as sage:
+        with disk_full(), pytest.raises(TokenStoreError, match="not spent"):
+            sage(lambda c: c.contacts.list())
+        assert _refreshes(emu) == 0
+        assert sage(lambda c: c.contacts.list()).total == 0
+    assert _refreshes(emu) == 1

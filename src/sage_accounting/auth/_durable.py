@@ -37,17 +37,32 @@ def load():
         return None
 def expires(tok):
     return datetime.datetime.fromisoformat(tok["expires_at"].replace("Z", "+00:00")).timestamp()
+def temp_name(suffix):
+    directory = os.path.dirname(cfg["write_path"]) or "."
+    return directory, os.path.join(directory, "." + os.path.basename(cfg["write_path"]) + "."
+                                   + str(os.getpid()) + "." + os.urandom(4).hex() + suffix)
+def probe():
+    # A test write before the refresh token is spent: its successor must be savable.
+    directory, tmp = temp_name(".probe")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, b"\0" * 16384)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 def save(tok):
-    directory = os.path.dirname(cfg["path"]) or "."
-    tmp = os.path.join(directory, "." + os.path.basename(cfg["path"]) + "." + str(os.getpid()) + "."
-                       + os.urandom(4).hex() + ".tmp")
+    directory, tmp = temp_name(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, json.dumps(tok, separators=(",", ":")).encode())
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(tmp, cfg["path"])
+    os.replace(tmp, cfg["write_path"])
     dfd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(dfd)
@@ -93,7 +108,12 @@ def usable(tok):
     return tok["access_token"] != cfg["stale"] and not (cfg["force"] and cfg["stale"] is None)
 lock_fd = None
 while True:
-    lock_fd = os.open(cfg["lock_path"], os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        lock_fd = os.open(cfg["lock_path"], os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        sys.stdout.write(json.dumps({"status": "lock", "error": type(exc).__name__,
+                                     "detail": exc.strerror or str(exc)}))
+        sys.exit(0)
     fcntl.flock(lock_fd, fcntl.LOCK_EX)
     if os.fstat(lock_fd).st_nlink:
         break
@@ -106,7 +126,12 @@ try:
         out = {"status": "adopted"}
     else:
         tries = [stored["refresh_token"]]
-        while True:
+        try:
+            probe()
+        except OSError as exc:
+            tries = None
+            out = {"status": "unwritable", "error": type(exc).__name__, "detail": exc.strerror or str(exc)}
+        while tries:
             status, body, t0 = post(tries[-1])
             try:
                 data = json.loads(body) if body else {}

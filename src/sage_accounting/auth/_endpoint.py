@@ -131,6 +131,7 @@ class TokenEndpoint:
         return TokenRefreshError(
             f"{what} for connection {self.name!r} could not reach {self.token_url}: {exc}",
             connection=self.name,
+            unreachable=True,
         )
 
     def _no_answer(self, what: str, exc: httpx.TransportError) -> TokenRefreshError:
@@ -139,6 +140,7 @@ class TokenEndpoint:
             f"{what} for connection {self.name!r}: the token endpoint did not answer "
             f"({type(exc).__name__}); if it had already rotated the pair the user must sign in again",
             connection=self.name,
+            unreachable=True,
         )
 
     def _post_token(self, http: httpx.Client, form: Mapping[str, str], *, what: str) -> Token:
@@ -180,13 +182,17 @@ class TokenEndpoint:
         try:
             return self._post_token(http, self._refresh_form(refresh_token), what="token refresh")
         except OAuthError as exc:
-            raise TokenRefreshError(str(exc), connection=self.name, error=exc.error) from None
+            raise TokenRefreshError(
+                str(exc), connection=self.name, error=exc.error, status_code=exc.status_code
+            ) from None
 
     async def _arefresh_call(self, http: httpx.AsyncClient, refresh_token: str) -> Token:
         try:
             return await self._apost_token(http, self._refresh_form(refresh_token), what="token refresh")
         except OAuthError as exc:
-            raise TokenRefreshError(str(exc), connection=self.name, error=exc.error) from None
+            raise TokenRefreshError(
+                str(exc), connection=self.name, error=exc.error, status_code=exc.status_code
+            ) from None
 
     # --- the revoke endpoint ----------------------------------------------------------------------
 

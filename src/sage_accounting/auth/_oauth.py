@@ -21,8 +21,9 @@ __all__ = ["AuthorizationRequest", "OAuthError", "code_challenge", "new_code_ver
 class OAuthError(SageError):
     """The authorization step failed: ``state`` mismatch, a refused code, or an error callback."""
 
-    def __init__(self, message: str, *, error: str | None = None) -> None:
+    def __init__(self, message: str, *, error: str | None = None, status_code: int | None = None) -> None:
         self.error = error
+        self.status_code = status_code
         super().__init__(message)
 
 
@@ -129,4 +130,5 @@ def parse_token_answer(status_code: int, content: bytes, *, now: _dt.datetime, w
         f"{what} failed: HTTP {status_code} {error or 'without an OAuth error code'}"
         + (f" ({description})" if description else ""),
         error=error,
+        status_code=status_code,
     )

@@ -22,6 +22,8 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Generator
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -29,13 +31,33 @@ import httpx
 
 from .._core import user_agent
 from .._errors import ReauthorizationRequired, TokenRefreshError, TokenStoreError
+from .._files import write_target
 from ._durable import run_helper
 from ._endpoint import TokenEndpoint
+from ._flow import CheckWritable, Keep, Load, Post, SignInOver, Step, refresh_flow
 from ._oauth import InvalidGrant
 from ._store import FileTokenStore
 from ._token import Token
 
 __all__ = ["Refresher"]
+
+# The helper's failures that mean the token endpoint could not be reached (not a refused sign-in).
+_NETWORK = frozenset(
+    {
+        "timeout",
+        "TimeoutError",
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+        "RemoteDisconnected",
+        "IncompleteRead",
+        "gaierror",
+        "SSLError",
+        "OSError",
+    }
+)
 
 log = logging.getLogger("sage_accounting")
 
@@ -167,6 +189,22 @@ class Refresher(TokenEndpoint):
         self._unsaved = None
         self._unsaved_base = None
 
+    def _check_writable(self) -> None:
+        """Refuse to spend the refresh token when its successor could not be saved (called with the
+        store's lock held): Sage invalidates the old pair the moment it issues the new one, so a new
+        pair the store cannot keep would be lost with the process."""
+        check = getattr(self.store, "check_writable", None)
+        if check is None:
+            return
+        try:
+            check()
+        except Exception as exc:
+            raise TokenStoreError(
+                f"the access token of connection {self.name!r} needs renewing but {self.store!r} cannot "
+                f"be written ({_cause(exc)}); the refresh token was not spent: fix the store (disk "
+                "space, permissions, a read-only mount) and try again"
+            ) from exc
+
     # --- single-flight refresh --------------------------------------------------------------------
 
     def _usable(self, token: Token | None, stale: str | None, force: bool) -> bool:
@@ -193,27 +231,41 @@ class Refresher(TokenEndpoint):
             if self.crash_safe_refresh:
                 return self._durable_refresh(stale, force)
             with self.store.lock():
-                stored = self.store.load()
-                if stored is None:
-                    raise self._reauth("no token is stored for it")
-                if self._usable(stored, stale, force) and (not force or stored.access_token != stale):
-                    self._token = stored
-                    return stored
+                return self._drive(refresh_flow(self._usable, stale, force), http)
+
+    def _perform(self, step: Step, http: httpx.Client) -> Any:
+        """Carry out one step of the refresh flow, blocking."""
+        if isinstance(step, Load):
+            return self.store.load()
+        if isinstance(step, CheckWritable):
+            return self._check_writable()
+        if isinstance(step, Post):
+            return self._refresh_call(http, step.refresh_token)
+        if isinstance(step, Keep):
+            return self._keep_new(step.token, base=step.base, locked=True)
+        self._token = step.token
+        return None
+
+    def _drive(self, flow: Generator[Step, Any, Token], http: httpx.Client) -> Token:
+        """Run the refresh flow to its end, blocking on each step."""
+        sent: Any = None
+        thrown: InvalidGrant | None = None
+        try:
+            while True:
                 try:
-                    new = self._refresh_call(http, stored.refresh_token)
-                except InvalidGrant:
-                    again = self.store.load()
-                    if again is None or again.refresh_token == stored.refresh_token:
-                        raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                    if self._usable(again, stale, False):
-                        self._token = again
-                        return again
-                    try:
-                        new = self._refresh_call(http, again.refresh_token)
-                    except InvalidGrant:
-                        raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                    stored = again
-                return self._keep_new(new, base=stored.refresh_token, locked=True)
+                    step = flow.throw(thrown) if thrown is not None else flow.send(sent)
+                except StopIteration as done:
+                    token: Token = done.value
+                    return token
+                except SignInOver as over:
+                    raise self._reauth(str(over)) from None
+                sent, thrown = None, None
+                try:
+                    sent = self._perform(step, http)
+                except InvalidGrant as exc:
+                    thrown = exc
+        finally:
+            flow.close()
 
     def _durable_refresh(self, stale: str | None, force: bool) -> Token:
         assert isinstance(self.store, FileTokenStore)
@@ -228,6 +280,7 @@ class Refresher(TokenEndpoint):
         read_timeout = self.timeout.read if isinstance(self.timeout, httpx.Timeout) else self.timeout
         config = {
             "path": str(self.store.path),
+            "write_path": str(write_target(self.store.path)),
             "lock_path": str(self.store.lock_path),
             "token_url": self.token_url,
             "client_id": self.client_id,
@@ -265,13 +318,30 @@ class Refresher(TokenEndpoint):
                 return self._keep_new(issued, base=base if isinstance(base, str) else None, locked=False)
         if status == "missing":
             raise self._reauth("no token is stored for it")
+        if status == "unwritable":
+            raise TokenStoreError(
+                f"the access token of connection {self.name!r} needs renewing but {self.store!r} cannot "
+                f"be written ({verdict.get('detail') or verdict.get('error')}); the refresh token was not "
+                "spent: fix the store (disk space, permissions, a read-only mount) and try again"
+            )
         if status == "invalid_grant":
             raise self._reauth("Sage refused its refresh token (invalid_grant)")
+        if status == "lock":
+            raise TokenStoreError(
+                f"cannot lock token file {self.store.path}: cannot open its lock file "
+                f"{self.store.lock_path} ({verdict.get('detail') or verdict.get('error')})"
+            )
+        http = verdict.get("http")
+        if isinstance(http, int):
+            why = f"HTTP {http} {verdict.get('error') or 'without an OAuth error code'}"
+        else:
+            why = f"{verdict.get('error') or 'the helper failed'}: {verdict.get('detail') or 'no detail'}"
         raise TokenRefreshError(
-            f"token refresh for connection {self.name!r} failed: "
-            f"{verdict.get('error') or 'unknown error'} (HTTP {verdict.get('http', '-')})",
+            f"token refresh for connection {self.name!r} failed: {why}",
             connection=self.name,
-            error=verdict.get("error"),
+            error=verdict.get("error") if isinstance(http, int) else None,
+            status_code=http if isinstance(http, int) else None,
+            unreachable=isinstance(verdict.get("error"), str) and verdict.get("error") in _NETWORK,
         )
 
     def _async_lock(self) -> asyncio.Lock:
@@ -311,29 +381,43 @@ class Refresher(TokenEndpoint):
             store_lock = self.store.lock()
             await anyio.to_thread.run_sync(store_lock.__enter__)
             try:
-                stored = await anyio.to_thread.run_sync(self.store.load)
-                if stored is None:
-                    raise self._reauth("no token is stored for it")
-                if self._usable(stored, stale, force) and (not force or stored.access_token != stale):
-                    self._token = stored
-                    return stored
-                try:
-                    new = await self._arefresh_call(http, stored.refresh_token)
-                except InvalidGrant:
-                    again = await anyio.to_thread.run_sync(self.store.load)
-                    if again is None or again.refresh_token == stored.refresh_token:
-                        raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                    if self._usable(again, stale, False):
-                        self._token = again
-                        return again
-                    try:
-                        new = await self._arefresh_call(http, again.refresh_token)
-                    except InvalidGrant:
-                        raise self._reauth("Sage refused its refresh token (invalid_grant)") from None
-                    stored = again
-                base = stored.refresh_token
-                return await anyio.to_thread.run_sync(lambda: self._keep_new(new, base=base, locked=True))
+                return await self._adrive(refresh_flow(self._usable, stale, force), http)
             finally:
                 await anyio.to_thread.run_sync(store_lock.__exit__, None, None, None)
         finally:
             self._thread_lock.release()
+
+    async def _aperform(self, step: Step, http: httpx.AsyncClient) -> Any:
+        """Carry out one step of the refresh flow, awaiting (store calls run in a worker thread)."""
+        if isinstance(step, Load):
+            return await anyio.to_thread.run_sync(self.store.load)
+        if isinstance(step, CheckWritable):
+            return await anyio.to_thread.run_sync(self._check_writable)
+        if isinstance(step, Post):
+            return await self._arefresh_call(http, step.refresh_token)
+        if isinstance(step, Keep):
+            token, base = step.token, step.base
+            return await anyio.to_thread.run_sync(lambda: self._keep_new(token, base=base, locked=True))
+        self._token = step.token
+        return None
+
+    async def _adrive(self, flow: Generator[Step, Any, Token], http: httpx.AsyncClient) -> Token:
+        """Async twin of :meth:`_drive`."""
+        sent: Any = None
+        thrown: InvalidGrant | None = None
+        try:
+            while True:
+                try:
+                    step = flow.throw(thrown) if thrown is not None else flow.send(sent)
+                except StopIteration as done:
+                    token: Token = done.value
+                    return token
+                except SignInOver as over:
+                    raise self._reauth(str(over)) from None
+                sent, thrown = None, None
+                try:
+                    sent = await self._aperform(step, http)
+                except InvalidGrant as exc:
+                    thrown = exc
+        finally:
+            flow.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -23,8 +24,10 @@ from typing import Protocol, runtime_checkable
 import filelock
 
 from .._errors import TokenStoreError
-from .._files import atomic_write, fsync_dir
+from .._files import atomic_write, check_writable, fsync_dir, open_to_others, write_target
 from ._token import Token
+
+log = logging.getLogger("sage_accounting")
 
 __all__ = ["FileTokenStore", "MemoryTokenStore", "TokenStore"]
 
@@ -96,6 +99,7 @@ class FileTokenStore:
         # filelock counts re-entries within a process, so two threads would both "hold" it;
         # this plain Lock makes the store exclusive between threads too.
         self._thread_lock = threading.Lock()
+        self._warned_open = False
 
     def load(self) -> Token | None:
         """Read the stored token; ``None`` when the file does not exist."""
@@ -105,10 +109,35 @@ class FileTokenStore:
             return None
         except OSError as exc:
             raise TokenStoreError(f"cannot read token file {self.path}: {exc.strerror}") from None
+        if not self._warned_open and (problem := self.exposed()):
+            self._warned_open = True
+            log.warning(
+                "token file %s can be read by other users (%s): it is made private (0600) on the next "
+                "save; run `chmod 600 %s` to fix it now",
+                self.path,
+                problem,
+                self.path,
+            )
         try:
             return Token.from_dict(json.loads(raw))
         except ValueError as exc:
             raise TokenStoreError(f"token file {self.path} is not a valid token: {exc}") from None
+        except RecursionError:
+            raise TokenStoreError(
+                f"token file {self.path} is not a valid token: its JSON is nested too deeply"
+            ) from None
+
+    def exposed(self) -> str | None:
+        """``"mode 0644"`` when the token file can be read by other users, else ``None``."""
+        return open_to_others(self.path)
+
+    def check_writable(self) -> None:
+        """Raise ``TokenStoreError`` unless a new pair could be saved now (a test write of the size of a
+        pair, fsync'd, in the file's directory): called before a refresh token is spent."""
+        try:
+            check_writable(self.path)
+        except OSError as exc:
+            raise TokenStoreError(f"cannot write token file {self.path}: {exc.strerror or exc}") from None
 
     def save(self, token: Token) -> None:
         """Atomically replace the file with ``token`` (fsync'd before and after the rename)."""
@@ -119,10 +148,11 @@ class FileTokenStore:
             raise TokenStoreError(f"cannot write token file {self.path}: {exc.strerror}") from None
 
     def clear(self) -> None:
-        """Delete the file."""
+        """Delete the file (through a symbolic link: its target goes, the link stays for the next save)."""
+        target = write_target(self.path)
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        fsync_dir(self.path.parent)
+            target.unlink()
+        fsync_dir(target.parent)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[object]:
@@ -132,8 +162,23 @@ class FileTokenStore:
             raise TokenStoreError(
                 f"cannot use token file {self.path}: its directory {self.path.parent} does not exist"
             )
-        with self._thread_lock, self._lock:
-            yield self
+        with self._thread_lock:
+            try:
+                self._lock.acquire()
+            except filelock.Timeout:
+                raise TokenStoreError(
+                    f"cannot lock token file {self.path}: {self.lock_path} stayed locked by another "
+                    f"process for {self._lock.timeout:g} s"
+                ) from None
+            except OSError as exc:
+                raise TokenStoreError(
+                    f"cannot lock token file {self.path}: cannot open its lock file {self.lock_path} "
+                    f"({exc.strerror or exc})"
+                ) from None
+            try:
+                yield self
+            finally:
+                self._lock.release()
 
     def lock(self) -> contextlib.AbstractContextManager[object]:
         """The cross-process lock on ``<path>.lock``."""

@@ -41,6 +41,7 @@ from ._state import (
     runtime,
     with_common,
 )
+from ._text import check_argument
 
 __all__ = ["COMMANDS", "Lazy", "app", "main"]
 
@@ -166,6 +167,10 @@ class SageGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         code: int = ExitCode.OK
         try:
+            for position, arg in enumerate(argv, 1):
+                # Named by position and option, never by content: it may be a secret.
+                after = argv[position - 2] if position > 1 and argv[position - 2].startswith("-") else None
+                check_argument(arg, f"argument {position}" + (f" (after {after})" if after else ""))
             result = super().main(args=argv, prog_name=prog_name or "sage-accounting", complete_var=complete_var,
                                   standalone_mode=False, windows_expand_args=windows_expand_args, **extra)  # fmt: skip
             code = result if isinstance(result, int) else ExitCode.OK

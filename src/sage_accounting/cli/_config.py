@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .._files import atomic_write
+from .._files import atomic_write, open_to_others
 from ._errors import CliError, ExitCode
 
 __all__ = [
@@ -70,10 +71,11 @@ ENV: dict[str, str] = {key: f"SAGE_{key.upper()}" for key in PROFILE_KEYS}
 SECRET_KEYS = frozenset({"client_secret"})
 URL_KEYS = ("base_url", "api_url", "authorize_url", "token_url", "revoke_url", "redirect_uri")
 SCOPES = ("full_access", "readonly")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# fullmatch only: "$" would accept a trailing newline (a profile "work\n" broke the file).
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # Letters, digits, '_', '-', '.'; not starting with '.' (so never '.', '..' or a hidden file).
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$")
-_BUSINESS_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}")
+_BUSINESS_ID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -100,7 +102,7 @@ def data_dir() -> Path:
 
 def check_profile_name(name: str) -> str:
     """``name`` if it is a valid profile name (it becomes a file name), else a usage error."""
-    if not _PROFILE_NAME.match(name):
+    if not _PROFILE_NAME.fullmatch(name):
         raise CliError(
             f"profile name {name!r} is not valid: use letters, digits, '_', '-' or '.' (at most 64, "
             "not starting with '.')",
@@ -140,7 +142,7 @@ def check_setting(key: str, value: str, source: str | None = None) -> str:
         if value not in SCOPES:
             raise bad(f"must be {' or '.join(SCOPES)}")
     elif key == "business_id":
-        if not _BUSINESS_ID.match(value):
+        if not _BUSINESS_ID.fullmatch(value):
             raise bad(
                 "is not a business id (letters, digits, '_', '-', '.'; see `sage-accounting businesses list`)"
             )
@@ -172,7 +174,7 @@ def _toml_string(value: str) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _toml_string(key)
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
 
 
 def write_toml(document: Mapping[str, Any]) -> str:
@@ -199,6 +201,25 @@ def write_toml(document: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_warned: set[Path] = set()
+
+
+def _warn_if_exposed(path: Path) -> None:
+    """Say once per file that a file holding secrets can be read by other users."""
+    problem = open_to_others(path)
+    if problem and path not in _warned:
+        _warned.add(path)
+        warn(
+            f"warning: {path} can be read by other users ({problem}) and may hold secrets: it is made "
+            f"private (0600) the next time it is written; run `chmod 600 {path}` to fix it now"
+        )
+
+
+def warn(text: str) -> None:
+    """One warning line on stderr."""
+    print(text, file=sys.stderr)
+
+
 # --- the configuration file -------------------------------------------------------------------------
 
 
@@ -220,10 +241,15 @@ class Config:
             return cls(path)
         except OSError as exc:
             raise CliError(f"cannot read {path}: {exc.strerror}", ExitCode.USAGE) from None
+        _warn_if_exposed(path)
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise CliError(f"{path} is not valid TOML ({exc}): fix or delete it", ExitCode.USAGE) from None
+        except RecursionError:
+            raise CliError(
+                f"{path} is not valid TOML (it is nested too deeply): fix or delete it", ExitCode.USAGE
+            ) from None
         return cls._from_data(path, data)
 
     @classmethod
@@ -263,10 +289,28 @@ class Config:
         return write_toml(document)
 
     def save(self) -> None:
-        """Write the file atomically (mode 0600)."""
+        """Write the file atomically (mode 0600; a symbolic link is written through), after checking
+        that what would be written parses back to this configuration: a file the next command could
+        not read is never written."""
+        text = self.to_toml()
+        try:
+            data = text.encode("utf-8")
+            again = Config._from_data(self.path, tomllib.loads(text))
+        except (ValueError, CliError) as exc:
+            raise CliError(
+                f"not writing {self.path}: the new configuration would not read back ({exc}); "
+                "the file is unchanged",
+                ExitCode.USAGE,
+            ) from None
+        if (again.default_profile, again.profiles) != (self.default_profile or None, self.profiles):
+            raise CliError(
+                f"not writing {self.path}: the new configuration would not read back as written; "
+                "the file is unchanged",
+                ExitCode.USAGE,
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            atomic_write(self.path, self.to_toml().encode("utf-8"))
+            atomic_write(self.path, data)
         except OSError as exc:
             raise CliError(f"cannot write {self.path}: {exc.strerror or exc}", ExitCode.OTHER) from None
 

@@ -186,6 +186,11 @@ def _classify(exc: BaseException, profile: str | None, business: str | None) -> 
             f"the Sage sign-in of profile {profile or 'default'!r} is no longer valid (Sage refused the "
             f"refresh token): {_login_hint(profile)}"
         )
+    if isinstance(exc, TokenRefreshError) and exc.unavailable:
+        return ExitCode.UNAVAILABLE, (
+            f"renewing the Sage access token failed: {_sentence(exc)}. Sage's token service failed or "
+            "could not be reached: try again later (the sign-in itself is still valid)"
+        )
     if isinstance(exc, TokenRefreshError):
         return (
             ExitCode.AUTH,

@@ -155,6 +155,12 @@ def _callback(gen: Generated) -> Callable[..., Any]:
             if isinstance(value, str) and structured(action, key):
                 value = read_value(value, gen.names[key])
             inputs[key] = value
+        if action.kind == "update" and not set(inputs) - set(path_keys):
+            changeable = ", ".join(n for k, n in gen.names.items() if k not in path_keys)
+            raise CliError(
+                f"{gen.noun} {gen.verb}: give at least one field to change ({changeable}); nothing was sent",
+                ExitCode.USAGE,
+            )
         execute(
             action, inputs, names=gen.names, title=action.label, columns=columns, chosen=chosen is not None
         )

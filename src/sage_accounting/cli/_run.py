@@ -3,7 +3,6 @@ request), run it through the client, show a progress bar for ``fetchAll``, print
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from ._columns import Column, attributes_for
 from ._errors import CliError, ExitCode
 from ._output import ProgressClient, emit, progress_bar
 from ._state import runtime
+from ._text import check_text, decode, loads
 
 if TYPE_CHECKING:
     from .._client import SageAccounting
@@ -43,21 +43,22 @@ def read_value(value: str, what: str) -> str:
         return value
     name = value[1:]
     if name == "-":
-        return sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        return decode(stdin.read(), f"{what} (stdin)") if stdin is not None else sys.stdin.read()
     try:
-        return Path(name).read_text(encoding="utf-8")
+        data = Path(name).read_bytes()
     except OSError as exc:
         raise CliError(f"{what}: cannot read {name}: {exc.strerror}", ExitCode.USAGE) from None
+    return decode(data, f"{what} file {name}")
 
 
 def load_inputs_file(path: Path) -> dict[str, Any]:
     """An ``--inputs-file``: a JSON object of input key → value."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise CliError(f"--inputs-file {path}: {exc.strerror}", ExitCode.USAGE) from None
-    except ValueError as exc:
-        raise CliError(f"--inputs-file {path} is not valid JSON: {exc}", ExitCode.USAGE) from None
+    data = loads(decode(raw, f"--inputs-file {path}"), f"--inputs-file {path}")
     if not isinstance(data, dict):
         raise CliError(f"--inputs-file {path} must hold a JSON object of input key → value", ExitCode.USAGE)
     return data
@@ -91,6 +92,16 @@ def execute(
     ``columns`` are a list table's columns (``chosen``: by ``--columns``, shown even when empty); for a
     table Sage is asked for just their attributes, unless the inputs name attributes.
     """
+    names = names or {}
+    for key, value in inputs.items():
+        if isinstance(value, str):
+            shown = names.get(key, key)
+            known = key in {item.key for item in action.inputs}
+            if known and structured(action, key):
+                if value.lstrip()[:1] in ("[", "{"):
+                    loads(value, shown)  # a clear error for what the action's parser would choke on
+            else:
+                check_text(value, shown)
     rt = runtime()
     table = columns and rt.output == "table" and action.kind == "list"
     if table and "attributes" in action.input_keys and inputs.get("attributes") in (None, ""):
@@ -98,7 +109,10 @@ def execute(
     try:
         action.validate(inputs)
     except ActionInputError as exc:
-        raise _translate(exc, names or {}) from None
+        raise _translate(exc, names) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        # Checking touches no network: whatever it trips on is the input's fault.
+        raise CliError(f"{action.key}: an input is not valid ({exc})", ExitCode.USAGE) from None
     client = rt.client()
     fetch_all = str(inputs.get("fetchAll", "")).strip().lower() in ("true", "1", "yes")
     if action.kind == "list" and fetch_all and sys.stderr.isatty():

@@ -61,6 +61,17 @@ class Runtime:
         self._log_handler: logging.Handler | None = None
         self.token_problem: str | None = None
         """Why the stored token could not be read (a corrupt token file), when that was tolerated."""
+        self._warning_handler: logging.Handler | None = None
+
+    def show_warnings(self) -> None:
+        """Print the library's warnings (a token file others can read, a save retried, a lost answer
+        reported as done) on stderr as ``warning: …`` lines, secrets scrubbed, until :meth:`close`."""
+        if self._warning_handler is None and not self.options.debug:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setLevel(logging.WARNING)
+            handler.setFormatter(_ScrubbingFormatter("warning: %(message)s"))
+            logging.getLogger("sage_accounting").addHandler(handler)
+            self._warning_handler = handler
 
     # --- options ----------------------------------------------------------------------------------
 
@@ -87,6 +98,9 @@ class Runtime:
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(_ScrubbingFormatter("debug: %(name)s: %(message)s"))
             log = logging.getLogger("sage_accounting")
+            if self._warning_handler is not None:
+                log.removeHandler(self._warning_handler)
+                self._warning_handler = None
             log.addHandler(handler)
             log.setLevel(logging.DEBUG)
             self._log_handler = handler
@@ -236,6 +250,9 @@ class Runtime:
         for client in self._clients:
             client.close()
         self._clients.clear()
+        if self._warning_handler is not None:
+            logging.getLogger("sage_accounting").removeHandler(self._warning_handler)
+            self._warning_handler = None
         if self._log_handler is not None:
             log = logging.getLogger("sage_accounting")
             log.removeHandler(self._log_handler)
@@ -267,6 +284,7 @@ def reset_runtime() -> Runtime:
     global _RUNTIME
     _RUNTIME.close()
     _RUNTIME = Runtime()
+    _RUNTIME.show_warnings()
     return _RUNTIME
 
 

@@ -15,6 +15,7 @@ from ._generate import plan
 from ._output import emit, out_console, plain
 from ._run import execute, load_inputs_file, read_value, structured
 from ._state import command, runtime
+from ._text import loads
 
 __all__ = ["actions_app", "register"]
 
@@ -180,13 +181,7 @@ def raw_command(
             pairs.append([name.strip(), text.strip()])
         inputs["headers"] = pairs
     if data is not None:
-        text = read_value(data, "--data")
-        try:
-            inputs["data"] = json.loads(text)
-        except ValueError as exc:
-            raise CliError(
-                f"--data is not valid JSON ({exc}); Sage takes JSON bodies", ExitCode.USAGE
-            ) from None
+        inputs["data"] = loads(read_value(data, "--data"), "--data")
     names = {"method": "METHOD", "url": "PATH", "queryParams": "-q", "headers": "-H", "data": "--data",
              "responseType": "--response-type", "maxRetries": "--max-retries"}  # fmt: skip
     execute(_RAW, inputs, names=names, title=f"{method.upper()} {path}")

@@ -52,6 +52,11 @@ def _load(seed: str, state: Path | None) -> Emulator:
                 f"[red]error:[/] --state {escape(str(state))}: cannot read it ({escape(str(exc.strerror or exc))})."
             )
             raise typer.Exit(2) from None
+        except RecursionError:
+            err.print(
+                f"[red]error:[/] --state {escape(str(state))} nests its JSON too deeply; the file is left as it is."
+            )
+            raise typer.Exit(2) from None
         except (ValueError, KeyError, TypeError) as exc:
             err.print(
                 f"[red]error:[/] --state {escape(str(exc))}; the file is left as it is. Give a new path (it is "
@@ -73,6 +78,9 @@ def _load(seed: str, state: Path | None) -> Emulator:
         emulator = Emulator(seed=None)
         emulator.seed(document)
         return emulator
+    except RecursionError:
+        err.print(f"[red]error:[/] --seed {escape(seed)}: its JSON is nested too deeply")
+        raise typer.Exit(2) from None
     except (ValueError, KeyError, TypeError) as exc:
         err.print(f"[red]error:[/] --seed {seed}: {exc}")
         raise typer.Exit(2) from None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ._config import ENV, PROFILE_KEYS, SECRET_KEYS, Config, check_profile_name, config_path
+from ._config import ENV, PROFILE_KEYS, SECRET_KEYS, Config, check_profile_name, check_setting, config_path
 from ._errors import CliError, ExitCode, redact_userinfo
 from ._output import emit, err_console, out_console, plain
 from ._state import command, runtime
@@ -188,6 +188,7 @@ def use(
         raise CliError(
             "businesses use saves to a profile; with --emulator pass --business ID instead", ExitCode.USAGE
         )
+    check_setting("business_id", business_id, "ID")
     client = rt.client().with_business(None)
     answer = client.request("GET", "/businesses", params={"items_per_page": 200, "attributes": "all"}).json()
     ids = {b.get("id"): b.get("name") or b.get("displayed_as") for b in answer.get("$items", [])}

@@ -39,15 +39,19 @@ class VoidMixin(SyncResource[M]):
         business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> M:
-        """Void the record (``DELETE``; Sage needs ``void_reason`` unless it is a draft) and return it."""
+    ) -> M | None:
+        """Void the record (``DELETE``; Sage needs ``void_reason`` unless it is a draft) and return it;
+        ``None`` when it was a draft, which Sage deletes instead.
+
+        When the first answer was lost and the retry finds the record already voided (or gone), the
+        void is reported as done: the voided record is returned and a warning says how to check."""
         response = self._client._send(
             "DELETE",
             self._item_path(id),
             params=_void_params(void_reason),
             opts=_options(business_id, max_retries, timeout),
         )
-        return self._parse(loads(response.content))
+        return self._parse(loads(response.content)) if response.content else None
 
     def delete(
         self,
@@ -57,7 +61,7 @@ class VoidMixin(SyncResource[M]):
         business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> M:
+    ) -> M | None:
         """Same as :meth:`void`: Sage's ``DELETE`` on sales artefacts voids them."""
         return self.void(
             id, void_reason=void_reason, business_id=business_id, max_retries=max_retries, timeout=timeout
@@ -89,15 +93,15 @@ class AsyncVoidMixin(AsyncResource[M]):
         business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> M:
-        """Void the record and return it."""
+    ) -> M | None:
+        """Void the record and return it (``None`` for a draft, which Sage deletes instead)."""
         response = await self._client._send(
             "DELETE",
             self._item_path(id),
             params=_void_params(void_reason),
             opts=_options(business_id, max_retries, timeout),
         )
-        return self._parse(loads(response.content))
+        return self._parse(loads(response.content)) if response.content else None
 
     async def delete(
         self,
@@ -107,7 +111,7 @@ class AsyncVoidMixin(AsyncResource[M]):
         business_id: str | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> M:
+    ) -> M | None:
         """Same as :meth:`void`."""
         return await self.void(
             id, void_reason=void_reason, business_id=business_id, max_retries=max_retries, timeout=timeout
