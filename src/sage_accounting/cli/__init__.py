@@ -135,6 +135,7 @@ def _build() -> None:
     from .auth_cmd import auth_app
     from .demo_cmd import demo
     from .emulator_cmd import emulator_app
+    from .mcp_cmd import mcp_app
     from .profile_cmd import businesses_app, config_app
 
     app.command("demo", rich_help_panel="Start here")(with_common(demo, output=True))
@@ -144,6 +145,7 @@ def _build() -> None:
     actions_cmd.register(app)
     add_resource_commands(app, existing={"businesses": businesses_app})
     app.add_typer(emulator_app, name="emulator", rich_help_panel="Emulator")
+    app.add_typer(mcp_app, name="mcp", rich_help_panel="AI agents")
 
 
 _build()
