@@ -50,47 +50,52 @@ def pg_url() -> Iterator[str]:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"gateway exited: {process.stderr.read().decode() if process.stderr else ''}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 401:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError("gateway did not start")
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
-def gateway_process(db_url: str, home: Path) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        serve_command("--http", "--port", str(port), "--db", db_url),
-        env=cli_env(db_url, None, home),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/mcp"
+def gateway_processes(db_url: str, home: Path, count: int) -> Iterator[list[str]]:
+    """``count`` gateway processes on one database, started side by side; yields their URLs."""
+    processes: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"gateway exited: {process.stderr.read().decode() if process.stderr else ''}"
-                )
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=1).status_code == 401:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("gateway did not start")
-            time.sleep(0.1)
-        yield url
+        for n in range(count):
+            port = free_port()
+            process = subprocess.Popen(
+                serve_command("--http", "--port", str(port), "--db", db_url),
+                env=cli_env(db_url, None, home / str(n)),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            processes.append((process, f"http://127.0.0.1:{port}/mcp"))
+        for process, url in processes:
+            _wait_until_up(process, url)
+        yield [url for _process, url in processes]
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            process.kill()
-            process.wait()
+        for process, _url in processes:
+            process.terminate()
+        for process, _url in processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                process.kill()
+                process.wait()
 
 
 async def test_two_processes_keep_one_chain_of_every_call(pg_url: str, tmp_path: Path) -> None:
     store = GatewayStore.open(pg_url)
     try:
         keys = [add_agent(store, f"agent{n}", {"contacts": "read", "sales": "read"}) for n in range(AGENTS)]
-        with (
-            gateway_process(pg_url, tmp_path / "a") as first,
-            gateway_process(pg_url, tmp_path / "b") as second,
-        ):
+        with gateway_processes(pg_url, tmp_path, 2) as (first, second):
             failures: list[str] = []
 
             async def agent(n: int) -> None:

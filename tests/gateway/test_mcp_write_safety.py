@@ -56,7 +56,8 @@ def url(store: GatewayStore, emu: Emulator) -> Iterator[str]:
 
 
 def _decisions(store: GatewayStore, agent: str) -> list[str]:
-    return [row.decision for row in reversed(store.list_audit(agent=agent, limit=1000))]
+    rows = reversed(store.list_audit(agent=agent, limit=1000))
+    return [row.decision for row in rows if row.tool.startswith("sage_")]
 
 
 async def test_dry_run_sends_nothing_and_returns_the_exact_request(
@@ -103,7 +104,7 @@ async def test_a_retried_idempotency_key_creates_one_invoice(
 @pytest.mark.parametrize(
     ("arguments", "named"),
     [
-        ({"contact_id": 42}, "contact_id"),
+        ({"contact_id": {"id": "c"}, "date": "2026-01-15", "invoice_lines": []}, "contact_id"),
         ({"date": "2026-01-15", "invoice_lines": []}, "contact_id"),
         ({"contact_id": "c", "date": "not a date", "invoice_lines": []}, "date"),
         ({"contact_id": "c", "date": "2026-01-15", "invoice_lines": [{"quantity": "x"}]}, "invoice_lines[0]"),

@@ -37,9 +37,10 @@ def sentence(gateway: Gateway, call: _Call, decision: str, reason: str) -> str:
     if call.spec is None:
         return sentences.call_sentence(call.agent.name, "request", call.tool, decision, reason=why,
                                        business=business)  # fmt: skip
-    return sentences.for_action(
+    return sentences.call_sentence(
         call.agent.name,
-        call.spec.action,
+        call.spec.action.verb,
+        call.spec.action.noun,
         decision,
         reason=why or None,
         record=facts.displayed_as,

@@ -445,8 +445,8 @@ class Gateway:
             else:
                 call.amount = spec.action.amount(inputs) if spec.is_write else None
                 reason = f"approved by {by} (approval {approval.id})"
-                outcome = await self._run(call, spec, inputs, page, dict(approval.arguments), "", decision="approved",
-                                          reason=reason)  # fmt: skip
+                args = dict(approval.arguments)
+                outcome = await self._run(call, spec, inputs, page, args, decision="approved", reason=reason)
         result = outcome.structured if not outcome.is_error else None
         error = outcome.text if outcome.is_error else None
         finished = await self._store(self.store.finish_approval, approval.id, result, error)
