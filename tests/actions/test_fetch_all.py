@@ -8,7 +8,7 @@ import httpx
 
 from sage_accounting import SageAccounting
 from sage_accounting.actions import run_action
-from sage_accounting.actions._mapping import FETCH_ALL_WINDOW
+from sage_accounting.actions._request import FETCH_ALL_WINDOW
 from sage_accounting.emulator import DEMO, Emulator
 
 from .conftest import FAST_RETRY, connect

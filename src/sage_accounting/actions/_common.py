@@ -1,12 +1,13 @@
-"""Building blocks the seed and the wider actions share: converters, list inputs, line specs, checks,
-and small constructors that keep the declarations short."""
+"""Building blocks every area's actions share: converters, list inputs, line specs, checks, access
+rules, and small constructors that keep the declarations short."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from . import _mapping
+from . import _request
+from ._access import AREAS, Access
 from ._inputs import (
     Attributes,
     Boolean,
@@ -19,8 +20,22 @@ from ._inputs import (
     Number,
     Text,
 )
-from ._registry import NO_DEFAULT, Action, ActionInput, Check, Handler, Inputs, Kind
+from ._naming import camel_words, list_noun, title_of, tool_name_of, verb_of_key
+from ._registry import (
+    NO_DEFAULT,
+    Action,
+    ActionInput,
+    AmountRule,
+    AsyncHandler,
+    Check,
+    Handler,
+    Inputs,
+    Kind,
+    Namer,
+    Preparer,
+)
 from ._structured import AnyValue, Lines
+from ._targets import Body, Path, Query, Target
 
 TEXT = Text()
 ID = Id()
@@ -114,13 +129,15 @@ def inp(
     comments: str | None = None,
     example: str | None = None,
     *,
-    sage: str | None = None,
+    sage: Target | None = None,
     convert: Converter = TEXT,
     required: bool = False,
     default: Any = NO_DEFAULT,
     type: str | None = None,
+    sample: Any = None,
 ) -> ActionInput:
-    """An :class:`ActionInput` with the arguments in the order the declarations read best."""
+    """An :class:`ActionInput` with the arguments in the order the declarations read best (``sage`` is
+    where the value goes: a :class:`Path`, :class:`Query` or :class:`Body`)."""
     return ActionInput(
         key=key,
         label=label,
@@ -129,8 +146,9 @@ def inp(
         default=default,
         comments=comments,
         example=example,
-        sage=sage,
+        target=sage,
         type=type,
+        sample=sample,
     )
 
 
@@ -141,7 +159,7 @@ def path_id(key: str, label: str, noun: str, example: str = "example-533242") ->
         label,
         f"Provide the unique identifier of {noun}.",
         example,
-        sage="path",
+        sage=Path(key),
         convert=ID,
         required=True,
     )
@@ -157,7 +175,7 @@ def items_per_page() -> ActionInput:
         "Items Per Page",
         "Provide a value for the amount of items to be returned in the response.",
         "100",
-        sage="query items_per_page (1..200, Sage default 20)",
+        sage=Query("items_per_page", "1..200, Sage default 20"),
         convert=Integer(1, 200),
     )
 
@@ -169,7 +187,7 @@ def page() -> ActionInput:
         "Page",
         "Provide a value for the page of results you would like to be returned.",
         "1",
-        sage="query page (from 1)",
+        sage=Query("page", "from 1"),
         convert=Integer(1),
     )
 
@@ -183,7 +201,7 @@ def since(noun: str = "Contacts") -> ActionInput:
         "YYYY-MM-DDT(+|-)hh:mm) or date-time (format: YYYY-MM-DDThh:mm:ss(+|-)hh:mm). Inclusive of the "
         "passed timestamp.",
         "2015-10-27T16:24:52Z",
-        sage="query updated_or_created_since (ISO 8601 date-time, inclusive)",
+        sage=Query("updated_or_created_since", "ISO 8601 date-time, inclusive"),
         convert=DATETIME,
     )
 
@@ -209,7 +227,7 @@ def attributes() -> ActionInput:
         "Fields to return for each record: all, or a comma-separated list of field names. Without it Sage "
         "returns only id, displayed_as and $path.",
         "all",
-        sage="query attributes",
+        sage=Query("attributes"),
         convert=Attributes(),
     )
 
@@ -222,7 +240,7 @@ def deleted_since(noun: str) -> ActionInput:
         f"List only the {noun} deleted since this date or date-time (not inclusive); Sage then returns "
         "their ids only.",
         "2015-10-27T16:24:52Z",
-        sage="query deleted_since (ISO 8601 date-time, exclusive)",
+        sage=Query("deleted_since", "ISO 8601 date-time, exclusive"),
         convert=DATETIME,
     )
 
@@ -230,13 +248,13 @@ def deleted_since(noun: str) -> ActionInput:
 def search(fields: str) -> ActionInput:
     """``search``: a free-text filter."""
     return inp(
-        "search", "Search", f"Only records whose {fields} contain this text.", "Acme", sage="query search"
+        "search", "Search", f"Only records whose {fields} contain this text.", "Acme", sage=Query("search")
     )
 
 
 def query_id(key: str, label: str, param: str, comments: str, example: str) -> ActionInput:
     """An id filter of a list (``contactId`` → ``contact_id``)."""
-    return inp(key, label, comments, example, sage=f"query {param}", convert=ID)
+    return inp(key, label, comments, example, sage=Query(param), convert=ID)
 
 
 def artefact_filters(noun: str) -> list[ActionInput]:
@@ -255,7 +273,7 @@ def artefact_filters(noun: str) -> list[ActionInput]:
             "From Date",
             f"Only {noun} dated on or after this date.",
             "2024-01-01",
-            sage="query from_date (YYYY-MM-DD)",
+            sage=Query("from_date", "YYYY-MM-DD"),
             convert=DATE,
         ),
         inp(
@@ -263,7 +281,7 @@ def artefact_filters(noun: str) -> list[ActionInput]:
             "To Date",
             f"Only {noun} dated on or before this date.",
             "2024-12-31",
-            sage="query to_date (YYYY-MM-DD)",
+            sage=Query("to_date", "YYYY-MM-DD"),
             convert=DATE,
         ),
         search("number, reference or contact name"),
@@ -273,7 +291,7 @@ def artefact_filters(noun: str) -> list[ActionInput]:
             "Sort order: field:direction pairs, comma-separated (fields: created_at, updated_at, date, "
             "due_date; direction asc or desc).",
             "date:desc",
-            sage="query sort",
+            sage=Query("sort"),
         ),
         deleted_since(noun),
     ]
@@ -289,21 +307,23 @@ def list_inputs(*extra: ActionInput, seed: tuple[ActionInput, ...] = ()) -> tupl
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def check_fetch_all(values: Inputs) -> list[InputProblem]:
+def check_fetch_all(values: Inputs, name: Namer) -> list[InputProblem]:
     """``page`` with ``fetchAll`` makes no sense: fetchAll walks every page from the first."""
     if values.get("fetchAll") and "page" in values:
-        return [InputProblem("page", "page cannot be combined with fetchAll (fetchAll walks every page)")]
+        page_, all_ = name("page"), name("fetchAll")
+        return [InputProblem(page_, f"{page_} cannot be combined with {all_} ({all_} walks every page)")]
     return []
 
 
 def check_order(first: str, later: str) -> Check:
     """A check that date ``later`` is not before date ``first`` (when both are given)."""
 
-    def check(values: Inputs) -> list[InputProblem]:
+    def check(values: Inputs, name: Namer) -> list[InputProblem]:
         if first in values and later in values and values[later] < values[first]:
+            shown = name(later)
             return [
                 InputProblem(
-                    later, f"{later} ({values[later]}) must be on or after {first} ({values[first]})"
+                    shown, f"{shown} ({values[later]}) must be on or after {name(first)} ({values[first]})"
                 )
             ]
         return []
@@ -311,9 +331,27 @@ def check_order(first: str, later: str) -> Check:
     return check
 
 
+# --- access -------------------------------------------------------------------------------------------
+
+SEED = frozenset({"seed"})
+"""The tag of the component's own 28 actions."""
+
+
+def read(*areas: str) -> Access:
+    """Read in any one of ``areas`` (every role area when none is given)."""
+    return Access("read", areas or AREAS)
+
+
+def full(*areas: str) -> Access:
+    """Full in any one of ``areas``."""
+    return Access("full", areas)
+
+
 # --- action constructors ------------------------------------------------------------------------------
 
-_HANDLERS: dict[str, Handler] = {"list": _mapping.list_records}
+_HANDLERS: dict[str, tuple[Handler, AsyncHandler]] = {
+    "list": (_request.list_records, _request.alist_records),
+}
 
 
 def action(
@@ -326,13 +364,32 @@ def action(
     *,
     kind: Kind,
     group: str,
+    access: Access,
+    toolset: str | None = None,
+    tags: frozenset[str] = frozenset(),
     checks: tuple[Check, ...] = (),
+    model: str | None = None,
+    amount: AmountRule | None = None,
+    verb: str | None = None,
+    noun: str | None = None,
+    tool_name: str | None = None,
+    title: str | None = None,
+    prepare: Preparer | None = None,
     handler: Handler | None = None,
+    async_handler: AsyncHandler | None = None,
 ) -> Action:
     """An :class:`Action`; list actions page (and refuse ``page`` with ``fetchAll``), the rest send one
-    request built from the inputs' ``sage`` notes."""
+    request built from the inputs' targets.
+
+    The tool's names follow from the key unless given: ``verb`` its first word, ``noun`` the rest (a
+    list: its collection, singular), ``tool_name`` ``sage_<verb>_<noun>``; ``toolset`` is the first
+    of the access areas unless given.
+    """
     if kind == "list":
         checks = (check_fetch_all, *checks)
+    verb = verb or verb_of_key(key)
+    noun = noun or (list_noun(path) if kind == "list" else " ".join(camel_words(key)[1:]))
+    sync, asynchronous = _HANDLERS.get(kind, (_request.send, _request.asend))
     return Action(
         key=key,
         label=label,
@@ -340,13 +397,65 @@ def action(
         method=method,
         path=path,
         inputs=tuple(inputs),
-        handler=handler or _HANDLERS.get(kind, _mapping.send),
         kind=kind,
         group=group,
+        access=access,
+        toolset=toolset or access.areas[0],
+        verb=verb,
+        noun=noun,
+        tool_name=tool_name or tool_name_of(verb, noun, path),
+        title=title or title_of(verb, noun),
+        tags=tags,
         checks=checks,
+        model=model,
+        amount_rule=amount,
+        prepare=prepare or _request.prepare,
+        handler=handler or sync,
+        async_handler=async_handler or asynchronous,
     )
 
 
 def sorted_inputs(inputs: list[ActionInput]) -> tuple[ActionInput, ...]:
     """Inputs sorted by key (case-insensitive), the component's order."""
     return tuple(sorted(inputs, key=lambda i: i.key.lower()))
+
+
+__all__ = [
+    "ALLOCATIONS",
+    "ANY",
+    "BOOL",
+    "DATE",
+    "DATETIME",
+    "ID",
+    "JOURNAL_LINES",
+    "LINE_REQUIRED",
+    "MONEY",
+    "NUMBER",
+    "PURCHASE_LINES",
+    "SALES_LINES",
+    "SALES_PRICES",
+    "SALES_RATES",
+    "SEED",
+    "TEXT",
+    "Body",
+    "Path",
+    "Query",
+    "action",
+    "artefact_filters",
+    "attributes",
+    "check_fetch_all",
+    "check_order",
+    "deleted_since",
+    "fetch_all",
+    "full",
+    "inp",
+    "items_per_page",
+    "list_inputs",
+    "page",
+    "path_id",
+    "query_id",
+    "read",
+    "search",
+    "since",
+    "sorted_inputs",
+]

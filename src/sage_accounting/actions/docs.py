@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import registry, seed
+from . import SEED_KEYS, registry
 from ._docs import render_docs
 
 __all__ = ["DEFAULT_PATH", "main", "render"]
@@ -21,7 +21,7 @@ DEFAULT_PATH = Path("docs") / "actions.md"
 
 def render() -> str:
     """The Markdown of ``docs/actions.md`` for the current registry."""
-    return render_docs(registry, seed.SEED_KEYS)
+    return render_docs(registry, SEED_KEYS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
