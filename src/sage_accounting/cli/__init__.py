@@ -2,7 +2,8 @@
 
 Commands: ``auth login|status|logout``, ``config``, ``businesses list|use``, one ``NOUN VERB`` command per
 action (``contacts create``, ``sales-invoices list --all`` …), ``run KEY`` for any action, ``actions
-list|describe``, ``raw METHOD PATH``, ``demo`` and ``emulator serve|tour``.  Every command takes the common
+list|describe``, ``raw METHOD PATH``, ``demo``, ``emulator serve|tour``, and the agent gateway's ``agents``,
+``approvals`` and ``audit``.  Every command takes the common
 options (``--profile``, ``--business``, ``--emulator``, ``--debug``, ``--json``/``--ndjson``/``--csv``)
 before or after its name.  Failures print one line and exit with the code of their class (see
 ``_errors.ExitCode``); ``--debug`` adds the traceback with secrets hidden.
@@ -135,6 +136,7 @@ def _build() -> None:
     from .auth_cmd import auth_app
     from .demo_cmd import demo
     from .emulator_cmd import emulator_app
+    from .gateway_cmd import agents_app, approvals_app, audit_app
     from .mcp_cmd import mcp_app
     from .profile_cmd import businesses_app, config_app
 
@@ -145,7 +147,10 @@ def _build() -> None:
     actions_cmd.register(app)
     add_resource_commands(app, existing={"businesses": businesses_app})
     app.add_typer(emulator_app, name="emulator", rich_help_panel="Emulator")
-    app.add_typer(mcp_app, name="mcp", rich_help_panel="AI agents")
+    app.add_typer(mcp_app, name="mcp", rich_help_panel="Agent gateway")
+    app.add_typer(agents_app, name="agents", rich_help_panel="Agent gateway")
+    app.add_typer(approvals_app, name="approvals", rich_help_panel="Agent gateway")
+    app.add_typer(audit_app, name="audit", rich_help_panel="Agent gateway")
 
 
 _build()
