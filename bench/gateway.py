@@ -8,34 +8,84 @@ spell on a shared machine hits both alike.  The last line printed is one JSON ob
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import statistics
-import sys
 import tempfile
+import threading
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
+import uvicorn
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "gateway"))
-
-from mcp_helpers import add_agent, emulator_factory, http_session, served  # noqa: E402
-
-from sage_accounting.actions import registry  # noqa: E402
-from sage_accounting.emulator import DEMO, Emulator  # noqa: E402
-from sage_accounting.gateway._types import AuditEntry  # noqa: E402
-from sage_accounting.gateway.executor import Gateway  # noqa: E402
-from sage_accounting.gateway.store import GatewayStore  # noqa: E402
+from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore
+from sage_accounting.actions import registry
+from sage_accounting.emulator import DEMO, Emulator
+from sage_accounting.gateway._types import AuditEntry
+from sage_accounting.gateway.executor import ClientFactory, Gateway
+from sage_accounting.gateway.server import GatewayServer
+from sage_accounting.gateway.store import GatewayStore
 
 TOOL = "sage_list_tax_rates"
 ARGS = {"limit": 5}
 TARGET_MS = 5.0
 
 
+def emulator_factory(emu: Emulator) -> ClientFactory:
+    """Async clients for ``emu`` in process."""
+    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
+    conn = Connection(DEMO.client_id, DEMO.client_secret, redirect_uri=DEMO.redirect_uri, host="http://sage.test",
+                      token=token, transport=emu.transport(), async_transport=emu.async_transport(),
+                      store=MemoryTokenStore())  # fmt: skip
+
+    def factory(business_id: str | None) -> AsyncSageAccounting:
+        return AsyncSageAccounting(conn, business_id=business_id, transport=emu.async_transport())
+
+    return factory
+
+
+@contextlib.contextmanager
+def served(gateway: Gateway) -> Iterator[str]:
+    """The gateway on a loopback socket in a thread of its own; yields its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(GatewayServer(gateway).http_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@contextlib.asynccontextmanager
+async def http_session(url: str, key: str) -> AsyncIterator[ClientSession]:
+    """An SDK client session as the agent of ``key``."""
+    async with (
+        httpx.AsyncClient(headers={"Authorization": f"Bearer {key}"}, timeout=60) as http,
+        streamable_http_client(url, http_client=http) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        yield session
+
+
 async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_round: int) -> dict[str, Any]:
-    key = add_agent(store, "bench", {"sales": "read"})
+    _agent, key = store.add_agent("bench")
+    store.grant("bench", {"sales": "read"})
     action = next(a for a in registry.values() if a.tool_name == TOOL)
     direct_client = emulator_factory(emu)(DEMO.business_id)
     inputs = action.validate_args({"items_per_page": 5})

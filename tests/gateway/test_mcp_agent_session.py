@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+
 import pytest
 from mcp import ClientSession
 

@@ -123,15 +123,6 @@ def _shape_record(spec: ToolSpec, raw: Any) -> Any:
         return dict(raw)
 
 
-def _request_dict(prepared: Any) -> dict[str, Any]:
-    return {
-        "method": prepared.method,
-        "path": prepared.path,
-        "params": dict(prepared.params or {}),
-        "json": prepared.json,
-    }
-
-
 class Gateway:
     """The gateway's core: every tool call of every agent goes through :meth:`call`.
 
@@ -231,7 +222,7 @@ class Gateway:
         decision = policy.decide(agent, spec.action, call.business_id, call.amount)
         if decision.outcome == "deny":
             return await self._finish(call, "denied", decision.reason, error=True)
-        prepared = _request_dict(spec.action.build_request(inputs))
+        prepared = spec.action.build_request(inputs).to_dict()
         if dry_run:
             note = " (it would be held for approval)" if decision.outcome == "hold" else ""
             structured = {"status": "dry_run", "record": None, "request": prepared}
