@@ -1,19 +1,23 @@
 """Gateway benchmarks: the cost a tool call adds (MCP over streamable HTTP, policy, audit on SQLite) over
 calling the same action directly, and audit rows written per second.
 
-Run: ``.venv/bin/python bench/gateway.py``.  Both paths reach the same in-process emulator; the MCP path is
-the SDK's ClientSession to a gateway served on a loopback socket.  Calls are interleaved in rounds so a slow
-spell on a shared machine hits both alike.  The last line printed is one JSON object with the figures.
+Run: ``.venv/bin/python bench/gateway.py``.  The MCP path is the SDK's ClientSession to ``sage-accounting
+--emulator mcp serve --http`` in a process of its own (audit on SQLite); the direct path runs the same action
+on the async client against an in-process emulator with the same demo data.  Calls are interleaved in rounds
+so a slow spell on a shared machine hits both alike; the machine's load average is printed beside the
+figures.  The last line printed is one JSON object with the figures.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,7 +25,6 @@ from typing import Any
 
 import anyio
 import httpx
-import uvicorn
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
@@ -29,8 +32,7 @@ from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore
 from sage_accounting.actions import registry
 from sage_accounting.emulator import DEMO, Emulator
 from sage_accounting.gateway._types import AuditEntry
-from sage_accounting.gateway.executor import ClientFactory, Gateway
-from sage_accounting.gateway.server import GatewayServer
+from sage_accounting.gateway.executor import ClientFactory
 from sage_accounting.gateway.store import GatewayStore
 
 TOOL = "sage_list_tax_rates"
@@ -52,23 +54,29 @@ def emulator_factory(emu: Emulator) -> ClientFactory:
 
 
 @contextlib.contextmanager
-def served(gateway: Gateway) -> Iterator[str]:
-    """The gateway on a loopback socket in a thread of its own; yields its URL."""
+def served(db_url: str, home: str) -> Iterator[str]:
+    """``sage-accounting --emulator mcp serve --http`` in a process of its own, as deployed; yields its URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(GatewayServer(gateway).http_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAGE_")}
+    env.update(XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data")
+    command = [sys.executable, "-m", "sage_accounting.cli", "--emulator", "mcp", "serve", "--http",
+               "--port", str(port), "--db", db_url]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/mcp"
     try:
-        yield f"http://127.0.0.1:{port}/mcp"
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the gateway did not start")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url, timeout=1).status_code == 401:
+                    break
+            time.sleep(0.1)
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(10)
+        process.terminate()
+        process.wait(15)
 
 
 @contextlib.asynccontextmanager
@@ -91,7 +99,7 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
     inputs = action.validate_args({"items_per_page": 5})
     direct: list[float] = []
     via_mcp: list[float] = []
-    with served(Gateway(store, emulator_factory(emu))) as url:
+    with served(store.url, str(Path(store.url.removeprefix("sqlite:///")).parent)) as url:
         async with http_session(url, key) as session:
             for _ in range(20):  # warm up both paths
                 await action.arun(direct_client, inputs)
@@ -143,6 +151,8 @@ def main() -> None:
             results["audit_sqlite"] = _audit_rate(store, 2000)
             print("audit (SQLite):", results["audit_sqlite"], flush=True)
             results["verify_ok"] = store.verify_audit().ok
+            results["load_average_1min"] = round(os.getloadavg()[0], 2)
+            results["cpus"] = os.cpu_count()
         finally:
             store.close()
     print(json.dumps(results))
