@@ -137,6 +137,7 @@ def _build() -> None:
     from .demo_cmd import demo
     from .emulator_cmd import emulator_app
     from .gateway_cmd import agents_app, approvals_app, audit_app
+    from .mcp_cmd import mcp_app
     from .profile_cmd import businesses_app, config_app
 
     app.command("demo", rich_help_panel="Start here")(with_common(demo, output=True))
@@ -146,9 +147,10 @@ def _build() -> None:
     actions_cmd.register(app)
     add_resource_commands(app, existing={"businesses": businesses_app})
     app.add_typer(emulator_app, name="emulator", rich_help_panel="Emulator")
-    app.add_typer(agents_app, name="agents", rich_help_panel="Agent gateway")
-    app.add_typer(approvals_app, name="approvals", rich_help_panel="Agent gateway")
-    app.add_typer(audit_app, name="audit", rich_help_panel="Agent gateway")
+    app.add_typer(mcp_app, name="mcp", rich_help_panel="AI agents")
+    app.add_typer(agents_app, name="agents", rich_help_panel="AI agents")
+    app.add_typer(approvals_app, name="approvals", rich_help_panel="AI agents")
+    app.add_typer(audit_app, name="audit", rich_help_panel="AI agents")
 
 
 _build()
