@@ -282,3 +282,68 @@ def test_help_does_not_load_the_database_layer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("LAZY"), out.stdout[-300:] + out.stderr
+
+
+def _held_contact(db: str, **hold: Any) -> str:
+    """A create-contact call of an agent whose every write waits for approval, held by the gateway."""
+    import asyncio
+
+    from sage_accounting.emulator import Emulator
+    from sage_accounting.gateway.executor import Gateway
+
+    from .mcp_helpers import emulator_factory
+
+    with GatewayStore.open(db) as store:
+        store.add_agent("clerk")
+        agent = store.grant("clerk", {"contacts": "full"}, approve_writes=True)
+        if hold:  # a hand-made approval (e.g. one that has already expired)
+            return store.hold(agent, tool="sage_create_contact", action_key="createContact", business_id=None,
+                              arguments={"name": "Held Ltd", "contact_type_ids": ["CUSTOMER"]}, request={},
+                              sentence="clerk asked to create a contact — held for approval", **hold).id  # fmt: skip
+        gateway = Gateway(store, emulator_factory(Emulator()))
+        outcome = asyncio.run(
+            gateway.call(agent, "sage_create_contact", {"name": "Held Ltd", "contact_type_ids": ["CUSTOMER"]})
+        )
+        assert outcome.structured is not None and outcome.structured["status"] == "held"
+        return str(outcome.structured["approval_id"])
+
+
+def test_approve_carries_the_held_call_out_once(cli: Any, db: str) -> None:
+    from sage_accounting.cli import _state
+
+    approval_id = _held_contact(db)
+    approved = cli("approvals", "approve", approval_id, "--emulator", "--json")
+    assert approved.code == 0, approved.stderr
+    data = approved.json()
+    assert (
+        data["ok"] is True and data["status"] == "approved" and data["result"]["record"]["name"] == "Held Ltd"
+    )
+    posts = [
+        e
+        for e in _state.runtime().emulator.request_log.entries()
+        if e.method == "POST" and e.path.endswith("/contacts")
+    ]
+    assert len(posts) == 1
+    again = cli("approvals", "approve", approval_id, "--emulator")
+    assert again.code == 1 and f"approval {approval_id} is approved by" in again.stderr
+    posts = [
+        e
+        for e in _state.runtime().emulator.request_log.entries()
+        if e.method == "POST" and e.path.endswith("/contacts")
+    ]
+    assert posts == []  # the second invocation sent nothing
+    decisions = [r["decision"] for r in cli("audit", "list", "--agent", "clerk", "--json").json()]
+    assert decisions[:2] == ["approved", "held"]
+
+
+def test_approve_refuses_expired_and_unknown_approvals_before_connecting(cli: Any, db: str) -> None:
+    from datetime import timedelta
+
+    approval_id = _held_contact(db, ttl=timedelta(seconds=-1))
+    expired = cli(
+        "approvals", "approve", approval_id
+    )  # no profile, no --emulator: nothing may be sent anyway
+    assert expired.code == 1 and f"approval {approval_id} is expired" in expired.stderr
+    unknown = cli("approvals", "approve", "nope")
+    assert unknown.code == 4 and "no approval 'nope'" in unknown.stderr
+    assert cli("approvals", "list", "--status", "expired", "--json").json()[0]["id"] == approval_id

@@ -147,10 +147,10 @@ def _build() -> None:
     actions_cmd.register(app)
     add_resource_commands(app, existing={"businesses": businesses_app})
     app.add_typer(emulator_app, name="emulator", rich_help_panel="Emulator")
-    app.add_typer(mcp_app, name="mcp", rich_help_panel="Agent gateway")
-    app.add_typer(agents_app, name="agents", rich_help_panel="Agent gateway")
-    app.add_typer(approvals_app, name="approvals", rich_help_panel="Agent gateway")
-    app.add_typer(audit_app, name="audit", rich_help_panel="Agent gateway")
+    app.add_typer(mcp_app, name="mcp", rich_help_panel="AI agents")
+    app.add_typer(agents_app, name="agents", rich_help_panel="AI agents")
+    app.add_typer(approvals_app, name="approvals", rich_help_panel="AI agents")
+    app.add_typer(audit_app, name="audit", rich_help_panel="AI agents")
 
 
 _build()

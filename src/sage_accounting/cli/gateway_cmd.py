@@ -22,7 +22,7 @@ from rich.table import Table
 
 from ._errors import CliError, ExitCode, redact_userinfo, register_secret
 from ._output import emit, err_console, out_console, plain, to_json
-from ._state import CsvOpt, DebugOpt, JsonOpt, NdjsonOpt, apply_common, runtime
+from ._state import CsvOpt, DebugOpt, JsonOpt, NdjsonOpt, apply_common, command, runtime
 
 if TYPE_CHECKING:
     from ..gateway._types import Agent, Approval
@@ -403,6 +403,38 @@ def list_approvals(
                       plain(a.amount if a.amount is not None else ""),
                       a.expires_at.strftime("%Y-%m-%d %H:%M UTC"), plain(a.sentence))  # fmt: skip
     out_console().print(table)
+
+
+@command(approvals_app, "approve")
+def approve(
+    approval_id: Annotated[str, typer.Argument(metavar="ID", help="The approval's id (approvals list).")],
+    db: DbOpt = None,
+) -> None:
+    """Approve a held write and carry it out now, exactly once, on the profile's Sage connection (or
+    --emulator); the approval and the call are audited."""
+    from ..gateway.executor import carry_out_approval
+    from .mcp_cmd import runtime_client_factory
+
+    with _store(db) as store:
+        approval = store.get_approval(approval_id)
+        if approval.status != "pending":
+            from ..gateway._types import ApprovalStateError
+
+            who = f" by {approval.decided_by}" if approval.decided_by else ""
+            raise ApprovalStateError(
+                f"approval {approval.id} is {approval.status}{who}: only a pending approval can be approved"
+            )
+        outcome = carry_out_approval(store, approval_id, by=_by(), client_factory=runtime_client_factory())
+    rt = runtime()
+    if rt.output != "table":
+        emit({**_approval_data(outcome.approval), "ok": outcome.ok, "result": outcome.result,
+              "error": outcome.error, "message": outcome.message}, rt.output)  # fmt: skip
+    else:
+        err_console().print(plain(outcome.message or f"Approval {approval_id} approved."))
+    if not outcome.ok:
+        raise CliError(
+            f"approval {approval_id} was approved but the call failed: {outcome.error}", ExitCode.OTHER
+        )
 
 
 @_command(approvals_app, "deny")
