@@ -4,7 +4,8 @@ calling the same action directly, and audit rows written per second.
 Run: ``.venv/bin/python bench/gateway.py``.  The MCP path is the SDK's ClientSession to ``sage-accounting
 --emulator mcp serve --http`` in a process of its own (audit on SQLite); the direct path runs the same action
 on the async client against an in-process emulator with the same demo data.  Calls are interleaved in rounds
-so a slow spell on a shared machine hits both alike; the machine's load average is printed beside the
+so a slow spell on a shared machine hits them alike; between the two, the same call through the gateway in
+process (policy, arguments, audit; no MCP, no HTTP) shows where the added cost goes; the machine's load average is printed beside the
 figures.  The last line printed is one JSON object with the figures.
 """
 
@@ -32,7 +33,7 @@ from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore
 from sage_accounting.actions import registry
 from sage_accounting.emulator import DEMO, Emulator
 from sage_accounting.gateway._types import AuditEntry
-from sage_accounting.gateway.executor import ClientFactory
+from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.store import GatewayStore
 
 TOOL = "sage_list_tax_rates"
@@ -98,11 +99,16 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
     direct_client = emulator_factory(emu)(DEMO.business_id)
     inputs = action.validate_args({"items_per_page": 5})
     direct: list[float] = []
+    in_process: list[float] = []
     via_mcp: list[float] = []
+    gateway = Gateway(store, emulator_factory(emu))
+    await gateway.start()
+    agent = store.get_agent("bench")
     with served(store.url, str(Path(store.url.removeprefix("sqlite:///")).parent)) as url:
         async with http_session(url, key) as session:
-            for _ in range(20):  # warm up both paths
+            for _ in range(20):  # warm up every path
                 await action.arun(direct_client, inputs)
+                await gateway.call(agent, TOOL, ARGS)
                 await session.call_tool(TOOL, ARGS)
             for _ in range(rounds):
                 for _ in range(per_round):
@@ -111,15 +117,21 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
                     direct.append(time.perf_counter() - start)
                 for _ in range(per_round):
                     start = time.perf_counter()
+                    await gateway.call(agent, TOOL, ARGS)
+                    in_process.append(time.perf_counter() - start)
+                for _ in range(per_round):
+                    start = time.perf_counter()
                     result = await session.call_tool(TOOL, ARGS)
                     via_mcp.append(time.perf_counter() - start)
                     assert not result.is_error, result.content
     await direct_client.close()
+    await gateway.aclose()
     direct_ms = statistics.median(direct) * 1000
     mcp_ms = statistics.median(via_mcp) * 1000
     return {
         "calls_each": len(direct),
         "direct_median_ms": round(direct_ms, 3),
+        "gateway_in_process_median_ms": round(statistics.median(in_process) * 1000, 3),
         "mcp_http_median_ms": round(mcp_ms, 3),
         "added_median_ms": round(mcp_ms - direct_ms, 3),
         "mcp_http_p90_ms": round(statistics.quantiles(via_mcp, n=10)[-1] * 1000, 3),
