@@ -37,8 +37,13 @@ def test_an_unknown_toolset_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_a_bad_database_url_is_one_line(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--emulator", "mcp", "serve", "--db", "not a url"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert "not a url" in _one_error(result.stderr)
+    unreachable = "postgresql+psycopg://postgres:hunter22@127.0.0.1:1/test"
+    result = runner.invoke(app, ["--emulator", "mcp", "serve", "--db", unreachable])
+    assert result.exit_code == 1
+    line = _one_error(result.stderr)
+    assert "cannot open the gateway database" in line and "hunter22" not in line
 
 
 def test_stdio_without_a_key_stops_with_exit_code_3(runner: CliRunner) -> None:
