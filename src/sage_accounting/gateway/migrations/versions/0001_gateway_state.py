@@ -113,6 +113,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("last_id", sa.BigInteger, nullable=False),
         sa.Column("last_hash", sa.String(64), nullable=False),
+        sa.Column("last_time", _TIME),
         sa.Column("rows", sa.BigInteger, nullable=False),
     )
     op.bulk_insert(head, [{"id": 1, "last_id": 0, "last_hash": "0" * 64, "rows": 0}])
