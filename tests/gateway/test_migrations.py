@@ -28,7 +28,7 @@ def test_an_empty_database_is_upgraded_to_the_newest_schema(db_url: str) -> None
         inspector = sa.inspect(store.engine)
         assert set(inspector.get_table_names()) >= TABLES
         indexes = {i["name"] for i in inspector.get_indexes("gateway_audit")}
-        assert {"ix_gateway_audit_agent", "ix_gateway_audit_decision", "ix_gateway_audit_business",
+        assert {"ix_gateway_audit_agent", "ix_gateway_audit_agent_decision", "ix_gateway_audit_decision", "ix_gateway_audit_business",
                 "ix_gateway_audit_time"} <= indexes  # fmt: skip
         with store.engine.connect() as conn:
             assert (

@@ -130,6 +130,7 @@ audit = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     # Keyset pages (newest first) filtered by one column walk these indexes backwards from a bound.
     sa.Index("ix_gateway_audit_agent", "agent", "id"),
+    sa.Index("ix_gateway_audit_agent_decision", "agent", "decision", "id"),
     sa.Index("ix_gateway_audit_decision", "decision", "id"),
     sa.Index("ix_gateway_audit_business", "business_id", "id"),
     sa.Index("ix_gateway_audit_time", "time", "id"),

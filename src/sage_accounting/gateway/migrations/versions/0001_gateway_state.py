@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_gateway_audit_agent", "gateway_audit", ["agent", "id"])
+    op.create_index("ix_gateway_audit_agent_decision", "gateway_audit", ["agent", "decision", "id"])
     op.create_index("ix_gateway_audit_decision", "gateway_audit", ["decision", "id"])
     op.create_index("ix_gateway_audit_business", "gateway_audit", ["business_id", "id"])
     op.create_index("ix_gateway_audit_time", "gateway_audit", ["time", "id"])
