@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from pathlib import Path
+
 import pytest
 from mcp import ClientSession
 
@@ -171,3 +173,40 @@ async def test_a_removed_agent_is_refused_on_its_next_call_over_stdio(
         store.remove_agent("bookkeeper")
         with pytest.raises(Exception, match="unknown agent key"):
             await client.call_tool("sage_list_contacts", {"limit": 1})
+
+
+async def test_over_stdio_a_retry_writes_once_a_dry_run_writes_nothing_and_a_big_write_is_held(
+    store: GatewayStore, db_url: str, tmp_path: Path
+) -> None:
+    key = add_agent(store, "bookkeeper", GRANTS, max_amount=Decimal("500"))
+    async with stdio_session(db_url, key, tmp_path) as client:
+        customer, sales = await demo_ids(client)
+
+        async def invoices() -> int:
+            page = await client.call_tool("sage_list_sales_invoices", {"contact_id": customer, "limit": 200})
+            assert page.structured_content is not None
+            return len(page.structured_content["items"])
+
+        before = await invoices()
+        args = {**invoice_arguments(customer, sales), "idempotency_key": "retry-1"}
+        first = await client.call_tool("sage_create_sales_invoice", args)
+        second = await client.call_tool("sage_create_sales_invoice", args)
+        dry = await client.call_tool(
+            "sage_create_sales_invoice", {**invoice_arguments(customer, sales), "dry_run": True}
+        )
+        big = await client.call_tool(
+            "sage_create_sales_invoice", invoice_arguments(customer, sales, unit_price="900")
+        )
+        after = await invoices()
+    assert first.structured_content == second.structured_content
+    assert dry.structured_content is not None and dry.structured_content["status"] == "dry_run"
+    assert big.structured_content is not None and big.structured_content["status"] == "held"
+    assert after == before + 1
+    [pending] = store.list_approvals()
+    assert pending.id == big.structured_content["approval_id"] and pending.amount == Decimal("900")
+    decisions = [
+        r.decision
+        for r in store.list_audit(agent="bookkeeper", limit=100)
+        if r.tool == "sage_create_sales_invoice"
+    ]
+    assert sorted(decisions) == ["allowed", "allowed", "allowed", "held"]

@@ -89,15 +89,22 @@ async def test_each_agent_is_listed_only_its_own_tools(store: GatewayStore, emu:
     assert "sage_raw_request" in raw_names
 
 
-async def test_the_sessionless_protocol_works_with_the_same_key(store: GatewayStore, emu: Emulator) -> None:
+@pytest.mark.parametrize("stateless", [False, True])
+async def test_the_sessionless_protocol_works_with_the_same_key(
+    store: GatewayStore, emu: Emulator, stateless: bool
+) -> None:
     key = add_agent(store, "reader", {"contacts": "read"})
-    with served(Gateway(store, emulator_factory(emu)), stateless=True) as url:
+    with served(Gateway(store, emulator_factory(emu)), stateless=stateless) as url:
         async with (
             httpx.AsyncClient(headers={"Authorization": f"Bearer {key}"}, timeout=30) as http,
             Client(streamable_http_client(url, http_client=http), mode="auto") as client,
         ):
+            version = client.session.protocol_version
             tools = await client.list_tools()
             result = await client.call_tool("sage_list_contacts", {"limit": 3})
+            refused = await client.call_tool("sage_create_contact", {"name": "X"})
+    assert version == "2026-07-28"  # no initialize handshake, no session
+    assert refused.is_error and text(refused) == "sage_create_contact needs Contacts: Full"
     assert "sage_list_contacts" in {t.name for t in tools.tools}
     assert not result.is_error and result.structured_content is not None
     assert len(result.structured_content["items"]) == 3

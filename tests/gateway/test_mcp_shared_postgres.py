@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from .mcp_helpers import add_agent, cli_env, free_port, http_session, serve_comm
 
 pytestmark = pytest.mark.anyio
 
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 AGENTS = 5
 CALLS = 20
 
@@ -29,25 +27,6 @@ CALLS = 20
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A schema of its own in the test database, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    schema = f"mcp_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True)
-    except (
-        psycopg.OperationalError
-    ) as exc:  # pragma: no cover - the machine's PostgreSQL is part of the setup
-        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is needed for this test: {exc}")
-    with admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{PG}?options=-csearch_path%3D{schema}"
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:

@@ -257,3 +257,19 @@ async def test_a_held_write_expires_and_can_no_longer_be_approved(
     finally:
         later.close()
     assert writes(emu, "/contacts") == []
+
+
+async def test_a_write_sage_may_have_done_is_never_repeated_under_its_key(
+    store: GatewayStore, emu: Emulator, url: str
+) -> None:
+    key = add_agent(store, "clerk", {"contacts": "read", "sales": "full"})
+    async with http_session(url, key) as session:
+        customer, sales = await demo_ids(session)
+        emu.faults.add("POST", "/v3.1/sales_invoices", commit_then_fail=True)
+        args = {**invoice_arguments(customer, sales), "idempotency_key": "flaky-1"}
+        failed = await session.call_tool("sage_create_sales_invoice", args)
+        retried = await session.call_tool("sage_create_sales_invoice", args)
+    assert failed.is_error and "\n" not in text(failed)
+    assert retried.is_error and "idempotency_key" in text(retried) and "may have" in text(retried)
+    assert len(writes(emu, "/sales_invoices")) == 1
+    assert _decisions(store, "clerk")[-2:] == ["failed", "invalid"]

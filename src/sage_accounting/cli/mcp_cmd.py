@@ -19,6 +19,8 @@ from ._state import command, runtime
 
 if TYPE_CHECKING:
     from ..gateway.executor import ClientFactory
+    from ..gateway.server import GatewayServer
+    from ..gateway.store import GatewayStore
 
 __all__ = ["mcp_app", "runtime_client_factory"]
 
@@ -94,16 +96,25 @@ def serve(
         store.close()
 
 
-def _open_store(db: str | None):  # type: ignore[no-untyped-def]
+def _open_store(db: str | None) -> GatewayStore:
+    """The gateway's store; a bad URL (exit 2) or an unreachable database (exit 1) is one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..gateway._types import GatewayInputError
     from ..gateway.store import GatewayStore
+    from .gateway_cmd import _db_shown, _first_line
 
     try:
         return GatewayStore.open(db)
-    except Exception as exc:  # a bad URL or an unreachable database: one line naming it
-        raise CliError(f"--db: cannot open the gateway database: {exc}", ExitCode.OTHER) from None
+    except GatewayInputError as exc:
+        raise CliError(str(exc), ExitCode.USAGE) from None
+    except (SQLAlchemyError, OSError) as exc:
+        raise CliError(
+            f"cannot open the gateway database {_db_shown(db)}: {_first_line(exc)}", ExitCode.OTHER
+        ) from None
 
 
-def _check_key(store: object, key: str) -> None:
+def _check_key(store: GatewayStore, key: str) -> None:
     """Stop before answering anything when the stdio agent's key is missing or unknown (exit 3)."""
     from ..gateway.server import agent_for_key
 
@@ -112,14 +123,14 @@ def _check_key(store: object, key: str) -> None:
             f"{KEY_ENV} is not set: give the agent's key (`sage-accounting agents add NAME` prints it)",
             ExitCode.AUTH,
         )
-    if agent_for_key(store, key) is None:  # type: ignore[arg-type]
+    if agent_for_key(store, key) is None:
         raise CliError(
             f"{KEY_ENV} is not the key of any agent (removed, or its key was rotated)", ExitCode.AUTH
         )
 
 
 def _run(
-    store: object,
+    store: GatewayStore,
     factory: ClientFactory,
     toolsets: frozenset[str] | None,
     *,
@@ -134,7 +145,7 @@ def _run(
     from ..gateway.executor import Gateway
     from ..gateway.server import GatewayServer
 
-    gateway = Gateway(store, factory, toolsets=toolsets, default_business=runtime().business_id)  # type: ignore[arg-type]
+    gateway = Gateway(store, factory, toolsets=toolsets, default_business=runtime().business_id)
     server = GatewayServer(gateway, agent_key=key)
 
     async def main() -> None:
@@ -146,10 +157,10 @@ def _run(
     anyio.run(main)
 
 
-async def _serve_http(server: object, host: str, port: int, stateless: bool) -> None:
+async def _serve_http(server: GatewayServer, host: str, port: int, stateless: bool) -> None:
     import uvicorn
 
-    app = server.http_app(host=host, stateless=stateless)  # type: ignore[attr-defined]
+    app = server.http_app(host=host, stateless=stateless)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     print(f"sage-accounting MCP gateway on http://{host}:{port}/mcp", file=sys.stderr, flush=True)
     await uvicorn.Server(config).serve()

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["entry", "redact", "sentence", "summary"]
 
+_PAST = {"list": "listed", "get": "read", "create": "created", "update": "updated", "delete": "deleted",
+         "void": "voided", "release": "released", "request": "sent"}  # fmt: skip
+
 
 def _area(call: _Call) -> str | None:
     if call.spec is None:
@@ -90,9 +93,8 @@ def summary(call: _Call, structured: Mapping[str, Any] | None, *, replay: bool, 
     record = data.get("record")
     facts = sentences.record_facts(record)
     name = facts.displayed_as or facts.id or ""
-    done = {"list": "listed", "get": "read", "create": "created", "update": "updated", "delete": "deleted",
-            "void": "voided", "release": "released", "request": "sent"}.get(getattr(spec.action, "verb", ""), "done")  # fmt: skip
-    head = f"{done} {noun} {name}".strip() if spec is not None else "done"
+    verb = spec.action.verb if spec is not None else ""
+    head = f"{_PAST.get(verb, 'done')} {noun} {name}".strip()
     if facts.id and facts.displayed_as:
         head += f" (id {facts.id})"
     return head + (" — replayed: same idempotency_key and arguments, nothing written again" if replay else "")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import anyio.to_thread
 
 from . import audit_facts
@@ -100,6 +101,14 @@ class _Call:
     record: dict[str, Any] | None = None
     count: int | None = None
     amount: Decimal | None = None
+    sent: bool = False
+    """The request went to Sage (from then on a write's outcome may be unknown)."""
+    maybe_committed: bool = False
+    """Sage may have carried the write out although the call failed (a 5xx, a broken connection)."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _canonical(args: Mapping[str, Any]) -> str:
@@ -121,15 +130,6 @@ def _shape_record(spec: ToolSpec, raw: Any) -> Any:
         return model.model_validate(raw).model_dump(mode="json", by_alias=True, exclude_unset=True)
     except Exception:  # Sage sent something the model does not describe: pass it on as it is
         return dict(raw)
-
-
-def _request_dict(prepared: Any) -> dict[str, Any]:
-    return {
-        "method": prepared.method,
-        "path": prepared.path,
-        "params": dict(prepared.params or {}),
-        "json": prepared.json,
-    }
 
 
 class Gateway:
@@ -231,7 +231,7 @@ class Gateway:
         decision = policy.decide(agent, spec.action, call.business_id, call.amount)
         if decision.outcome == "deny":
             return await self._finish(call, "denied", decision.reason, error=True)
-        prepared = _request_dict(spec.action.build_request(inputs))
+        prepared = spec.action.build_request(inputs).to_dict()
         if dry_run:
             note = " (it would be held for approval)" if decision.outcome == "hold" else ""
             structured = {"status": "dry_run", "record": None, "request": prepared}
@@ -253,8 +253,8 @@ class Gateway:
                 )
             if claim.state == "in_progress":
                 return await self._finish(
-                    call, "invalid", "idempotency_key: a call with this key is still running; retry later",
-                    error=True,
+                    call, "invalid", "idempotency_key: a call with this key is still running, or Sage may have "
+                    "carried it out without answering; check before writing again with a new key", error=True,
                 )  # fmt: skip
             claim_key = key
         try:
@@ -267,8 +267,11 @@ class Gateway:
                 verdict, reason = "approved", "confirmed by the user in the conversation"
             outcome = await self._run(call, spec, inputs, page, args, decision=verdict, reason=reason)
         except BaseException:
-            if claim_key is not None:
-                await self._store(self.store.idempotency_release, agent.id, call.business_id, claim_key)
+            # Released only when nothing reached Sage: a cancelled write may have been carried out, and the
+            # key must then keep a retry from writing it twice.
+            if claim_key is not None and not call.sent:
+                with anyio.CancelScope(shield=True):
+                    await self._store(self.store.idempotency_release, agent.id, call.business_id, claim_key)
             raise
         await self._remember(call, claim_key, outcome)
         return outcome
@@ -282,7 +285,8 @@ class Gateway:
         if key is None:
             return
         if outcome.is_error:
-            await self._store(self.store.idempotency_release, call.agent.id, call.business_id, key)
+            if not call.maybe_committed:  # else the key stays claimed: a retry must not write a second time
+                await self._store(self.store.idempotency_release, call.agent.id, call.business_id, key)
         else:
             await self._store(
                 self.store.idempotency_store, call.agent.id, call.business_id, key, outcome.structured
@@ -402,14 +406,17 @@ class Gateway:
         from .._errors import APIStatusError, SageError
 
         client = self.client(call.business_id)
+        call.sent = True
         try:
             raw = await spec.action.arun(client, inputs)
         except APIStatusError as exc:
             call.sage_status = exc.status_code
             call.request_id = exc.request_id
-            return await self._finish(call, "failed", f"Sage refused it: {exc}", error=True)
+            call.maybe_committed = bool(exc.maybe_committed)
+            return await self._finish(call, "failed", _one_line(f"Sage refused it: {exc}"), error=True)
         except SageError as exc:
-            return await self._finish(call, "failed", str(exc), error=True)
+            call.maybe_committed = bool(getattr(exc, "maybe_committed", False))
+            return await self._finish(call, "failed", _one_line(str(exc)), error=True)
         call.sage_status = 200
         if spec.shape == "list":
             envelope = raw if isinstance(raw, Mapping) else {}

@@ -28,14 +28,16 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
+from pydantic import AnyHttpUrl
 
 from .._version import __version__
+from ._types import Agent
 from .executor import Confirm, Gateway, ToolOutcome
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from .store import Agent, GatewayStore
+    from .store import GatewayStore
 
 __all__ = ["AgentKeyVerifier", "GatewayServer", "agent_for_key"]
 
@@ -90,6 +92,7 @@ class GatewayServer:
             title="Sage Accounting (governed gateway)",
             instructions=INSTRUCTIONS,
             lifespan=self._lifespan,
+            get_tool_input_schema=self._input_schema,
             on_list_tools=self._list_tools,
             on_call_tool=self._call_tool,
         )
@@ -103,6 +106,12 @@ class GatewayServer:
         finally:
             await self.gateway.aclose()
 
+    def _input_schema(self, name: str) -> dict[str, Any] | None:
+        # The sessionless protocol checks a call's Mcp-Param headers against the tool's schema; answering
+        # from the specs spares it a whole tools/list per call.
+        spec = self.gateway.tools.get(name)
+        return spec.input_schema if spec is not None else None
+
     # --- identity -----------------------------------------------------------------------------------
 
     async def _agent(self, ctx: ServerRequestContext[Any, Any]) -> Agent:
@@ -110,9 +119,9 @@ class GatewayServer:
         scope = getattr(request, "scope", None)
         user = scope.get("user") if isinstance(scope, dict) else None
         if isinstance(user, AuthenticatedUser):
-            agent = (user.access_token.claims or {}).get("agent")
-            if agent is not None:
-                return agent  # type: ignore[no-any-return]
+            known = (user.access_token.claims or {}).get("agent")
+            if isinstance(known, Agent):
+                return known
         if self.agent_key is not None:
             agent = await anyio.to_thread.run_sync(agent_for_key, self.gateway.store, self.agent_key)
             if agent is not None:
@@ -168,7 +177,7 @@ class GatewayServer:
             streamable_http_path="/mcp",
             stateless_http=stateless,
             host=host,
-            auth=AuthSettings(issuer_url="http://127.0.0.1", resource_server_url=None),  # type: ignore[arg-type]
+            auth=AuthSettings(issuer_url=AnyHttpUrl("http://127.0.0.1"), resource_server_url=None),
             token_verifier=AgentKeyVerifier(self.gateway.store),
         )
 
