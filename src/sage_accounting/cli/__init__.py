@@ -2,7 +2,8 @@
 
 Commands: ``auth login|status|logout``, ``config``, ``businesses list|use``, one ``NOUN VERB`` command per
 action (``contacts create``, ``sales-invoices list --all`` …), ``run KEY`` for any action, ``actions
-list|describe``, ``raw METHOD PATH``, ``demo`` and ``emulator serve|tour``.  Every command takes the common
+list|describe``, ``raw METHOD PATH``, ``demo``, ``emulator serve|tour``, and the agent gateway's ``agents``,
+``approvals`` and ``audit``.  Every command takes the common
 options (``--profile``, ``--business``, ``--emulator``, ``--debug``, ``--json``/``--ndjson``/``--csv``)
 before or after its name.  Failures print one line and exit with the code of their class (see
 ``_errors.ExitCode``); ``--debug`` adds the traceback with secrets hidden.
@@ -68,6 +69,10 @@ COMMANDS: dict[str, Lazy] = {
     "raw": Lazy(".actions_cmd:raw_command", "Send any request to the Sage API through the connection (the rawRequest action).", "Actions"),
     "actions": Lazy(".actions_cmd:actions_app", "The Sage component's actions: list them, describe their inputs.", "Actions"),
     "emulator": Lazy(".emulator_cmd:emulator_app", "Run the local Sage emulator (OAuth server + API v3.1).", "Emulator"),
+    "mcp": Lazy(".mcp_cmd:mcp_app", "Serve the agent gateway to AI agents over MCP (stdio or HTTP).", "AI agents"),
+    "agents": Lazy(".gateway_cmd:agents_app", "AI agents of the gateway: their keys and what each may do, area by area (every area off until granted).", "AI agents"),
+    "approvals": Lazy(".gateway_cmd:approvals_app", "Writes held for a human's approval: list, approve, deny.", "AI agents"),
+    "audit": Lazy(".gateway_cmd:audit_app", "The gateway's audit: one row per tool call, hash-chained.", "AI agents"),
 }  # fmt: skip
 
 
