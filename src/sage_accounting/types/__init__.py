@@ -4,7 +4,7 @@ Money is ``Decimal``, dates are ``date``, timestamps are aware ``datetime``, ref
 fields a model does not declare are kept (``record.model_extra``).
 """
 
-from .._models import Link, SageModel, SageRecord
+from .._models import DeletedRecord, Link, SageModel, SageRecord
 from .accounting import Journal, JournalLine, LedgerAccount, LedgerAccountType, TaxRate, TaxRatePercentage
 from .banking import AllocatedArtefact, BankAccount, ContactPayment
 from .business import (
@@ -50,6 +50,7 @@ __all__ = [
     "ContactType",
     "Country",
     "Currency",
+    "DeletedRecord",
     "Journal",
     "JournalLine",
     "LedgerAccount",
