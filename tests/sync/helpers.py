@@ -69,3 +69,75 @@ def assert_matches(sage: Any, store: Any, business_ids: list[str], resources: An
                 assert row.displayed_as == expected.get("displayed_as")
                 compared += 1
     return compared
+
+
+class Receiver:
+    """A webhook endpoint on a real loopback socket that verifies each delivery with
+    ``standardwebhooks`` and keeps the verified payloads (``status`` sets what it answers)."""
+
+    def __init__(self, secret: str) -> None:
+        import http.server
+        import threading
+
+        from standardwebhooks import Webhook
+
+        self.webhook = Webhook(secret)
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.rejected = 0
+        self.answers: list[int] = []  # answered in turn before 200s
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                status = receiver.answers.pop(0) if receiver.answers else 200
+                if status == 200:
+                    try:
+                        payload = receiver.webhook.verify(body, dict(self.headers.items()))
+                    except Exception:
+                        receiver.rejected += 1
+                        status = 400
+                    else:
+                        receiver.received.append((self.headers["webhook-id"], payload))
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def snapshot(sage: Any, business_ids: list[str], resources: Any) -> dict[tuple[str, str, str], Any]:
+    """Every record Sage has, keyed by (resource, business, id)."""
+    out: dict[tuple[str, str, str], Any] = {}
+    for res in resources:
+        for bid in business_ids:
+            for rid, record in sage_records(sage, bid, res.name).items():
+                out[(res.name, bid, rid)] = record
+    return out
+
+
+def expected_events(
+    before: dict[Any, Any], after: dict[Any, Any], nouns: dict[str, str]
+) -> set[tuple[str, str, str]]:
+    """The (type, business, id) of every change between two snapshots."""
+    out = set()
+    for key, record in after.items():
+        res, bid, rid = key
+        if key not in before:
+            out.add((f"{nouns[res]}.created", bid, rid))
+        elif before[key] != record:
+            out.add((f"{nouns[res]}.updated", bid, rid))
+    for key in before.keys() - after.keys():
+        res, bid, rid = key
+        out.add((f"{nouns[res]}.deleted", bid, rid))
+    return out
