@@ -68,6 +68,8 @@ class JobResult:
     requests: int = 0
     skipped: str | None = None
     error: str | None = None
+    shifted: bool = False
+    """Records were deleted under the walk: the cursor stayed put so the window is read again."""
 
 
 @dataclass
@@ -171,15 +173,10 @@ class Syncer:
             if state.completed_at is not None and state.completed_at >= run_started:
                 job.skipped = "done by another process during this run"
                 return job
-            job_id = self.store.start_job(
-                run_id,
-                business_id,
-                resource.name,
-                now,
-                self._full(resource, state.cursor, state.last_full_at, now),
-            )
+            job.full_pass = self._full(resource, state.cursor, state.last_full_at, now)
+            job_id = self.store.start_job(run_id, business_id, resource.name, now, job.full_pass)
             try:
-                self._walk(job, resource, state.cursor, state.last_full_at, job_id)
+                self._walk(job, resource, state.cursor, job_id)
             except Exception as exc:
                 job.error = f"{type(exc).__name__}: {exc}"
             self.store.finish_job(
@@ -212,13 +209,11 @@ class Syncer:
         job: JobResult,
         resource: SyncResource,
         cursor: dt.datetime | None,
-        last_full: dt.datetime | None,
         job_id: int,
     ) -> None:
         opts = self.options
         started = utcnow()
-        full = self._full(resource, cursor, last_full, started)
-        job.full_pass = full
+        full = job.full_pass
         client = self.client.with_business(job.business_id)
         endpoint: Any = getattr(client, resource.name)
         query: dict[str, Any] = {}
@@ -246,14 +241,19 @@ class Syncer:
             if self.progress is not None:
                 self.progress(job.business_id, resource.name, read, first.total)
         deleted: list[str] = []
-        if resource.deleted_since and cursor is not None:
-            stubs = endpoint.deleted(cursor - opts.overlap, items_per_page=opts.items_per_page)
+        if resource.deleted_since:
+            # after the walk, so a deletion made while it was under way is in the answer
+            since = cursor - opts.overlap if cursor is not None else started - opts.safety_lag
+            stubs = endpoint.deleted(since, items_per_page=opts.items_per_page)
             for page in stubs.iter_pages():
                 job.requests += 1
                 deleted.extend(stub.id for stub in page.items)
+        # A record this walk read and that was deleted since shifted every later page back by one, so the
+        # walk may have skipped a record: keep the old cursor and read the same window again next run.
+        shifted = not listed.isdisjoint(deleted)
         recovered: list[dict[str, Any]] = []
-        if full and cursor is not None:
-            missing = self.store.live_ids(job.business_id, resource.name) - listed
+        if full:
+            missing = self.store.live_ids(job.business_id, resource.name) - listed - set(deleted)
             for rid in sorted(missing):
                 if not resource.since:  # reference lists are read whole: absent means gone
                     deleted.append(rid)
@@ -264,7 +264,10 @@ class Syncer:
                 except NotFoundError:
                     deleted.append(rid)
         # the cursor commits with the job's last rows, and never passes the run's start minus the lag
-        finish = Finish(cursor=started - opts.safety_lag, full=full, job_id=job_id)
+        finish = Finish(
+            cursor=cursor if shifted else started - opts.safety_lag, full=full and not shifted, job_id=job_id
+        )
+        job.shifted = shifted
         self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
 
     def _apply(

@@ -63,7 +63,7 @@ class Applied:
 class Finish:
     """The cursor (and friends) a job's last batch commits with its rows."""
 
-    cursor: dt.datetime
+    cursor: dt.datetime | None
     full: bool
     job_id: int | None
 
