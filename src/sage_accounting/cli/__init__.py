@@ -136,6 +136,7 @@ def _build() -> None:
     from .demo_cmd import demo
     from .emulator_cmd import emulator_app
     from .profile_cmd import businesses_app, config_app
+    from .sync_cmd import register as register_sync
 
     app.command("demo", rich_help_panel="Start here")(with_common(demo, output=True))
     app.add_typer(auth_app, name="auth", rich_help_panel="Start here")
@@ -144,6 +145,7 @@ def _build() -> None:
     actions_cmd.register(app)
     add_resource_commands(app, existing={"businesses": businesses_app})
     app.add_typer(emulator_app, name="emulator", rich_help_panel="Emulator")
+    register_sync(app)
 
 
 _build()
