@@ -14,7 +14,7 @@ from sage_accounting.emulator import DEMO, Emulator
 from sage_accounting.sync._events import Outbox
 from sage_accounting.sync._webhooks import WebhookSender
 
-from .helpers import Receiver, assert_matches, connect, db_rows, expected_events, snapshot, sqlite_url
+from .helpers import Receiver, assert_matches, connect, db_rows, expected_events, snapshot
 
 BUSINESSES = [DEMO.business_id, DEMO.business_id_ie]
 NOUNS = {r.name: r.event for r in sage_sync.RESOURCES}
@@ -55,9 +55,9 @@ def _change_everything(sage: SageAccounting, doomed_contact: str) -> dict[str, s
     }
 
 
-def test_second_sync_matches_and_emits_each_change_once_signed(tmp_path: Any) -> None:
+def test_second_sync_matches_and_emits_each_change_once_signed(db_url: str) -> None:
     emu = Emulator()
-    store = sage_sync.open_store(sqlite_url(tmp_path))
+    store = sage_sync.open_store(db_url)
     store.enable_events()
     receiver = Receiver(SECRET)
     sender = WebhookSender(receiver.url, SECRET, initial_backoff=0.01)

@@ -14,7 +14,7 @@ from sage_accounting import SageAccounting
 from sage_accounting import sync as sage_sync
 from sage_accounting.emulator import DEMO, Emulator
 
-from .helpers import assert_matches, connect, db_rows, sqlite_url
+from .helpers import assert_matches, connect, db_rows
 
 BUSINESSES = [DEMO.business_id, DEMO.business_id_ie]
 
@@ -24,8 +24,8 @@ def demo() -> Emulator:
     return Emulator()
 
 
-def test_first_sync_matches_every_record_of_every_business(demo: Emulator, tmp_path: Any) -> None:
-    store = sage_sync.open_store(sqlite_url(tmp_path))
+def test_first_sync_matches_every_record_of_every_business(demo: Emulator, db_url: str) -> None:
+    store = sage_sync.open_store(db_url)
     with SageAccounting(connect(demo)) as sage:
         result = sage_sync.run(sage, store)
         assert not result.errors
@@ -41,14 +41,27 @@ def test_first_sync_matches_every_record_of_every_business(demo: Emulator, tmp_p
     assert some.contact_id == some.data["contact"]["id"]
     assert some.status_id == "PAID"
     assert some.created_at is not None and some.deleted_at is None
+    if store.engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with store.engine.connect() as conn:
+            types = dict(
+                conn.execute(
+                    text(
+                        "SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_name = 'sales_invoices' AND table_schema = current_schema()"
+                    )
+                ).all()
+            )
+        assert types["data"] == "jsonb" and types["total_amount"] == "numeric" and types["date"] == "date"
     status = {(s["business_id"], s["resource"]): s for s in sage_sync.status(store)}
     uk = status[(DEMO.business_id, "sales_invoices")]
     assert uk["rows"] == 170 and uk["cursor"] and uk["last_run"]["full_pass"] is True
     store.close()
 
 
-def test_second_sync_spends_little_and_changes_nothing(demo: Emulator, tmp_path: Any) -> None:
-    store = sage_sync.open_store(sqlite_url(tmp_path))
+def test_second_sync_spends_little_and_changes_nothing(demo: Emulator, db_url: str) -> None:
+    store = sage_sync.open_store(db_url)
     with SageAccounting(connect(demo)) as sage:
         sage_sync.run(sage, store, business_ids=[DEMO.business_id])
         again = sage_sync.run(sage, store, business_ids=[DEMO.business_id])
