@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from base64 import b64encode
-from typing import Any
 
 from sage_accounting import SageAccounting
 from sage_accounting import sync as sage_sync
