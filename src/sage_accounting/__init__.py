@@ -27,6 +27,7 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedMediaTypeError,
 )
+from ._limits import Limiter, RateBudget
 from ._models import Link
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._response import APIResponse
@@ -58,6 +59,7 @@ __all__ = [
     "ErrorItem",
     "FileTokenStore",
     "InternalServerError",
+    "Limiter",
     "Link",
     "MemoryTokenStore",
     "MethodNotAllowedError",
@@ -66,6 +68,7 @@ __all__ = [
     "OAuthError",
     "Page",
     "PermissionDeniedError",
+    "RateBudget",
     "RateLimitError",
     "ReauthorizationRequired",
     "RetryConfig",

@@ -95,3 +95,32 @@ def test_help_does_not_import_sqlalchemy() -> None:
     code = "import sys; from sage_accounting.cli import app; print('sqlalchemy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_emulator_url_shares_one_served_sandbox_between_commands(tmp_path: Path) -> None:
+    from sage_accounting.emulator import Emulator
+
+    emu = Emulator()
+    db = f"sqlite:///{tmp_path / 'served.db'}"
+    with emu.serve() as url:
+        first = cli("--emulator", url, "sync", "--db", db, "--resources", "contacts", "--json")
+        assert first.exit_code == 0, first.stderr
+        made = cli("--emulator", url, "contacts", "create", "--name", "Served Sandbox Ltd",
+                   "--contact-type-ids", "CUSTOMER", "--json")  # fmt: skip
+        assert made.exit_code == 0, made.stderr
+        new_id = json.loads(made.stdout)["id"]
+        second = cli("sync", "--db", db, "--emulator", url, "--resources", "contacts", "--json")
+        assert second.exit_code == 0, second.stderr
+        assert json.loads(second.stdout)["resources"][0]["created"] == 1
+    # the served emulator saw the sign-ins and the calls; the embedded one was never used
+    assert len(emu.token_requests("authorization_code")) == 3
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db).connect() as conn:
+        assert conn.execute(text("SELECT name FROM contacts WHERE id = :i"), {"i": new_id}).scalar() == (
+            "Served Sandbox Ltd"
+        )
+    # without a URL after it, --emulator stays the embedded emulator (a fresh sandbox)
+    plain = cli("--emulator", "contacts", "list", "--json")
+    assert plain.exit_code == 0, plain.stderr
+    assert "Aldgate Print Works" in plain.stdout and new_id not in plain.stdout

@@ -30,6 +30,7 @@ from ._state import (
     apply_common,
     reset_runtime,
     runtime,
+    take_emulator_url,
     with_common,
 )
 
@@ -50,7 +51,7 @@ class SageGroup(TyperGroup):
     ) -> Any:
         """Run the command line and exit with the right code."""
         reset_runtime()
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = take_emulator_url(list(sys.argv[1:] if args is None else args))
         code: int = ExitCode.OK
         try:
             result = super().main(args=argv, prog_name=prog_name or "sage-accounting", complete_var=complete_var,

@@ -23,7 +23,7 @@ from .._errors import TokenStoreError
 from ..auth import Connection, FileTokenStore, Token
 from ..emulator import DEMO, Emulator
 from ._config import Config, Settings, check_setting, resolve
-from ._emulated import emulator_connection
+from ._emulated import emulator_connection, served_connection
 from ._errors import CliError, ExitCode, register_secret, scrub
 
 __all__ = ["Globals", "Runtime", "command", "runtime"]
@@ -38,6 +38,8 @@ class Globals:
     profile: str | None = None
     business: str | None = None
     emulator: bool = False
+    emulator_url: str | None = None
+    """``--emulator URL``: an emulator served elsewhere (the next word after --emulator was a URL)."""
     debug: bool = False
     output: str | None = None
 
@@ -124,7 +126,7 @@ class Runtime:
         """The business in effect (``--business``, else ``SAGE_BUSINESS_ID`` or the profile's), checked."""
         if self.options.business:
             return check_setting("business_id", self.options.business, "--business")
-        if self.options.emulator:
+        if self.options.emulator or self.options.emulator_url:
             return None
         return self.settings().get("business_id")
 
@@ -136,7 +138,9 @@ class Runtime:
         return self._emulator
 
     def connection(self, settings: Settings | None = None, *, require_token: bool = True) -> Connection:
-        """The OAuth connection: the embedded emulator's (signed in), or the profile's."""
+        """The OAuth connection: the served or embedded emulator's (signed in), or the profile's."""
+        if self.options.emulator_url:
+            return served_connection(self.options.emulator_url)
         if self.options.emulator:
             tokens = self.emulator.grant_tokens(DEMO.client_id)
             register_secret(tokens["access_token"])
@@ -212,7 +216,8 @@ class Runtime:
         """A client for the business in effect (``--business``, ``SAGE_BUSINESS_ID``, the profile's)."""
         business = self.business_id
         conn = connection or self.connection()
-        transport = self.emulator.transport() if self.options.emulator else None
+        embedded = self.options.emulator and not self.options.emulator_url
+        transport = self.emulator.transport() if embedded else None
         client = SageAccounting(conn, business_id=business, transport=transport)
         self._clients.append(client)
         return client
@@ -241,6 +246,29 @@ def runtime() -> Runtime:
     return _RUNTIME
 
 
+def take_emulator_url(argv: list[str]) -> list[str]:
+    """``argv`` without the URL of ``--emulator URL`` (or ``--emulator=URL``), which goes into the
+    invocation's options: ``--emulator`` takes a value only when the next word is an http(s) URL."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            out.extend(argv[i:])
+            break
+        if word.startswith("--emulator=") and word.split("=", 1)[1].startswith(("http://", "https://")):
+            runtime().options.emulator_url = word.split("=", 1)[1]
+            out.append("--emulator")
+        elif word == "--emulator" and i + 1 < len(argv) and argv[i + 1].startswith(("http://", "https://")):
+            runtime().options.emulator_url = argv[i + 1]
+            out.append(word)
+            i += 1
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
 def reset_runtime() -> Runtime:
     """Start a new invocation (the root command calls this first)."""
     global _RUNTIME
@@ -264,7 +292,8 @@ BusinessOpt = Annotated[
 ]  # fmt: skip
 EmulatorOpt = Annotated[
     bool,
-    typer.Option("--emulator", help="Run against an embedded emulator with demo data, signed in.",
+    typer.Option("--emulator", help="Run against an embedded emulator with demo data, signed in; "
+                 "--emulator URL: against an emulator served at URL (commands share its data).",
                  rich_help_panel=_PANEL),
 ]  # fmt: skip
 DebugOpt = Annotated[
