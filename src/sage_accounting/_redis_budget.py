@@ -52,7 +52,7 @@ class RedisBudget:
         daily_quota: int = 1_296_000,
         key: str = "sage-accounting:default",
         hold: float = 120.0,
-        poll: float = 0.005,
+        poll: float = 0.002,
     ) -> None:
         import redis
 
@@ -96,7 +96,7 @@ class RedisBudget:
         delay = self.poll
         while not self._try(token):
             time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+            delay = min(delay * 2, 0.02)
         try:
             yield
         finally:
@@ -109,7 +109,7 @@ class RedisBudget:
         delay = self.poll
         while not await asyncio.to_thread(self._try, token):
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.1)
+            delay = min(delay * 2, 0.02)
         try:
             yield
         finally:

@@ -132,6 +132,15 @@ def sync(
         bool, typer.Option("--purge-deleted", help="Drop the tombstones of deleted records after syncing.")
     ] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Jobs run at once.")] = 4,
+    round_id: Annotated[
+        str | None,
+        typer.Option(
+            "--round",
+            help="Processes given the same round key share one pass, each job done once among them "
+            "(e.g. the orchestrator's run id).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Copy Sage into a database: every resource of every business you can reach (or --business),
     incrementally; deletions become tombstones."""
@@ -152,6 +161,7 @@ def sync(
             full=full,
             options=SyncOptions(workers=workers),
             progress=advance,
+            round_id=round_id,
         )
         if bar is not None:
             with bar:

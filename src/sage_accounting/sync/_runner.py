@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -111,6 +110,7 @@ class Syncer:
         options: SyncOptions | None = None,
         progress: Progress | None = None,
         owner: str | None = None,
+        round_id: str | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -121,7 +121,9 @@ class Syncer:
         self.options = options or SyncOptions()
         self.progress = progress
         self.leases = Leases(store.engine, owner or new_owner(), self.options.lease_ttl)
-        self._lock = threading.Lock()
+        self._renewed: dict[tuple[str, str], dt.datetime] = {}
+        self.round_id = round_id
+        """Processes given the same round share one pass: a job done in the round is not done again."""
 
     def businesses(self) -> list[str]:
         """The businesses to sync: the ones named, else every one the user can reach."""
@@ -170,6 +172,9 @@ class Syncer:
             return job
         try:
             state = self.store.state(business_id, resource.name)
+            if self.round_id is not None and state.last_round == self.round_id:
+                job.skipped = f"done in round {self.round_id}"
+                return job
             if state.completed_at is not None and state.completed_at >= run_started:
                 job.skipped = "done by another process during this run"
                 return job
@@ -179,14 +184,14 @@ class Syncer:
                 self._walk(job, resource, state.cursor, job_id)
             except Exception as exc:
                 job.error = f"{type(exc).__name__}: {exc}"
-            self.store.finish_job(
-                job_id,
-                utcnow(),
-                upserts=job.created + job.updated,
-                deletes=job.deleted,
-                requests=job.requests,
-                error=job.error,
-            )
+                self.store.finish_job(
+                    job_id,
+                    utcnow(),
+                    upserts=job.created + job.updated,
+                    deletes=job.deleted,
+                    requests=job.requests,
+                    error=job.error,
+                )
             return job
         finally:
             self.leases.release(business_id, resource.name)
@@ -237,7 +242,7 @@ class Syncer:
                 batch.append(record)
             read += len(page.items)
             self._apply(job, resource, records=batch)
-            self.leases.renew(job.business_id, resource.name, utcnow())
+            self._renew(job.business_id, resource.name)
             if self.progress is not None:
                 self.progress(job.business_id, resource.name, read, first.total)
         deleted: list[str] = []
@@ -265,10 +270,23 @@ class Syncer:
                     deleted.append(rid)
         # the cursor commits with the job's last rows, and never passes the run's start minus the lag
         finish = Finish(
-            cursor=cursor if shifted else started - opts.safety_lag, full=full and not shifted, job_id=job_id
+            cursor=cursor if shifted else started - opts.safety_lag,
+            full=full and not shifted,
+            job_id=job_id,
+            round_id=self.round_id,
+            stats={"upserts": job.created + job.updated, "deletes": job.deleted, "requests": job.requests},
         )
         job.shifted = shifted
         self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
+        self._renewed.pop((job.business_id, resource.name), None)
+
+    def _renew(self, business_id: str, resource: str) -> None:
+        """Keep the lease on a long job (every quarter of its lifetime, not on every page)."""
+        now = utcnow()
+        last = self._renewed.setdefault((business_id, resource), now)
+        if now - last >= self.options.lease_ttl / 4:
+            self.leases.renew(business_id, resource, now)
+            self._renewed[(business_id, resource)] = now
 
     def _apply(
         self,

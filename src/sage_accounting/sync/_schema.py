@@ -91,6 +91,7 @@ class Tables:
             Column("cursor", _TS),
             Column("last_full_at", _TS),
             Column("completed_at", _TS),
+            Column("last_round", String(128)),
             Column("last_job_id", BigInteger),
         )
         self.runs = Table(
