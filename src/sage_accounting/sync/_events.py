@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import select, update
 
+from ._feed import utcnow
 from ._rows import utc
-from ._runner import Syncer, SyncOptions, utcnow
+from ._runner import Syncer, SyncOptions
 from ._schema import TABLES
 
 if TYPE_CHECKING:

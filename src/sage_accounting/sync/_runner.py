@@ -1,12 +1,9 @@
-"""The change feed and the jobs: for each business and resource, read what changed since the cursor
-and hand it to the store in batches.
+"""The jobs of a sync: for each business and resource, run its change feed (``_feed``) under a lease
+and hand what changed to the store in batches, the cursor committed with the last one.
 
-The feed walks ``updated_or_created_since`` from the saved cursor minus an overlap window (Sage's
-filter is inclusive and its lists are not ordered by time), drops repeats of ``(id, updated_at)`` met
-on the walk, and never moves the cursor past the run's start minus a safety lag, so a record changed
-while the walk was under way is read again next run.  Deletions come from ``deleted_since``; resources
-without it are reconciled on a periodic full pass by comparing ids (each id missing from the listing is
-checked with a GET before it becomes a tombstone, so a page shifting under the walk deletes nothing).
+Jobs run on a few threads at once (``SyncOptions.workers``), each walking its pages with a prefetch
+window; every request waits for a slot of the connection's rate budget, so the whole run stays within
+the cap however many jobs run.
 """
 
 from __future__ import annotations
@@ -18,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._errors import NotFoundError
 from ._catalog import RESOURCES, SyncResource, resource_named
+from ._feed import ChangeFeed, FeedOptions, needs_full_pass, utcnow
 from ._leases import Leases, new_owner
 from ._store import Finish, Store
 
@@ -30,10 +27,6 @@ __all__ = ["JobResult", "Progress", "RunResult", "SyncOptions", "Syncer"]
 
 Progress = Callable[[str, str, int, int | None], None]
 """``progress(business_id, resource, records_read, total_or_None)``, called as pages arrive."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -52,6 +45,16 @@ class SyncOptions:
     """Pages in flight per job (all within the connection's concurrency cap)."""
     items_per_page: int = 200
     lease_ttl: dt.timedelta = dt.timedelta(minutes=5)
+
+    def feed(self) -> FeedOptions:
+        """The options of the change feed."""
+        return FeedOptions(
+            overlap=self.overlap,
+            safety_lag=self.safety_lag,
+            full_every=self.full_every,
+            prefetch=self.prefetch,
+            items_per_page=self.items_per_page,
+        )
 
 
 @dataclass
@@ -178,7 +181,9 @@ class Syncer:
             if state.completed_at is not None and state.completed_at >= run_started:
                 job.skipped = "done by another process during this run"
                 return job
-            job.full_pass = self._full(resource, state.cursor, state.last_full_at, now)
+            job.full_pass = needs_full_pass(
+                resource, state.cursor, state.last_full_at, now, self.options.feed(), forced=self.full
+            )
             job_id = self.store.start_job(run_id, business_id, resource.name, now, job.full_pass)
             try:
                 self._walk(job, resource, state.cursor, job_id)
@@ -196,19 +201,6 @@ class Syncer:
         finally:
             self.leases.release(business_id, resource.name)
 
-    def _full(
-        self,
-        resource: SyncResource,
-        cursor: dt.datetime | None,
-        last_full: dt.datetime | None,
-        now: dt.datetime,
-    ) -> bool:
-        if self.full or cursor is None or not resource.since:
-            return True
-        if resource.deleted_since:
-            return False
-        return last_full is None or now - last_full >= self.options.full_every
-
     def _walk(
         self,
         job: JobResult,
@@ -216,67 +208,36 @@ class Syncer:
         cursor: dt.datetime | None,
         job_id: int,
     ) -> None:
-        opts = self.options
-        started = utcnow()
-        full = job.full_pass
-        client = self.client.with_business(job.business_id)
-        endpoint: Any = getattr(client, resource.name)
-        query: dict[str, Any] = {}
-        if not full and cursor is not None:
-            query["updated_or_created_since"] = cursor - opts.overlap
-        first = endpoint.list_raw(
-            attributes="all", items_per_page=opts.items_per_page, prefetch=opts.prefetch, **query
+        progress = None
+        if self.progress is not None:
+            report = self.progress
+
+            def progress(read: int, total: int | None) -> None:
+                report(job.business_id, resource.name, read, total)
+
+        feed = ChangeFeed(
+            self.client,
+            job.business_id,
+            resource,
+            cursor,
+            full=job.full_pass,
+            options=self.options.feed(),
+            progress=progress,
         )
-        seen: set[tuple[str, Any]] = set()
-        listed: set[str] = set()
-        read = 0
-        for page in first.iter_pages():
-            job.requests += 1
-            batch = []
-            for record in page.items:
-                key = (str(record.get("id")), record.get("updated_at"))
-                if key in seen:
-                    continue  # the same version met twice on a shifting walk
-                seen.add(key)
-                listed.add(key[0])
-                batch.append(record)
-            read += len(page.items)
+        for batch in feed.pages():
             self._apply(job, resource, records=batch)
             self._renew(job.business_id, resource.name)
-            if self.progress is not None:
-                self.progress(job.business_id, resource.name, read, first.total)
-        deleted: list[str] = []
-        if resource.deleted_since:
-            # after the walk, so a deletion made while it was under way is in the answer
-            since = cursor - opts.overlap if cursor is not None else started - opts.safety_lag
-            stubs = endpoint.deleted(since, items_per_page=opts.items_per_page)
-            for page in stubs.iter_pages():
-                job.requests += 1
-                deleted.extend(stub.id for stub in page.items)
-        # A record this walk read and that was deleted since shifted every later page back by one, so the
-        # walk may have skipped a record: keep the old cursor and read the same window again next run.
-        shifted = not listed.isdisjoint(deleted)
-        recovered: list[dict[str, Any]] = []
-        if full:
-            missing = self.store.live_ids(job.business_id, resource.name) - listed - set(deleted)
-            for rid in sorted(missing):
-                if not resource.since:  # reference lists are read whole: absent means gone
-                    deleted.append(rid)
-                    continue
-                job.requests += 1
-                try:
-                    recovered.append(client.request("GET", f"/{resource.name}/{rid}").json())
-                except NotFoundError:
-                    deleted.append(rid)
-        # the cursor commits with the job's last rows, and never passes the run's start minus the lag
+        deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
+        job.requests = feed.requests
+        job.shifted = feed.shifted
+        # the cursor commits with the job's last rows
         finish = Finish(
-            cursor=cursor if shifted else started - opts.safety_lag,
-            full=full and not shifted,
+            cursor=feed.next_cursor,
+            full=job.full_pass and not feed.shifted,
             job_id=job_id,
             round_id=self.round_id,
             stats={"upserts": job.created + job.updated, "deletes": job.deleted, "requests": job.requests},
         )
-        job.shifted = shifted
         self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
         self._renewed.pop((job.business_id, resource.name), None)
 
