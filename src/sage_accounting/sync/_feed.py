@@ -40,7 +40,7 @@ class FeedOptions:
     """The cursor stops this long before the walk's start (clocks differ; writes land late)."""
     full_every: dt.timedelta = dt.timedelta(days=1)
     """How often resources without ``deleted_since`` get a full pass to find deletions."""
-    prefetch: int = 8
+    prefetch: int = 32
     """Pages in flight per walk (within the connection's concurrency cap)."""
     items_per_page: int = 200
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import TYPE_CHECKING, Any
 
 from ._catalog import RESOURCES, SyncResource, resource_named
@@ -41,8 +43,10 @@ class SyncOptions:
     """How often resources without ``deleted_since`` get a full pass to find deletions."""
     workers: int = 4
     """Jobs (business, resource) run at once."""
-    prefetch: int = 8
+    prefetch: int = 32
     """Pages in flight per job (all within the connection's concurrency cap)."""
+    batch_size: int = 1000
+    """Records written per transaction (pages are gathered up to this many)."""
     items_per_page: int = 200
     lease_ttl: dt.timedelta = dt.timedelta(minutes=5)
 
@@ -224,9 +228,39 @@ class Syncer:
             options=self.options.feed(),
             progress=progress,
         )
-        for batch in feed.pages():
-            self._apply(job, resource, records=batch)
-            self._renew(job.business_id, resource.name)
+        # a writer thread stores batches while this one reads the next pages (the database and the
+        # network both release the GIL); at most two batches wait, so memory stays flat
+        queue: Queue[list[dict[str, Any]] | None] = Queue(maxsize=2)
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            while (records := queue.get()) is not None:
+                if failed:
+                    continue
+                try:
+                    self._apply(job, resource, records=records)
+                    self._renew(job.business_id, resource.name)
+                except BaseException as exc:  # handed to the reading thread
+                    failed.append(exc)
+
+        writer = threading.Thread(target=write, name="sage-sync-writer", daemon=True)
+        writer.start()
+        try:
+            pending: list[dict[str, Any]] = []
+            for batch in feed.pages():
+                pending.extend(batch)
+                if len(pending) >= self.options.batch_size:
+                    queue.put(pending)
+                    pending = []
+                if failed:
+                    break
+            if pending:
+                queue.put(pending)
+        finally:
+            queue.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
         deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
         job.requests = feed.requests
         job.shifted = feed.shifted
