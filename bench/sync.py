@@ -22,8 +22,9 @@ from typing import Any
 
 import httpx
 
+from sage_accounting.emulator import DEMO
+
 ROOT = Path(__file__).resolve().parents[1]
-CLIENT_ID = "sage-emulator-demo"
 
 SERVER = r"""
 import sys
@@ -105,9 +106,7 @@ def main() -> None:
     assert server.stdout is not None and server.stdin is not None
     url = server.stdout.readline().strip()
     try:
-        users = _control(url, "GET", "/state")["users"]
-        user_id = next(iter(users)) if isinstance(users, dict) else users[0]["id"]
-        token = _control(url, "POST", "/tokens", json={"client_id": CLIENT_ID, "user_id": user_id})
+        token = _control(url, "POST", "/tokens", json={"client_id": DEMO.client_id, "user_id": DEMO.user_id})
         _control(
             url,
             "POST",
