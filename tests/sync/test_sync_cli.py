@@ -124,3 +124,25 @@ def test_emulator_url_shares_one_served_sandbox_between_commands(tmp_path: Path)
     plain = cli("--emulator", "contacts", "list", "--json")
     assert plain.exit_code == 0, plain.stderr
     assert "Aldgate Print Works" in plain.stdout and new_id not in plain.stdout
+
+
+def test_watch_once_delivers_signed_events_to_a_webhook(tmp_path: Path) -> None:
+    import secrets
+    from base64 import b64encode
+
+    from .helpers import Receiver
+
+    secret = "whsec_" + b64encode(secrets.token_bytes(24)).decode()
+    receiver = Receiver(secret)
+    try:
+        db = f"sqlite:///{tmp_path / 'hook.db'}"
+        out = cli("--emulator", "watch", "--db", db, "--resources", "services", "--once",
+                  "--webhook", receiver.url, "--secret", secret)  # fmt: skip
+        assert out.exit_code == 0, out.stderr
+        assert secret not in out.stdout + out.stderr
+        types = [payload["type"] for _, payload in receiver.received]
+        assert types and set(types) == {"service.created"} and receiver.rejected == 0
+        table = cli("sync", "status", "--db", db)
+        assert table.exit_code == 0 and "services" in table.stdout
+    finally:
+        receiver.close()
