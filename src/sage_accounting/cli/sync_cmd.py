@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._errors import CliError, ExitCode, register_secret
+from ._errors import CliError, ExitCode, register_secret, scrub
 from ._output import emit, err_console, to_json
 from ._state import runtime, with_common
 
@@ -90,20 +91,22 @@ def _progress() -> tuple[Progress | None, Any]:
     from ._output import progress_bar
 
     bar = progress_bar()
+    lock = threading.Lock()  # jobs report from several threads
     tasks: dict[str, Any] = {}
     counts: dict[tuple[str, str], int] = {}
     totals: dict[tuple[str, str], int] = {}
 
     def advance(business_id: str, resource: str, read: int, total: int | None) -> None:
         key = (business_id, resource)
-        counts[key] = read
-        if total is not None:
-            totals[key] = total
-        done = sum(v for (_, r), v in counts.items() if r == resource)
-        whole = sum(v for (_, r), v in totals.items() if r == resource) or None
-        if resource not in tasks:
-            tasks[resource] = bar.add_task(resource, total=whole)
-        bar.update(tasks[resource], completed=done, total=whole)
+        with lock:
+            counts[key] = read
+            if total is not None:
+                totals[key] = total
+            done = sum(v for (_, r), v in counts.items() if r == resource)
+            whole = sum(v for (_, r), v in totals.items() if r == resource) or None
+            if resource not in tasks:
+                tasks[resource] = bar.add_task(resource, total=whole)
+            bar.update(tasks[resource], completed=done, total=whole)
 
     return bar, advance
 
@@ -180,14 +183,15 @@ def sync(
         "requests": result.requests,
         "purged": purged,
         "errors": [
-            {"business_id": j.business_id, "resource": j.resource, "error": j.error} for j in result.errors
+            {"business_id": j.business_id, "resource": j.resource, "error": scrub(j.error or "")}
+            for j in result.errors
         ],
         "resources": _summary(result),
     }
     if runtime().output == "table":
         emit(data["resources"], "table", title=f"sync run {result.run_id}")
         for job in result.errors:
-            err_console().print(f"error: {job.business_id} {job.resource}: {job.error}")
+            err_console().print(scrub(f"error: {job.business_id} {job.resource}: {job.error}"), markup=False)
     else:
         emit(data, runtime().output)
     return ExitCode.OTHER if result.errors else ExitCode.OK
@@ -276,7 +280,9 @@ def watch(
                 _print_events(outbox)
             result = Syncer(client, store, resources=names, business_ids=_businesses(), events=True).run()
             for job in result.errors:
-                err_console().print(f"error: {job.business_id} {job.resource}: {job.error}")
+                err_console().print(
+                    scrub(f"error: {job.business_id} {job.resource}: {job.error}"), markup=False
+                )
             if sender is not None:
                 try:
                     sender.deliver(outbox)

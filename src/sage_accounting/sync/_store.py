@@ -330,7 +330,7 @@ class Store:
     def start_run(self, now: dt.datetime) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(insert(self.t.runs).values(started_at=now, status="running"))
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
+            return _new_id(result.inserted_primary_key)
 
     def finish_run(
         self, run_id: int, now: dt.datetime, *, upserts: int, deletes: int, requests: int, error: str | None
@@ -359,7 +359,7 @@ class Store:
                     run_id=run_id, business_id=business_id, resource=resource, started_at=now, full_pass=full
                 )
             )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
+            return _new_id(result.inserted_primary_key)
 
     def finish_job(
         self, job_id: int, now: dt.datetime, *, upserts: int, deletes: int, requests: int, error: str | None
@@ -420,6 +420,13 @@ class Store:
                 }
             )
         return out
+
+
+def _new_id(key: Any) -> int:
+    """The id the database gave an inserted row."""
+    if key is None or key[0] is None:
+        raise RuntimeError("the database gave the new row no id")
+    return int(key[0])
 
 
 def _iso(value: dt.datetime | None) -> str | None:
