@@ -53,15 +53,17 @@ conn = Connection(DEMO.client_id, DEMO.client_secret, host=url, token=token, sto
 out = {}
 with SageAccounting(conn, business_id=DEMO.business_id) as sage:
     if mode == "listing":
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         n = sum(1 for _ in sage.contacts.list(attributes="all", items_per_page=200, prefetch=True))
         out["seconds"], out["records"] = time.perf_counter() - start, n
+        out["cpu_seconds"] = time.process_time() - cpu
     else:
         from sage_accounting import sync as sage_sync
         store = sage_sync.open_store(db)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = sage_sync.run(sage, store, resources=["contacts"], business_ids=[DEMO.business_id])
         out["seconds"], out["records"] = time.perf_counter() - start, result.upserts
+        out["cpu_seconds"] = time.process_time() - cpu
         out["errors"] = [j.error for j in result.errors]
         sage_sync.run(sage, store)  # every other resource of every business, first time
         print(json.dumps({"ready": True}), flush=True)
@@ -175,6 +177,9 @@ def main() -> None:
         "no_change_requests_mean_per_job": round(sum(per_job.values()) / max(len(per_job), 1), 2),
         "target_requests_per_job": 2,
         "no_change_writes": no_change["upserts"] + no_change["deletes"],
+        "listing_cpu_s": round(listing["cpu_seconds"], 2),
+        "sync_cpu_s": round(synced["cpu_seconds"], 2),
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "sync_peak_rss_mb": round(synced["peak_rss_mb"], 1),
         "listing_peak_rss_mb": round(listing["peak_rss_mb"], 1),
         "target_peak_mb": 200,

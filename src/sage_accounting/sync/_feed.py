@@ -93,8 +93,13 @@ class ChangeFeed:
         self.shifted = False
         """Records were deleted under the walk: the cursor stays put so the window is read again."""
         self.started = utcnow()
-        self.listed: set[str] = set()
+        self._seen: dict[str, Any] = {}
         self.next_cursor: dt.datetime | None = None
+
+    @property
+    def listed(self) -> set[str]:
+        """The ids this walk read."""
+        return set(self._seen)
 
     def _endpoint(self) -> Any:
         return getattr(self.client, self.resource.name)
@@ -108,17 +113,18 @@ class ChangeFeed:
         first = self._endpoint().list_raw(
             attributes="all", items_per_page=opts.items_per_page, prefetch=opts.prefetch, **query
         )
-        seen: set[tuple[str, Any]] = set()
+        # id -> updated_at of every record read; its keys are the ids listed (one dict, not two sets:
+        # a 100,000-record walk keeps 100,000 of them)
+        seen = self._seen
         read = 0
         for page in first.iter_pages():
             self.requests += 1
             batch = []
             for record in page.items:
-                key = (str(record.get("id")), record.get("updated_at"))
-                if key in seen:
+                rid, updated = str(record.get("id")), record.get("updated_at")
+                if rid in seen and seen[rid] == updated:
                     continue  # the same version met twice on a shifting walk
-                seen.add(key)
-                self.listed.add(key[0])
+                seen[rid] = updated
                 batch.append(record)
             read += len(page.items)
             yield batch
@@ -140,10 +146,10 @@ class ChangeFeed:
                 deleted.extend(stub.id for stub in page.items)
         # A record this walk read and that was deleted since shifted every later page back by one, so
         # the walk may have skipped a record: keep the old cursor and read the same window again.
-        self.shifted = not self.listed.isdisjoint(deleted)
+        self.shifted = any(rid in self._seen for rid in deleted)
         recovered: list[dict[str, Any]] = []
         if self.full and known_ids is not None:
-            missing = known_ids() - self.listed - set(deleted)
+            missing = known_ids() - self._seen.keys() - set(deleted)
             for rid in sorted(missing):
                 if not self.resource.since:  # reference lists are read whole: absent means gone
                     deleted.append(rid)
