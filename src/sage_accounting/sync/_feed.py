@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ChangeFeed", "FeedOptions", "utcnow"]
 
+RECENT = 4000  # records remembered for spotting repeats on a walk
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -93,13 +95,17 @@ class ChangeFeed:
         self.shifted = False
         """Records were deleted under the walk: the cursor stays put so the window is read again."""
         self.started = utcnow()
-        self._seen: dict[str, Any] = {}
+        self._recent: dict[str, Any] = {}
+        self._ids = bytearray()
+        self._listed: set[str] | None = None
         self.next_cursor: dt.datetime | None = None
 
     @property
     def listed(self) -> set[str]:
-        """The ids this walk read."""
-        return set(self._seen)
+        """The ids this walk read (built once the walk is over)."""
+        if self._listed is None:
+            self._listed = set(self._ids.decode().split("\n")[:-1])
+        return self._listed
 
     def _endpoint(self) -> Any:
         return getattr(self.client, self.resource.name)
@@ -113,18 +119,22 @@ class ChangeFeed:
         first = self._endpoint().list_raw(
             attributes="all", items_per_page=opts.items_per_page, prefetch=opts.prefetch, **query
         )
-        # id -> updated_at of every record read; its keys are the ids listed (one dict, not two sets:
-        # a 100,000-record walk keeps 100,000 of them)
-        seen = self._seen
+        # Repeats are looked for among the last few thousand records only (a page shifting under the
+        # walk moves records by a few places), and the ids read are kept as one growing bytes buffer:
+        # keeping a string of every record instead would pin the memory of 100,000 freed records.
+        recent = self._recent
         read = 0
         for page in first.iter_pages():
             self.requests += 1
             batch = []
             for record in page.items:
                 rid, updated = str(record.get("id")), record.get("updated_at")
-                if rid in seen and seen[rid] == updated:
+                if rid in recent and recent[rid] == updated:
                     continue  # the same version met twice on a shifting walk
-                seen[rid] = updated
+                recent[rid] = updated
+                if len(recent) > RECENT:
+                    del recent[next(iter(recent))]
+                self._ids += rid.encode() + b"\n"
                 batch.append(record)
             read += len(page.items)
             yield batch
@@ -146,10 +156,11 @@ class ChangeFeed:
                 deleted.extend(stub.id for stub in page.items)
         # A record this walk read and that was deleted since shifted every later page back by one, so
         # the walk may have skipped a record: keep the old cursor and read the same window again.
-        self.shifted = any(rid in self._seen for rid in deleted)
+        listed = self.listed
+        self.shifted = not listed.isdisjoint(deleted)
         recovered: list[dict[str, Any]] = []
         if self.full and known_ids is not None:
-            missing = known_ids() - self._seen.keys() - set(deleted)
+            missing = known_ids() - listed - set(deleted)
             for rid in sorted(missing):
                 if not self.resource.since:  # reference lists are read whole: absent means gone
                     deleted.append(rid)
