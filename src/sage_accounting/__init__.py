@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         UnsupportedMediaTypeError,
     )
+    from ._limits import Limiter, RateBudget
     from ._models import Link
     from ._pagination import AsyncPage, AsyncPageRequest, Page
     from ._response import APIResponse
@@ -71,6 +72,8 @@ _EXPORTS = {
     "TokenStoreError": "._errors",
     "UnprocessableEntityError": "._errors",
     "UnsupportedMediaTypeError": "._errors",
+    "Limiter": "._limits",
+    "RateBudget": "._limits",
     "Link": "._models",
     "AsyncPage": "._pagination",
     "AsyncPageRequest": "._pagination",
@@ -104,6 +107,7 @@ __all__ = [
     "ErrorItem",
     "FileTokenStore",
     "InternalServerError",
+    "Limiter",
     "Link",
     "MemoryTokenStore",
     "MethodNotAllowedError",
@@ -112,6 +116,7 @@ __all__ = [
     "OAuthError",
     "Page",
     "PermissionDeniedError",
+    "RateBudget",
     "RateLimitError",
     "ReauthorizationRequired",
     "RetryConfig",

@@ -1,15 +1,57 @@
-"""Concurrency cap and request-rate limit shared by every client of one connection."""
+"""The rate budget of a connection: the concurrency cap and request rate every client of it shares.
+
+:class:`RateBudget` is the seam: :class:`Limiter` is the in-process budget (the default), and with
+``SAGE_REDIS_URL`` set :func:`budget_from_env` gives a budget held in Redis
+(:class:`~sage_accounting._redis_budget.RedisBudget`), so every process of the toolkit draws from one
+concurrency cap and one daily quota, as Sage counts them: per app, across all businesses.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Protocol, runtime_checkable
 
-__all__ = ["Limiter"]
+__all__ = ["Limiter", "RateBudget", "budget_from_env"]
+
+
+@runtime_checkable
+class RateBudget(Protocol):
+    """What a connection needs from a rate budget: a slot per request in flight."""
+
+    max_concurrency: int
+    """Requests in flight at most (clients size their pools and prefetch windows by it)."""
+
+    def slot(self) -> AbstractContextManager[None]:
+        """Hold one slot for the length of a request (blocking until one is free)."""
+        ...
+
+    def async_slot(self) -> AbstractAsyncContextManager[None]:
+        """Async twin of :meth:`slot`."""
+        ...
+
+
+def budget_from_env(
+    max_concurrency: int = 150, requests_per_second: float | None = None, *, app: str = "default"
+) -> RateBudget:
+    """The budget for a new connection: in Redis when ``SAGE_REDIS_URL`` is set (shared by every
+    process; ``SAGE_MAX_CONCURRENCY`` and ``SAGE_DAILY_QUOTA`` override the cap and the quota), else in
+    process."""
+    url = os.environ.get("SAGE_REDIS_URL")
+    if not url:
+        return Limiter(max_concurrency, requests_per_second)
+    from ._redis_budget import RedisBudget
+
+    cap = int(os.environ.get("SAGE_MAX_CONCURRENCY") or max_concurrency)
+    quota = int(os.environ.get("SAGE_DAILY_QUOTA") or 1_296_000)
+    prefix = os.environ.get("SAGE_REDIS_PREFIX") or "sage-accounting"
+    return RedisBudget(url, max_concurrency=cap, daily_quota=quota, key=f"{prefix}:{app}")
 
 
 class Limiter:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from ._parse import Pending, lenient
 
-__all__ = ["Date", "DateTime", "Link", "Money", "Rate", "SageModel", "SageRecord"]
+__all__ = ["Date", "DateTime", "DeletedRecord", "Link", "Money", "Rate", "SageModel", "SageRecord"]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -154,6 +154,18 @@ class Link(SageModel):
     href: str | None = None
     rel: str | None = None
     type: str | None = None
+
+
+class DeletedRecord(SageModel):
+    """A deletion stub from a ``deleted_since`` list: the id, name and path of a record that is gone.
+
+    Sage lists deleted records as ``{id, displayed_as, $path}`` only; nothing else of the record is
+    left to read, so the stub is not forced into the resource's full model.
+    """
+
+    id: str | None = None
+    displayed_as: str | None = None
+    path: str | None = Field(default=None, alias="$path")
 
 
 class SageRecord(SageModel):

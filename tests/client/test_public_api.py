@@ -25,6 +25,7 @@ EXPECTED_ALL = {
     "ErrorItem",
     "FileTokenStore",
     "InternalServerError",
+    "Limiter",
     "Link",
     "MemoryTokenStore",
     "MethodNotAllowedError",
@@ -33,6 +34,7 @@ EXPECTED_ALL = {
     "OAuthError",
     "Page",
     "PermissionDeniedError",
+    "RateBudget",
     "RateLimitError",
     "ReauthorizationRequired",
     "RetryConfig",
@@ -92,6 +94,10 @@ def test_every_in_scope_resource_is_an_attribute() -> None:
     assert {name for name, _, _ in RESOURCES} == IN_SCOPE
 
 
+# Verbs whose async form returns an awaitable, async-iterable list request rather than a coroutine.
+LIST_VERBS = ("list", "list_raw", "deleted")
+
+
 def _public_methods(cls: type) -> dict[str, inspect.Signature]:
     return {
         name: inspect.signature(member)
@@ -115,7 +121,10 @@ def test_sync_and_async_resources_expose_the_same_methods_and_parameters() -> No
         assert set(sync_methods) == set(async_methods), name
         for method, signature in sync_methods.items():
             assert list(signature.parameters) == list(async_methods[method].parameters), (name, method)
-            assert inspect.iscoroutinefunction(getattr(async_cls, method)) or method == "list", (name, method)
+            assert inspect.iscoroutinefunction(getattr(async_cls, method)) or method in LIST_VERBS, (
+                name,
+                method,
+            )
 
 
 def test_domain_verbs_exist() -> None:

@@ -27,7 +27,7 @@ from .._core import (
     check_http_url,
     hosts_from_base,
 )
-from .._limits import Limiter
+from .._limits import RateBudget, budget_from_env
 from ._endpoint import code_refused
 from ._oauth import AuthorizationRequest, InvalidGrant, build_authorization_url
 from ._refresh import Refresher
@@ -57,7 +57,9 @@ class Connection(Refresher):
     and by clients that are not given their own.  ``clock`` returns the current aware datetime (tests
     pass the emulator's clock).  ``crash_safe_refresh`` (with a ``FileTokenStore``) runs each
     refresh in a helper process that outlives a killed worker, so a pair Sage issued is never lost;
-    it defaults to on for a ``FileTokenStore`` on POSIX without a custom transport.
+    it defaults to on for a ``FileTokenStore`` on POSIX without a custom transport.  ``budget``
+    replaces the rate budget (a :class:`~sage_accounting.RateBudget`; default: in process, or in
+    Redis when ``SAGE_REDIS_URL`` is set).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class Connection(Refresher):
         async_transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         crash_safe_refresh: bool | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         if not client_id or not isinstance(client_id, str):
             raise ValueError("client_id must be a non-empty string")
@@ -112,7 +115,10 @@ class Connection(Refresher):
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         if not isinstance(self.store, TokenStore):
             raise TypeError("store must implement load(), save(), clear() and lock()")
-        self.limiter = Limiter(max_concurrency, requests_per_second)
+        # the rate budget every client of this connection shares (in Redis when SAGE_REDIS_URL is set)
+        self.limiter: RateBudget = budget or budget_from_env(
+            max_concurrency, requests_per_second, app=client_id
+        )
         durable_possible = isinstance(self.store, FileTokenStore) and os.name == "posix"
         if crash_safe_refresh and not durable_possible:
             raise ValueError("crash_safe_refresh needs a FileTokenStore on a POSIX system")

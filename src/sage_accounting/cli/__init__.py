@@ -40,6 +40,7 @@ from ._state import (
     apply_common,
     reset_runtime,
     runtime,
+    take_emulator_url,
     with_common,
 )
 from ._text import check_argument
@@ -73,6 +74,8 @@ COMMANDS: dict[str, Lazy] = {
     "agents": Lazy(".gateway_cmd:agents_app", "AI agents of the gateway: their keys and what each may do, area by area (every area off until granted).", "AI agents"),
     "approvals": Lazy(".gateway_cmd:approvals_app", "Writes held for a human's approval: list, approve, deny.", "AI agents"),
     "audit": Lazy(".gateway_cmd:audit_app", "The gateway's audit: one row per tool call, hash-chained.", "AI agents"),
+    "sync": Lazy(".sync_cmd:sync_app", "Copy Sage into a database (SQLite or PostgreSQL), incrementally.", "Sync"),
+    "watch": Lazy(".sync_cmd:watch", "Sync in a loop and deliver one event per change (contact.created, sales_invoice.updated …) to a webhook signed per Standard Webhooks, or print them with --ndjson.", "Sync"),
 }  # fmt: skip
 
 
@@ -169,7 +172,7 @@ class SageGroup(TyperGroup):
         """Run the command line and exit with the right code."""
         reset_runtime()
         read_plainly(self)
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = take_emulator_url(list(sys.argv[1:] if args is None else args))
         code: int = ExitCode.OK
         try:
             for position, arg in enumerate(argv, 1):

@@ -14,7 +14,7 @@ from ..auth import Connection, MemoryTokenStore, Token
 if TYPE_CHECKING:
     from ..emulator import Emulator
 
-__all__ = ["EMULATOR_HOST", "consent_sign_in", "emulator_connection"]
+__all__ = ["EMULATOR_HOST", "consent_sign_in", "emulator_connection", "served_connection"]
 
 EMULATOR_HOST = "http://sage-emulator.local"
 
@@ -54,14 +54,37 @@ class _Form(HTMLParser):
             self.buttons[a["id"]] = (a.get("name", ""), a.get("value", ""))
 
 
+def served_connection(url: str) -> Connection:
+    """A connection of the demo app to an emulator served at ``url`` (``--emulator URL``), signed in
+    through its consent page, so successive commands share that emulator's sandbox."""
+    from ..emulator import DEMO
+
+    conn = Connection(
+        DEMO.client_id,
+        DEMO.client_secret,
+        host=url.rstrip("/"),
+        redirect_uri=DEMO.redirect_uri,
+        store=MemoryTokenStore(),
+        name="emulator",
+    )
+    consent_sign_in(None, conn)
+    return conn
+
+
 def consent_sign_in(
-    emu: Emulator, conn: Connection, *, say: Callable[[str], None] | None = None, decision: str = "allow"
+    emu: Emulator | None,
+    conn: Connection,
+    *,
+    say: Callable[[str], None] | None = None,
+    decision: str = "allow",
 ) -> Token:
-    """Sign ``conn`` in through ``emu``'s consent page, clicking ``decision`` (allow or deny)."""
+    """Sign ``conn`` in through ``emu``'s consent page (``None``: the emulator served at the
+    connection's host, over the network), clicking ``decision`` (allow or deny)."""
     note = say or (lambda _text: None)
     request = conn.authorization_url()
     note(f"authorization URL (state + PKCE S256): {request.url.split('?')[0]}?client_id={conn.client_id}&…")
-    with httpx.Client(transport=emu.transport(), follow_redirects=False, timeout=30) as http:
+    transport = emu.transport() if emu is not None else None
+    with httpx.Client(transport=transport, follow_redirects=False, timeout=30) as http:
         page = http.get(request.url)
         page.raise_for_status()
         form = _Form()

@@ -39,6 +39,8 @@ class Globals:
     profile: str | None = None
     business: str | None = None
     emulator: bool = False
+    emulator_url: str | None = None
+    """``--emulator URL``: an emulator served elsewhere (the next word after --emulator was a URL)."""
     debug: bool = False
     output: str | None = None
 
@@ -143,7 +145,7 @@ class Runtime:
             from ._config import check_setting
 
             return check_setting("business_id", self.options.business, "--business")
-        if self.options.emulator:
+        if self.options.emulator or self.options.emulator_url:
             return None
         return self.settings().get("business_id")
 
@@ -155,7 +157,11 @@ class Runtime:
         return self._emulator
 
     def connection(self, settings: Settings | None = None, *, require_token: bool = True) -> Connection:
-        """The OAuth connection: the embedded emulator's (signed in), or the profile's."""
+        """The OAuth connection: the served or embedded emulator's (signed in), or the profile's."""
+        if self.options.emulator_url:
+            from ._emulated import served_connection
+
+            return served_connection(self.options.emulator_url)
         if self.options.emulator:
             from ..emulator import DEMO
             from ._emulated import emulator_connection
@@ -240,7 +246,8 @@ class Runtime:
 
         business = self.business_id
         conn = connection or self.connection()
-        transport = self.emulator.transport() if self.options.emulator else None
+        embedded = self.options.emulator and not self.options.emulator_url
+        transport = self.emulator.transport() if embedded else None
         client = SageAccounting(conn, business_id=business, transport=transport)
         self._clients.append(client)
         return client
@@ -279,6 +286,29 @@ def runtime() -> Runtime:
     return _RUNTIME
 
 
+def take_emulator_url(argv: list[str]) -> list[str]:
+    """``argv`` without the URL of ``--emulator URL`` (or ``--emulator=URL``), which goes into the
+    invocation's options: ``--emulator`` takes a value only when the next word is an http(s) URL."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            out.extend(argv[i:])
+            break
+        if word.startswith("--emulator=") and word.split("=", 1)[1].startswith(("http://", "https://")):
+            runtime().options.emulator_url = word.split("=", 1)[1]
+            out.append("--emulator")
+        elif word == "--emulator" and i + 1 < len(argv) and argv[i + 1].startswith(("http://", "https://")):
+            runtime().options.emulator_url = argv[i + 1]
+            out.append(word)
+            i += 1
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
 def reset_runtime() -> Runtime:
     """Start a new invocation (the root command calls this first)."""
     global _RUNTIME
@@ -303,7 +333,8 @@ BusinessOpt = Annotated[
 ]  # fmt: skip
 EmulatorOpt = Annotated[
     bool,
-    typer.Option("--emulator", help="Run against an embedded emulator with demo data, signed in.",
+    typer.Option("--emulator", help="Run against an embedded emulator with demo data, signed in; "
+                 "--emulator URL: against an emulator served at URL (commands share its data).",
                  rich_help_panel=_PANEL),
 ]  # fmt: skip
 DebugOpt = Annotated[

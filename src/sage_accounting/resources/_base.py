@@ -14,9 +14,10 @@ from .._pagination import AsyncPage, AsyncPageRequest, Page
 
 if TYPE_CHECKING:
     from .._base_client import AsyncPipeline, SyncPipeline
-    from .._models import SageModel
+    from .._models import DeletedRecord, SageModel
 
 M = TypeVar("M", bound="SageModel")
+T = TypeVar("T")
 
 # Filters every collection understands.
 COMMON_LIST = frozenset({"page", "items_per_page", "attributes"})
@@ -101,6 +102,30 @@ def list_query(
             if not names:
                 raise ValueError("attributes must name at least one field (or be 'all')")
             query["attributes"] = ",".join(names)
+    return query
+
+
+def _raw(data: Any) -> dict[str, Any]:
+    return cast(dict[str, Any], data)
+
+
+def _stub(data: Any) -> DeletedRecord:
+    from .._models import DeletedRecord
+
+    return DeletedRecord.model_validate(data)
+
+
+def deleted_query(endpoint: Endpoint, owner: str, since: Any, items_per_page: int) -> dict[str, Any]:
+    """The query of a ``deleted()`` call, validated."""
+    if "deleted_since" not in endpoint.filters:
+        raise TypeError(
+            f"{owner}.deleted(): Sage lists no deleted {endpoint.path.strip('/')} (no deleted_since "
+            "filter); compare the ids of a full listing instead"
+        )
+    if since is None or isinstance(since, bool):
+        raise TypeError(f"{owner}.deleted(): since must be an aware datetime or an ISO 8601 string")
+    query = list_query(endpoint, owner, items_per_page=items_per_page, attributes=None, page=None, filters={})
+    query["deleted_since"] = since
     return query
 
 
@@ -209,6 +234,65 @@ class ListMixin(SyncResource[M]):
             page=page,
             filters=filters,
         )
+        return self._walk(query, self._parser(), limit, prefetch, business_id, max_retries, timeout)
+
+    def list_raw(
+        self,
+        *,
+        items_per_page: int | None = None,
+        attributes: str | Sequence[str] | None = None,
+        page: int | None = None,
+        limit: int | None = None,
+        prefetch: bool | int = False,
+        business_id: str | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        **filters: Any,
+    ) -> Page[dict[str, Any]]:
+        """Same as :meth:`list`, records as the decoded JSON Sage sent (plain dicts, no models).
+
+        For code that stores records as they are (the sync): nothing is validated or converted, so a
+        long walk spends its time on the network.
+        """
+        query = list_query(
+            self._endpoint,
+            self._owner,
+            items_per_page=items_per_page,
+            attributes=attributes,
+            page=page,
+            filters=filters,
+        )
+        return self._walk(query, _raw, limit, prefetch, business_id, max_retries, timeout)
+
+    def deleted(
+        self,
+        since: Any,
+        *,
+        items_per_page: int = 200,
+        limit: int | None = None,
+        prefetch: bool | int = False,
+        business_id: str | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Page[DeletedRecord]:
+        """The records deleted after ``since`` (an aware ``datetime`` or ISO 8601 text; Sage's
+        ``deleted_since``, exclusive), as :class:`~sage_accounting.types.DeletedRecord` stubs.
+
+        Only resources whose Sage endpoint has ``deleted_since``; others raise ``TypeError``.
+        """
+        query = deleted_query(self._endpoint, f"{self._owner}", since, items_per_page)
+        return self._walk(query, _stub, limit, prefetch, business_id, max_retries, timeout)
+
+    def _walk(
+        self,
+        query: dict[str, Any],
+        parse: Callable[[Any], T],
+        limit: int | None,
+        prefetch: bool | int,
+        business_id: str | NotGiven | None,
+        max_retries: int | None,
+        timeout: Timeout | NotGiven,
+    ) -> Page[T]:
         if limit is not None and (not isinstance(limit, int) or limit < 0):
             raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
         opts = _options(business_id, max_retries, timeout)
@@ -221,7 +305,7 @@ class ListMixin(SyncResource[M]):
         return Page(
             fetch(path, query),
             fetch=fetch,
-            parse=self._parser(),
+            parse=parse,
             path=path,
             limit=limit,
             prefetch=prefetch_window(prefetch, client.connection.limiter.max_concurrency),
@@ -331,6 +415,57 @@ class AsyncListMixin(AsyncResource[M]):
             page=page,
             filters=filters,
         )
+        return self._walk(query, self._parser(), limit, prefetch, business_id, max_retries, timeout)
+
+    def list_raw(
+        self,
+        *,
+        items_per_page: int | None = None,
+        attributes: str | Sequence[str] | None = None,
+        page: int | None = None,
+        limit: int | None = None,
+        prefetch: bool | int = False,
+        business_id: str | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        **filters: Any,
+    ) -> AsyncPageRequest[dict[str, Any]]:
+        """Same as :meth:`list`, records as the decoded JSON Sage sent (plain dicts, no models)."""
+        query = list_query(
+            self._endpoint,
+            self._owner,
+            items_per_page=items_per_page,
+            attributes=attributes,
+            page=page,
+            filters=filters,
+        )
+        return self._walk(query, _raw, limit, prefetch, business_id, max_retries, timeout)
+
+    def deleted(
+        self,
+        since: Any,
+        *,
+        items_per_page: int = 200,
+        limit: int | None = None,
+        prefetch: bool | int = False,
+        business_id: str | NotGiven | None = NOT_GIVEN,
+        max_retries: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPageRequest[DeletedRecord]:
+        """The records deleted after ``since``, as deletion stubs (see the sync ``deleted()``)."""
+        query = deleted_query(self._endpoint, f"{self._owner}", since, items_per_page)
+        return self._walk(query, _stub, limit, prefetch, business_id, max_retries, timeout)
+
+    def _walk(
+        self,
+        query: dict[str, Any],
+        parse: Callable[[Any], T],
+        limit: int | None,
+        prefetch: bool | int,
+        business_id: str | NotGiven | None,
+        max_retries: int | None,
+        timeout: Timeout | NotGiven,
+    ) -> AsyncPageRequest[T]:
         if limit is not None and (not isinstance(limit, int) or limit < 0):
             raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
         opts = _options(business_id, max_retries, timeout)
@@ -342,11 +477,11 @@ class AsyncListMixin(AsyncResource[M]):
             response = await client._send("GET", p, params=q, opts=opts)
             return response.content
 
-        async def first() -> AsyncPage[M]:
+        async def first() -> AsyncPage[T]:
             return AsyncPage(
                 await fetch(path, query),
                 fetch=fetch,
-                parse=self._parser(),
+                parse=parse,
                 path=path,
                 limit=limit,
                 prefetch=window,

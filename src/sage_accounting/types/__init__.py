@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .. import _lazy
 
 if TYPE_CHECKING:
-    from .._models import Link, SageModel, SageRecord
+    from .._models import DeletedRecord, Link, SageModel, SageRecord
     from .._parse import SageDataWarning
     from .accounting import Journal, JournalLine, LedgerAccount, LedgerAccountType, TaxRate, TaxRatePercentage
     from .banking import AllocatedArtefact, BankAccount, ContactPayment
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 # A model's module (and pydantic) is imported when the model is first used.
 _EXPORTS = {
     "SageDataWarning": ".._parse",
+    "DeletedRecord": ".._models",
     "Link": ".._models",
     "SageModel": ".._models",
     "SageRecord": ".._models",
@@ -109,6 +110,7 @@ __all__ = [
     "ContactType",
     "Country",
     "Currency",
+    "DeletedRecord",
     "Journal",
     "JournalLine",
     "LedgerAccount",

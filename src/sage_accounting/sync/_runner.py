@@ -1,0 +1,306 @@
+"""The jobs of a sync: for each business and resource, run its change feed (``_feed``) under a lease
+and hand what changed to the store in batches, the cursor committed with the last one.
+
+Jobs run on a few threads at once (``SyncOptions.workers``), each walking its pages with a prefetch
+window; every request waits for a slot of the connection's rate budget, so the whole run stays within
+the cap however many jobs run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from queue import Queue
+from typing import TYPE_CHECKING, Any
+
+from ._catalog import RESOURCES, SyncResource, resource_named
+from ._feed import ChangeFeed, FeedOptions, needs_full_pass, utcnow
+from ._leases import Leases, new_owner
+from ._store import Finish, Store
+
+if TYPE_CHECKING:
+    from .._client import SageAccounting
+
+__all__ = ["JobResult", "Progress", "RunResult", "SyncOptions", "Syncer"]
+
+Progress = Callable[[str, str, int, int | None], None]
+"""``progress(business_id, resource, records_read, total_or_None)``, called as pages arrive."""
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """How a sync reads Sage."""
+
+    overlap: dt.timedelta = dt.timedelta(minutes=5)
+    """Read again from this long before the saved cursor (Sage's timestamps are whole seconds)."""
+    safety_lag: dt.timedelta = dt.timedelta(seconds=30)
+    """The cursor stops this long before the run's start (clocks differ; writes land late)."""
+    full_every: dt.timedelta = dt.timedelta(days=1)
+    """How often resources without ``deleted_since`` get a full pass to find deletions."""
+    workers: int = 4
+    """Jobs (business, resource) run at once."""
+    prefetch: int = 32
+    """Pages in flight per job (all within the connection's concurrency cap)."""
+    batch_size: int = 1000
+    """Records written per transaction (pages are gathered up to this many)."""
+    items_per_page: int = 200
+    lease_ttl: dt.timedelta = dt.timedelta(minutes=5)
+
+    def feed(self) -> FeedOptions:
+        """The options of the change feed."""
+        return FeedOptions(
+            overlap=self.overlap,
+            safety_lag=self.safety_lag,
+            full_every=self.full_every,
+            prefetch=self.prefetch,
+            items_per_page=self.items_per_page,
+        )
+
+
+@dataclass
+class JobResult:
+    """What one (business, resource) job did."""
+
+    business_id: str
+    resource: str
+    full_pass: bool = False
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    requests: int = 0
+    skipped: str | None = None
+    error: str | None = None
+    shifted: bool = False
+    """Records were deleted under the walk: the cursor stayed put so the window is read again."""
+
+
+@dataclass
+class RunResult:
+    """What a run did, job by job."""
+
+    run_id: int
+    jobs: list[JobResult] = field(default_factory=list)
+
+    @property
+    def upserts(self) -> int:
+        return sum(j.created + j.updated for j in self.jobs)
+
+    @property
+    def deletes(self) -> int:
+        return sum(j.deleted for j in self.jobs)
+
+    @property
+    def requests(self) -> int:
+        return sum(j.requests for j in self.jobs)
+
+    @property
+    def errors(self) -> list[JobResult]:
+        return [j for j in self.jobs if j.error]
+
+
+class Syncer:
+    """Copies Sage into a :class:`Store`, business by business and resource by resource."""
+
+    def __init__(
+        self,
+        client: SageAccounting,
+        store: Store,
+        *,
+        resources: Sequence[str] | None = None,
+        business_ids: Sequence[str] | None = None,
+        full: bool = False,
+        events: bool | None = None,
+        options: SyncOptions | None = None,
+        progress: Progress | None = None,
+        owner: str | None = None,
+        round_id: str | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.resources = [resource_named(r) for r in resources] if resources else list(RESOURCES)
+        self.business_ids = list(business_ids) if business_ids else None
+        self.full = full
+        self.events = store.events_enabled() if events is None else events
+        self.options = options or SyncOptions()
+        self.progress = progress
+        self.leases = Leases(store.engine, owner or new_owner(), self.options.lease_ttl)
+        self._renewed: dict[tuple[str, str], dt.datetime] = {}
+        self.round_id = round_id
+        """Processes given the same round share one pass: a job done in the round is not done again."""
+
+    def businesses(self) -> list[str]:
+        """The businesses to sync: the ones named, else every one the user can reach."""
+        if self.business_ids:
+            return self.business_ids
+        return [str(b["id"]) for b in self.client.businesses.list_raw(items_per_page=200)]
+
+    def run(self) -> RunResult:
+        """Run every job once (those another process is running are left to it) and record the run."""
+        started = utcnow()
+        result = RunResult(self.store.start_run(started))
+        error: str | None = None
+        try:
+            businesses = self.businesses()
+            # resource-major order spreads the first jobs over every business
+            jobs = [(b, r) for r, b in itertools.product(self.resources, businesses)]
+            workers = max(1, min(self.options.workers, len(jobs)))
+            with ThreadPoolExecutor(workers, thread_name_prefix="sage-sync") as pool:
+                for job in pool.map(lambda j: self.run_job(j[0], j[1], result.run_id, started), jobs):
+                    result.jobs.append(job)
+            if result.errors:
+                error = "; ".join(f"{j.business_id}/{j.resource}: {j.error}" for j in result.errors[:5])
+        except BaseException as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            self.store.finish_run(
+                result.run_id,
+                utcnow(),
+                upserts=result.upserts,
+                deletes=result.deletes,
+                requests=result.requests,
+                error=error,
+            )
+        return result
+
+    def run_job(
+        self, business_id: str, resource: SyncResource, run_id: int | None, run_started: dt.datetime
+    ) -> JobResult:
+        """One (business, resource) job under its lease; skipped when another process holds the lease
+        or finished the job after this run began."""
+        job = JobResult(business_id, resource.name)
+        now = utcnow()
+        if not self.leases.acquire(business_id, resource.name, now):
+            job.skipped = "leased by another process"
+            return job
+        try:
+            state = self.store.state(business_id, resource.name)
+            if self.round_id is not None and state.last_round == self.round_id:
+                job.skipped = f"done in round {self.round_id}"
+                return job
+            if state.completed_at is not None and state.completed_at >= run_started:
+                job.skipped = "done by another process during this run"
+                return job
+            job.full_pass = needs_full_pass(
+                resource, state.cursor, state.last_full_at, now, self.options.feed(), forced=self.full
+            )
+            job_id = self.store.start_job(run_id, business_id, resource.name, now, job.full_pass)
+            try:
+                self._walk(job, resource, state.cursor, job_id)
+            except Exception as exc:
+                job.error = f"{type(exc).__name__}: {exc}"
+                self.store.finish_job(
+                    job_id,
+                    utcnow(),
+                    upserts=job.created + job.updated,
+                    deletes=job.deleted,
+                    requests=job.requests,
+                    error=job.error,
+                )
+            return job
+        finally:
+            self.leases.release(business_id, resource.name)
+
+    def _walk(
+        self,
+        job: JobResult,
+        resource: SyncResource,
+        cursor: dt.datetime | None,
+        job_id: int,
+    ) -> None:
+        progress = None
+        if self.progress is not None:
+            report = self.progress
+
+            def progress(read: int, total: int | None) -> None:
+                report(job.business_id, resource.name, read, total)
+
+        feed = ChangeFeed(
+            self.client,
+            job.business_id,
+            resource,
+            cursor,
+            full=job.full_pass,
+            options=self.options.feed(),
+            progress=progress,
+        )
+        # a writer thread stores batches while this one reads the next pages (the database and the
+        # network both release the GIL); at most two batches wait, so memory stays flat
+        queue: Queue[list[dict[str, Any]] | None] = Queue(maxsize=2)
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            while (records := queue.get()) is not None:
+                if failed:
+                    continue
+                try:
+                    self._apply(job, resource, records=records)
+                    self._renew(job.business_id, resource.name)
+                except BaseException as exc:  # handed to the reading thread
+                    failed.append(exc)
+
+        writer = threading.Thread(target=write, name="sage-sync-writer", daemon=True)
+        writer.start()
+        try:
+            pending: list[dict[str, Any]] = []
+            for batch in feed.pages():
+                pending.extend(batch)
+                if len(pending) >= self.options.batch_size:
+                    queue.put(pending)
+                    pending = []
+                if failed:
+                    break
+            if pending:
+                queue.put(pending)
+        finally:
+            queue.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
+        deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
+        job.requests = feed.requests
+        job.shifted = feed.shifted
+        # the cursor commits with the job's last rows
+        finish = Finish(
+            cursor=feed.next_cursor,
+            full=job.full_pass and not feed.shifted,
+            job_id=job_id,
+            round_id=self.round_id,
+            stats={"upserts": job.created + job.updated, "deletes": job.deleted, "requests": job.requests},
+        )
+        self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
+        self._renewed.pop((job.business_id, resource.name), None)
+
+    def _renew(self, business_id: str, resource: str) -> None:
+        """Keep the lease on a long job (every quarter of its lifetime, not on every page)."""
+        now = utcnow()
+        last = self._renewed.setdefault((business_id, resource), now)
+        if now - last >= self.options.lease_ttl / 4:
+            self.leases.renew(business_id, resource, now)
+            self._renewed[(business_id, resource)] = now
+
+    def _apply(
+        self,
+        job: JobResult,
+        resource: SyncResource,
+        *,
+        records: Iterable[dict[str, Any]] = (),
+        deleted: Sequence[str] = (),
+        finish: Finish | None = None,
+    ) -> None:
+        applied = self.store.apply(
+            resource,
+            job.business_id,
+            records=list(records),
+            deleted=deleted,
+            events=self.events,
+            now=utcnow(),
+            finish=finish,
+        )
+        job.created += applied.created
+        job.updated += applied.updated
+        job.deleted += applied.deleted
