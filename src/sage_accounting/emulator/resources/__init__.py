@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .._resource import Resource
-from . import artefacts, banking, catalog, contacts, journals, ledger, payments, reference
+from . import artefacts, banking, businesses, catalog, contacts, journals, ledger, payments, reference
 
-MODULES = (reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+MODULES = (businesses, reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
 
 
 def build_registry() -> dict[str, Resource]:
