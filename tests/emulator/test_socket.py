@@ -118,12 +118,39 @@ def test_cli_serve_keeps_data_in_a_state_file(tmp_path: Path) -> None:
     assert names == ["Survives Restart"]
 
 
+def test_cli_serve_with_a_generated_seed_and_activity(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    args = ["emulator", "serve", "--port", "0", "--seed", "generated:30:2", "--seed-random", "3"]
+    proc, url = _start([*args, "--activity", "6000"], env)
+    try:
+        with httpx.Client(base_url=url) as http:
+            tokens = sign_in(http)
+            headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+            assert len(http.get("/v3.1/businesses", headers=headers).json()["$items"]) == 2
+            made = 0
+            deadline = time.monotonic() + 60
+            while made == 0 and time.monotonic() < deadline:
+                status = http.get("/__emulator__/activity").json()
+                made = sum(status.get("made", {}).values())
+                time.sleep(0.2)
+            assert status["running"] is True and status["rate"] == 6000 and made > 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
+
+
 def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
     result = subprocess.run(
         [*CLI, "emulator", "serve", "--seed", "nonsense"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert "--seed must be demo, minimal, none or a seed JSON file" in result.stderr
+    assert "--seed must be demo, minimal, generated:N[:B], none or a seed JSON file" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = subprocess.run(
+        [*CLI, "emulator", "serve", "--seed", "generated:0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "N must be between 1 and" in result.stderr
     assert "Traceback" not in result.stderr
     broken = tmp_path / "state.json"
     broken.write_text("{not json")
@@ -132,3 +159,35 @@ def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "not an emulator state file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_served_connections_send_answers_without_waiting_for_acks() -> None:
+    # The server's socket: its connections have TCP_NODELAY, and a protocol asyncio recognises as TCP (it sets
+    # TCP_NODELAY itself only then); without it each keep-alive answer waits for a delayed ACK.
+    import socket
+
+    from sage_accounting.emulator._transport import listening_socket
+
+    server = listening_socket("127.0.0.1", 0)
+    with server, socket.create_connection(server.getsockname()) as client:
+        accepted, _ = server.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+            assert accepted.proto == socket.IPPROTO_TCP
+        assert client.fileno() >= 0
+
+
+def test_many_requests_on_one_keep_alive_connection() -> None:
+    emu = Emulator(seed="minimal")
+    token = emu.grant_tokens()["access_token"]
+    with (
+        emu.serve() as url,
+        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
+    ):
+        made = api.post(
+            "/contacts", json={"contact": {"name": "Kept Alive", "contact_type_ids": ["CUSTOMER"]}}
+        )
+        assert made.status_code == 201
+        for _ in range(30):
+            assert api.get(f"/contacts/{made.json()['id']}").json()["name"] == "Kept Alive"
+    assert [e.status for e in emu.request_log.entries()] == [201] + [200] * 30

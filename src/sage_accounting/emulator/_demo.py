@@ -2,37 +2,47 @@
 of trading).
 
 Everything is created through the resources' own rules (``create`` from ``_seed``), so the demo data obeys
-the same business rules as API requests. Names, amounts, statuses and dates are deterministic (a fixed
-``random.Random`` seed and a fixed trading period); record ids are uuid4 but are built once per process:
-the first build is snapshotted (as its JSON form, so a copy is exactly what a saved and reloaded state would
-be) and every later seed copies the snapshot in, so all emulators of a process share the same demo data, ids
-included.
+the same business rules as API requests. Names, amounts, statuses, dates and ids are the same in every run
+(fixed ``random.Random`` seeds, a fixed trading period, ids drawn from a seeded generator), and every record
+is stamped (``created_at``/``updated_at``) at a business hour of the day its document happened: an invoice
+when it was raised, updated when it was paid or voided. The data is built once per process and copied into
+each emulator.
 """
 
 from __future__ import annotations
 
-import json
-import marshal
+import copy
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._clock import Clock
 from ._money import round2
 from ._resource import Record
-from ._seed import DEMO, add_app, add_business, add_user, create, seed_ctx
-from ._state import App, Business, User
-
-if TYPE_CHECKING:
-    from ._emulator import Emulator
+from ._seed import DEMO, Target, add_app, add_business, add_user, create, seed_ctx
+from ._state import Business, State, repeatable_ids
 
 RANDOM_SEED = 20251101
 # The demo's trading year: every document date falls inside it.
 DEMO_FROM = date(2025, 11, 1)
 DEMO_TO = date(2026, 10, 31)
+# When the demo businesses were opened (their ledger accounts, bank accounts and catalogue date from then).
+OPENED = date(2025, 10, 20)
+
+
+def at(day: date, rnd: random.Random | None = None) -> float:
+    """A moment of ``day`` in business hours (09:00 to 17:00 UTC, by ``rnd``; 09:00 without one)."""
+    minutes = rnd.randint(0, 8 * 60 - 1) if rnd is not None else 0
+    return (
+        datetime(day.year, day.month, day.day, 9, tzinfo=UTC).timestamp()
+        + minutes * 60
+        + (rnd.randint(0, 59) if rnd is not None else 0)
+    )
+
 
 APP_SPEC: dict[str, Any] = {
     "client_id": DEMO.client_id,
@@ -71,64 +81,55 @@ def _user_spec(*business_ids: str) -> dict[str, Any]:
 
 
 # --- the seeds -----------------------------------------------------------------------------------------
-def seed_minimal(emu: Emulator) -> None:
+def seed_minimal(target: Target) -> None:
     """The demo app, one UK business ("Demo Trading Ltd") and the demo user with full access; no data."""
-    _apply_cached(emu, "minimal", _build_minimal)
+    _apply_cached(target, "minimal", _build_minimal)
 
 
-def seed_demo(emu: Emulator) -> None:
+def seed_demo(target: Target) -> None:
     """The demo app, the UK and Irish businesses with a year of trading, and the demo user reaching both."""
-    _apply_cached(emu, "demo", _build_demo)
+    _apply_cached(target, "demo", _build_demo)
 
 
-def _build_minimal(emu: Emulator) -> None:
-    add_app(emu, APP_SPEC)
-    add_business(emu, UK_BUSINESS)
-    add_user(emu, _user_spec(DEMO.business_id))
+def _build_minimal(target: Target) -> None:
+    add_app(target, APP_SPEC)
+    add_business(target, UK_BUSINESS)
+    add_user(target, _user_spec(DEMO.business_id))
 
 
-def _build_demo(emu: Emulator) -> None:
-    add_app(emu, APP_SPEC)
-    uk = add_business(emu, UK_BUSINESS)
-    ie = add_business(emu, IE_BUSINESS)
-    add_user(emu, _user_spec(DEMO.business_id, DEMO.business_id_ie))
-    _Trader(emu, uk, random.Random(RANDOM_SEED), UK_DATA).run()
-    _Trader(emu, ie, random.Random(RANDOM_SEED + 1), IE_DATA).run()
+def _build_demo(target: Target) -> None:
+    add_app(target, APP_SPEC)
+    uk = add_business(target, UK_BUSINESS)
+    ie = add_business(target, IE_BUSINESS)
+    add_user(target, _user_spec(DEMO.business_id, DEMO.business_id_ie))
+    _Trader(target, uk, random.Random(RANDOM_SEED), UK_DATA).run()
+    _Trader(target, ie, random.Random(RANDOM_SEED + 1), IE_DATA).run()
 
 
 # --- build once per process, copy afterwards -----------------------------------------------------------
-_CACHE: dict[str, bytes] = {}
+_CACHE: dict[str, State] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def _fields_of(obj: App | User | Business) -> dict[str, Any]:
-    """A dataclass's fields, shallow (its values are already plain JSON data)."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
-
-
-def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) -> None:
+def _apply_cached(target: Target, key: str, build: Callable[[Target], None]) -> None:
     with _CACHE_LOCK:
         snapshot = _CACHE.get(key)
         if snapshot is None:
-            from ._emulator import Emulator
-
-            scratch = Emulator(seed=None)
-            scratch.clock = emu.clock  # the first build is stamped with the target's time
-            build(scratch)
-            state = {
-                "apps": [_fields_of(a) for a in scratch.state.apps.values()],
-                "users": [_fields_of(u) for u in scratch.state.users.values()],
-                "businesses": [_fields_of(b) for b in scratch.state.businesses.values()],
-            }
-            # JSON first (plain data, no shared sub-objects), then marshal: the fastest exact copy to load.
-            snapshot = _CACHE[key] = marshal.dumps(json.loads(json.dumps(state)))
-    data = marshal.loads(snapshot)
-    for app in data["apps"]:
-        emu.state.apps[app["client_id"]] = App(**app)
-    for business in data["businesses"]:
-        emu.state.businesses[business["id"]] = Business(**business)
-    for user in data["users"]:
-        emu.state.users[user["id"]] = User(**user)
+            # built on a clock of its own, which the build sets to each document's moment
+            snapshot = State()
+            clock = Clock()
+            clock.freeze(at(OPENED))
+            with repeatable_ids(f"sage-emulator-{key}"):
+                build(Target(snapshot, target.registry, clock))
+            snapshot.release()
+            _CACHE[key] = snapshot
+        # copies: apps and users are small, businesses copy their compact collections
+        for app in snapshot.apps.values():
+            target.state.apps[app.client_id] = copy.deepcopy(app)
+        for business in snapshot.businesses.values():
+            target.state.businesses[business.id] = business.clone()
+        for user in snapshot.users.values():
+            target.state.users[user.id] = copy.deepcopy(user)
 
 
 # --- the data ------------------------------------------------------------------------------------------
@@ -386,10 +387,11 @@ IE_DATA = CountryData(
 class _Trader:
     """Creates one business's year of trading through the resources."""
 
-    def __init__(self, emu: Emulator, business: Business, rnd: random.Random, data: CountryData) -> None:
-        self.emu = emu
+    def __init__(self, target: Target, business: Business, rnd: random.Random, data: CountryData) -> None:
+        self.target = target
         self.business = business
         self.rnd = rnd
+        self.times = random.Random(f"times-{data.country}")
         self.data = data
         self.ledgers = {r["nominal_code"]: r["id"] for r in business.collection("ledger_accounts").values()}
         self.bank_id = next(
@@ -401,8 +403,13 @@ class _Trader:
         self.suppliers: list[Record] = []
         self.catalog: list[tuple[str, Record, Decimal, str]] = []  # (kind, record, price, tax rate)
 
+    def when(self, day: date) -> None:
+        """Stamp what is created next at a business hour of ``day`` (its own random stream, so the data's
+        names and amounts do not depend on it)."""
+        self.target.clock.freeze(at(day, self.times))
+
     def create(self, resource: str, wrapper: str, body: dict[str, Any]) -> Record:
-        return create(self.emu, self.business, resource, {wrapper: body})
+        return create(self.target, self.business, resource, {wrapper: body})
 
     def run(self) -> None:
         self.contacts()
@@ -450,11 +457,13 @@ class _Trader:
                 }
                 if kind == "CUSTOMER":
                     body["credit_limit"] = str(rnd.choice((1000, 2500, 5000, 10000)))
+                self.when(OPENED + timedelta(days=(len(self.customers) + len(self.suppliers)) // 6))
                 into.append(self.create("contacts", "contact", body))
 
     # products and services
     def catalogue(self) -> None:
         data = self.data
+        self.when(OPENED)
         for code, description, price, cost in data.products:
             rate = data.zero if code == "HANDBOOK" else data.standard
             record = self.create(
@@ -526,6 +535,7 @@ class _Trader:
             }
             if index in drafts:
                 body["status_id"] = "DRAFT"
+            self.when(day)
             invoice = self.create("sales_invoices", "sales_invoice", body)
             if index in drafts:
                 continue
@@ -541,6 +551,7 @@ class _Trader:
         for index, day in enumerate(self._dates(data.credit_notes)):
             contact = rnd.choice(self.customers)
             lines = self._lines()[:1]
+            self.when(day)
             note = self.create(
                 "sales_credit_notes",
                 "sales_credit_note",
@@ -556,8 +567,12 @@ class _Trader:
                 self._pay("CUSTOMER_REFUND", contact, note, day, full=True)
 
     def _void(self, invoice: Record) -> None:
-        ctx = seed_ctx(self.emu, self.business)
-        self.emu.registry["sales_invoices"].delete(ctx, invoice, {"void_reason": "Raised in error"})
+        self.when(date.fromisoformat(invoice["date"]) + timedelta(days=2))
+        ctx = seed_ctx(self.target, self.business)
+        # read it again: a record is changed through its collection, within one request
+        current = self.business.collection("sales_invoices")[invoice["id"]]
+        self.target.registry["sales_invoices"].delete(ctx, current, {"void_reason": "Raised in error"})
+        self.business.release()
 
     def _pay(self, kind: str, contact: Record, invoice: Record, day: date, *, full: bool) -> None:
         total = Decimal(str(invoice["total_amount"]))
@@ -565,6 +580,7 @@ class _Trader:
         if amount <= 0:
             return
         paid_on = min(day + timedelta(days=self.rnd.randint(3, 40)), DEMO_TO)
+        self.when(paid_on)
         self.create(
             "contact_payments",
             "contact_payment",
@@ -590,6 +606,7 @@ class _Trader:
             nominal, description, low, high = rnd.choice(data.expenses)
             low_d, high_d = Decimal(low), Decimal(high)
             price = round2(low_d + (high_d - low_d) * Decimal(rnd.randint(0, 100)) / 100)
+            self.when(day)
             invoice = self.create(
                 "purchase_invoices",
                 "purchase_invoice",
@@ -619,6 +636,7 @@ class _Trader:
             (date(2026, 3, 31), "DEP-Q1", "Quarterly depreciation of office equipment", 8002, 31, "375.00"),
             (date(2026, 9, 30), "ACC-FEES", "Accrual for year end accountancy fees", 7601, 2109, "1250.00"),
         ):
+            self.when(day)
             self.create(
                 "journals",
                 "journal",

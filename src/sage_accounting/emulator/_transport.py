@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Coroutine, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 import httpx
 
-from ._app import ConnectionDropped, EmulatorApp
+from ._answers import ConnectionDropped
+
+ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
 
 T = TypeVar("T")
 
@@ -23,7 +25,7 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
     buffered, and a scripted dropped connection surfaces as ``httpx.RemoteProtocolError``, as over a socket.
     """
 
-    def __init__(self, app: EmulatorApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self._app = app
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -105,7 +107,7 @@ class _LoopThread:
 class EmulatorTransport(httpx.BaseTransport):
     """A sync httpx transport into the emulator's ASGI app, in process (the app runs on a loop thread)."""
 
-    def __init__(self, app: EmulatorApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self._inner = AsyncEmulatorTransport(app)
         self._loop = _LoopThread.get()
 
@@ -128,15 +130,27 @@ class EmulatorTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=body, request=request)
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` whose connections send small answers at once (TCP_NODELAY).
+
+    asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP; a socket made with the default
+    protocol 0 would leave every keep-alive answer waiting for the client's delayed ACK (~40 ms). Linux also
+    passes the listening socket's TCP_NODELAY on to the connections it accepts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
 @contextlib.contextmanager
-def serve(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``app`` under uvicorn in a daemon thread on ``host:port`` (0: a free port); yield its base URL."""
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    sock = listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False, backlog=2048)
     server = uvicorn.Server(config)

@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from .._resource import Resource
-from . import artefacts, banking, catalog, contacts, journals, ledger, payments, reference
+from .._store import SPECS, IndexSpec
+from . import artefacts, banking, businesses, catalog, contacts, journals, ledger, payments, reference
 
-MODULES = (reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+MODULES = (businesses, reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+
+
+def _register_specs() -> None:
+    # What each collection indexes follows from its resource's declarations (the same in every emulator).
+    for module in MODULES:
+        for cls in module.RESOURCES:
+            if cls.business_scoped and getattr(cls, "name", None):
+                SPECS[cls.name] = IndexSpec(
+                    equal=dict(cls.indexes),
+                    sortable=cls.sortable,
+                    date_field=cls.date_field,
+                    search_fields=cls.search_fields,
+                )
+
+
+_register_specs()
 
 
 def build_registry() -> dict[str, Resource]:
