@@ -99,7 +99,8 @@ class Ctx:
         return {"id": tid, "displayed_as": None, "$path": f"/transactions/{tid}"}
 
     def remove(self, name: str, record: Record) -> None:
-        """Delete a record and remember it for ``deleted_since``."""
+        """Delete a record and remember it for ``deleted_since``; the ledger transaction it booked (its
+        ``transaction`` link) goes with it and is remembered under ``transactions``."""
         self.collection(name).pop(record["id"], None)
         self.business.deleted.setdefault(name, []).append(
             {
@@ -109,6 +110,16 @@ class Ctx:
                 "deleted_at": self.now_iso,
             }
         )
+        transaction = record.get("transaction")
+        if isinstance(transaction, dict) and transaction.get("id"):
+            self.business.deleted.setdefault("transactions", []).append(
+                {
+                    "id": transaction["id"],
+                    "displayed_as": record.get("displayed_as"),
+                    "$path": f"/transactions/{transaction['id']}",
+                    "deleted_at": self.now_iso,
+                }
+            )
 
     def resource(self, name: str) -> Resource:
         return self.registry[name]

@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 from .._resource import Resource
-from . import artefacts, banking, catalog, contacts, journals, ledger, payments, reference
+from . import (
+    allocations,
+    artefacts,
+    banking,
+    catalog,
+    contacts,
+    journals,
+    ledger,
+    on_account,
+    other_payments,
+    payments,
+    reference,
+    transactions,
+)
 
-MODULES = (reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+MODULES = (
+    reference,
+    contacts,
+    ledger,
+    artefacts,
+    payments,
+    on_account,
+    allocations,
+    other_payments,
+    banking,
+    catalog,
+    journals,
+    transactions,
+)
 
 
 def build_registry() -> dict[str, Resource]:

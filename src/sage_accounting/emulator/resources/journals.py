@@ -18,6 +18,7 @@ from .._money import ZERO, format_money
 from .._resource import Ctx, Record, Resource, area
 from .._state import new_id
 from . import ledger
+from .settings import check_not_before_start
 
 NAME = "journals"
 READ_ROLES = frozenset({"read_only", "full_access"})  # Journals has no Restricted Access reads
@@ -68,6 +69,7 @@ class Journals(Resource):
     # --- rules -------------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
         lines: list[dict[str, Any]] = data["journal_lines"]
+        check_not_before_start(ctx, data.get("date"), "date", errors)
         if len(lines) < MIN_LINES:
             errors.add("journal_lines", f"must have at least {MIN_LINES} lines")
         debits = credits = ZERO
