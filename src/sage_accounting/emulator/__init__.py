@@ -10,7 +10,7 @@ Also: ``emu.serve()`` (a real socket), ``emu.clock.advance(s)``, ``emu.faults.ad
 and the same over HTTP under ``/__emulator__/``.
 """
 
-from ._app import ConnectionDropped
+from ._answers import ConnectionDropped
 from ._emulator import Emulator
 from ._faults import Fault, LogEntry
 from ._seed import DEMO, DemoIds

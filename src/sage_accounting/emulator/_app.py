@@ -1,8 +1,9 @@
 """The HTTP face of the emulator: one ASGI app serving Sage's three hosts on one port.
 
-OAuth (``/oauth2/auth/central``, ``/token``, ``/revoke``), the API under ``/v3.1`` and the control plane under
-``/__emulator__``. The API pipeline runs in Sage's order: token, business, rate limits, route, roles, scope,
-body, then the resource's rules.
+OAuth (``/oauth2/auth/central``, ``/token``, ``/revoke``, in ``_oauth_http``), the API under ``/v3.1``
+(``_api``) and the control plane under ``/__emulator__`` (``_control``). :meth:`EmulatorApp.__call__` runs
+each request through named steps: parse, take a fault, authenticate and count it in flight, apply the fault,
+read the body, route, then finish (log, headers, send).
 """
 
 from __future__ import annotations
@@ -10,33 +11,19 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 import anyio
-import orjson
 
+from ._answers import Answer, ConnectionDropped, error_answer
+from ._api import ApiRequest, Identity, answer_api, authenticate
 from ._clock import iso
+from ._control import CONTROL_PREFIX, answer_control
 from ._errors import ApiError
 from ._faults import Fault
-from ._listing import envelope, expand, project, resolver, select
-from ._oauth import (
-    AuthorizePageError,
-    OAuthError,
-    RedirectError,
-    check_authorize,
-    consent_page,
-    error_page,
-    issue_code,
-    prune,
-    revoke_request,
-    token_request,
-)
-from ._resource import Ctx, Resource
-from ._state import Business, User
-
-if TYPE_CHECKING:
-    from ._emulator import Emulator
+from ._oauth_http import AUTHORIZE_PATH, TOKEN_PATHS, answer_authorize, answer_token
+from ._sandbox import Sandbox
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,135 +31,153 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 API_PREFIX = "/v3.1"
-CONTROL_PREFIX = "/__emulator__"
 MAX_BODY = 10 * 1024 * 1024
+WRITES = frozenset({"POST", "PUT", "DELETE"})
+FAULT_MESSAGES = {
+    408: ("RequestTimeout", "The request timed out."),
+    429: ("TooManyRequests", "Rate limit exceeded."),
+    500: ("UnexpectedError", "An unexpected error occurred."),
+    502: ("BadGateway", "Bad gateway."),
+    503: ("ServiceUnavailable", "The service is temporarily unavailable."),
+    504: ("GatewayTimeout", "The gateway timed out."),
+}
 
 
-class ConnectionDropped(Exception):
-    """Raised inside the app to drop the connection without an answer (a scripted fault)."""
+class Request:
+    """What the steps know about one request as it goes through them."""
 
+    __slots__ = ("fault", "headers", "identity", "method", "path", "query", "request_id")
 
-class Answer:
-    """A response about to be sent, plus what the request log should say about it."""
+    def __init__(self, scope: Scope) -> None:
+        self.method: str = scope["method"].upper()
+        self.path: str = scope["path"]
+        self.query: str = scope.get("query_string", b"").decode("latin-1")
+        self.headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.request_id = str(uuid.uuid4())
+        self.fault: Fault | None = None
+        self.identity: Identity | None = None
 
-    __slots__ = ("body", "business_id", "client_id", "grant_type", "headers", "status", "user_id")
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith(API_PREFIX + "/") or self.path == API_PREFIX
 
-    def __init__(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-        self.business_id: str | None = None
-        self.client_id: str | None = None
-        self.user_id: str | None = None
-        self.grant_type: str | None = None
-
-
-def json_answer(status: int, data: Any, headers: dict[str, str] | None = None) -> Answer:
-    # orjson: compact UTF-8 like Sage's answers, in key order, several times faster than the stdlib on big pages
-    body = b"" if data is None else orjson.dumps(data)
-    answer = Answer(status, body, headers)
-    if data is not None:
-        answer.headers["content-type"] = "application/json; charset=utf-8"
-    return answer
-
-
-def error_answer(error: ApiError) -> Answer:
-    return json_answer(error.status, error.body(), dict(error.headers))
-
-
-def html_answer(status: int, page: str) -> Answer:
-    return Answer(status, page.encode(), {"content-type": "text/html; charset=utf-8"})
-
-
-def redirect(location: str) -> Answer:
-    return Answer(302, b"", {"location": location})
-
-
-class Identity:
-    __slots__ = ("client_id", "scope", "user")
-
-    def __init__(self, client_id: str, user: User, scope: str) -> None:
-        self.client_id = client_id
-        self.user = user
-        self.scope = scope
+    @property
+    def is_control(self) -> bool:
+        return self.path.startswith(CONTROL_PREFIX)
 
 
 class EmulatorApp:
-    """The ASGI application. Holds no state of its own beyond in-flight counters: all of it is the Emulator's."""
+    """The ASGI application. Holds no state of its own beyond in-flight counters: all of it is the sandbox's."""
 
-    def __init__(self, emulator: Emulator) -> None:
-        self.emu = emulator
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
         self._inflight: dict[str, int] = {}
         self._inflight_lock = threading.Lock()
 
-    # --- ASGI ----------------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await _lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
-        method: str = scope["method"].upper()
-        path: str = scope["path"]
-        query: str = scope.get("query_string", b"").decode("latin-1")
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = str(uuid.uuid4())
-        emu = self.emu
-        fault: Fault | None = None
-        if not path.startswith(CONTROL_PREFIX):
-            fault = emu.faults.take(method, path)
+        request = Request(scope)
+        if not request.is_control:
+            request.fault = self.sandbox.faults.take(request.method, request.path)
         counted: str | None = None
         try:
-            answer: Answer | None = None
-            identity: Identity | None = None
-            if path.startswith(API_PREFIX + "/") or path == API_PREFIX:
+            answer = self.authenticate(request)
+            if answer is None and request.identity is not None:
                 try:
-                    with emu.lock:
-                        identity = self._authenticate(headers)
-                    counted = self._enter(identity.client_id)
+                    counted = self.enter(request.identity.client_id)
                 except ApiError as exc:
                     answer = error_answer(exc)
-            if fault is not None and fault.latency:
-                await anyio.sleep(fault.latency)
-            if fault is not None and fault.drop:
-                dropped = Answer(0)
-                if identity is not None:
-                    dropped.client_id, dropped.user_id = identity.client_id, identity.user.id
-                # logged with status 0: the client never got an answer
-                self._log(method, path, query, dropped, request_id, fault)
-                await send({"type": "http.response.start", "status": 200, "headers": []})
-                raise ConnectionDropped(f"{method} {path}: connection dropped by a scripted fault")
-            if answer is None and fault is not None and fault.status and not fault.commit_then_fail:
-                answer = self._fault_answer(fault)
+            answer = await self.apply_fault(request, answer, send)
             if answer is None:
-                try:
-                    body = await _read_body(receive)
-                except ApiError as exc:
-                    answer = error_answer(exc)
-                else:
-                    answer = self._route(method, path, query, headers, body, identity)
-            if fault is not None and fault.commit_then_fail:
+                answer = await self.read_and_route(request, receive)
+            if request.fault is not None and request.fault.commit_then_fail:
                 # The write happened; the client is told the gateway timed out.
-                answer = self._fault_answer(fault, default_status=504)
-            if identity is not None:
-                answer.client_id = answer.client_id or identity.client_id
-                answer.user_id = answer.user_id or identity.user.id
+                answer = self.fault_answer(request.fault, default_status=504)
         finally:
             if counted is not None:
-                self._leave(counted)
+                self.leave(counted)
+        await self.finish(request, answer, send)
+
+    # --- the steps -----------------------------------------------------------------------------------------
+    def authenticate(self, request: Request) -> Answer | None:
+        """API calls only: the caller behind the token (an error answer when there is none)."""
+        if not request.is_api:
+            return None
+        try:
+            with self.sandbox.lock:
+                request.identity = authenticate(self.sandbox, request.headers)
+        except ApiError as exc:
+            return error_answer(exc)
+        return None
+
+    async def apply_fault(self, request: Request, answer: Answer | None, send: Send) -> Answer | None:
+        """Wait out a scripted latency; drop the connection or answer the scripted status instead."""
+        fault = request.fault
+        if fault is None:
+            return answer
+        if fault.latency:
+            await anyio.sleep(fault.latency)
+        if fault.drop:
+            dropped = Answer(0)
+            self.name_caller(request, dropped)
+            # logged with status 0: the client never got an answer
+            self.log(request, dropped)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            raise ConnectionDropped(
+                f"{request.method} {request.path}: connection dropped by a scripted fault"
+            )
+        if answer is None and fault.status and not fault.commit_then_fail:
+            return self.fault_answer(fault)
+        return answer
+
+    async def read_and_route(self, request: Request, receive: Receive) -> Answer:
+        """Read the body (413 past MAX_BODY), then answer the request."""
+        try:
+            body = await read_body(receive)
+        except ApiError as exc:
+            return error_answer(exc)
+        return self.route(request, body)
+
+    def route(self, request: Request, body: bytes) -> Answer:
+        """The control plane, OAuth or the API; never a traceback (a 500 in Sage's shape instead)."""
+        sandbox, path = self.sandbox, request.path
+        try:
+            if request.is_control:
+                with sandbox.lock:
+                    return answer_control(
+                        sandbox, request.method, path[len(CONTROL_PREFIX) :], request.query, body
+                    )
+            if path == AUTHORIZE_PATH:
+                return answer_authorize(sandbox, request.method, request.query, body)
+            if path in TOKEN_PATHS:
+                return answer_token(sandbox, request.method, path, request.headers, body)
+            if request.identity is not None:
+                parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
+                params = dict(parse_qsl(request.query, keep_blank_values=True))
+                api_request = ApiRequest(request.method, parts, params, request.headers, body)
+                with sandbox.lock:
+                    return answer_api(sandbox, api_request, request.identity)
+            return error_answer(ApiError(404, "RecordNotFound", "Resource not found"))
+        except ApiError as exc:
+            return error_answer(exc)
+        except Exception:
+            sandbox.logger.exception("unexpected error handling %s %s", request.method, path)
+            return error_answer(ApiError(500, "UnexpectedError", "An unexpected error occurred."))
+
+    async def finish(self, request: Request, answer: Answer, send: Send) -> None:
+        """Name the caller and request id, note a change, log the request and send the answer."""
+        self.name_caller(request, answer)
         # Sage's guides name the header x_request_id ("Found in the response headers")
-        answer.headers["x_request_id"] = request_id
-        if method in ("POST", "PUT", "DELETE") and (
-            answer.status < 400 or (fault and fault.commit_then_fail)
-        ):
-            emu.changed()
-        if not path.startswith(CONTROL_PREFIX):
-            self._log(method, path, query, answer, request_id, fault)
+        answer.headers["x_request_id"] = request.request_id
+        fault = request.fault
+        if request.method in WRITES and (answer.status < 400 or (fault and fault.commit_then_fail)):
+            self.sandbox.changed()
+        if not request.is_control:
+            self.log(request, answer)
         answer.headers["content-length"] = str(len(answer.body))
         await send(
             {
@@ -183,333 +188,72 @@ class EmulatorApp:
         )
         await send({"type": "http.response.body", "body": answer.body})
 
-    def _log(
-        self, method: str, path: str, query: str, answer: Answer, request_id: str, fault: Fault | None
-    ) -> None:
-        emu = self.emu
-        emu.request_log.append(
-            time=iso(emu.clock.time()),
-            method=method,
-            path=path,
-            query=query,
+    # --- helpers of the steps ---------------------------------------------------------------------------------
+    @staticmethod
+    def name_caller(request: Request, answer: Answer) -> None:
+        if request.identity is not None:
+            answer.client_id = answer.client_id or request.identity.client_id
+            answer.user_id = answer.user_id or request.identity.user.id
+
+    def log(self, request: Request, answer: Answer) -> None:
+        sandbox = self.sandbox
+        sandbox.request_log.append(
+            time=iso(sandbox.clock.time()),
+            method=request.method,
+            path=request.path,
+            query=request.query,
             status=answer.status,
-            request_id=request_id,
+            request_id=request.request_id,
             business_id=answer.business_id,
             client_id=answer.client_id,
             user_id=answer.user_id,
             grant_type=answer.grant_type,
-            fault=_fault_name(fault),
+            fault=fault_name(request.fault),
         )
 
-    # --- in-flight cap ---------------------------------------------------------------------------------------
-    def _enter(self, client_id: str) -> str:
-        limit = self.emu.state.settings.max_concurrent_requests
+    def enter(self, client_id: str) -> str:
+        """Count a request in flight for the app: 429 past ``max_concurrent_requests``."""
+        settings = self.sandbox.state.settings
         with self._inflight_lock:
             current = self._inflight.get(client_id, 0)
-            if current >= limit:
-                raise self._too_many(f"More than {limit} concurrent requests for this app.")
+            if current >= settings.max_concurrent_requests:
+                raise ApiError(
+                    429,
+                    "TooManyRequests",
+                    f"More than {settings.max_concurrent_requests} concurrent requests for this app.",
+                    headers={"retry-after": str(settings.rate_limit_retry_after)},
+                )
             self._inflight[client_id] = current + 1
         return client_id
 
-    def _leave(self, client_id: str) -> None:
+    def leave(self, client_id: str) -> None:
         with self._inflight_lock:
             self._inflight[client_id] -= 1
 
-    def _too_many(self, message: str) -> ApiError:
-        retry = self.emu.state.settings.rate_limit_retry_after
-        return ApiError(429, "TooManyRequests", message, headers={"retry-after": str(retry)})
-
-    def _fault_answer(self, fault: Fault, default_status: int = 503) -> Answer:
+    def fault_answer(self, fault: Fault, default_status: int = 503) -> Answer:
+        """The error a scripted fault answers with, in Sage's shape."""
         status = fault.status or default_status
-        messages = {
-            408: ("RequestTimeout", "The request timed out."),
-            429: ("TooManyRequests", "Rate limit exceeded."),
-            500: ("UnexpectedError", "An unexpected error occurred."),
-            502: ("BadGateway", "Bad gateway."),
-            503: ("ServiceUnavailable", "The service is temporarily unavailable."),
-            504: ("GatewayTimeout", "The gateway timed out."),
-        }
-        code, message = messages.get(status, ("UnexpectedError", "An unexpected error occurred."))
+        code, message = FAULT_MESSAGES.get(status, FAULT_MESSAGES[500])
         headers: dict[str, str] = {}
         if fault.retry_after is not None:
             headers["retry-after"] = str(fault.retry_after)
         elif status == 429:
-            headers["retry-after"] = str(self.emu.state.settings.rate_limit_retry_after)
+            headers["retry-after"] = str(self.sandbox.state.settings.rate_limit_retry_after)
         return error_answer(ApiError(status, code, message, headers=headers))
 
-    # --- routing ---------------------------------------------------------------------------------------------
-    def _route(
-        self,
-        method: str,
-        path: str,
-        query: str,
-        headers: dict[str, str],
-        body: bytes,
-        identity: Identity | None,
-    ) -> Answer:
-        emu = self.emu
-        try:
-            if path.startswith(CONTROL_PREFIX):
-                return emu.control.handle(method, path[len(CONTROL_PREFIX) :], query, headers, body)
-            if path == "/oauth2/auth/central":
-                return self._authorize(method, query, headers, body)
-            if path in ("/token", "/revoke"):
-                return self._token(method, path, headers, body)
-            if identity is not None:
-                with emu.lock:
-                    return self._api(method, path[len(API_PREFIX) :], query, headers, body, identity)
-            return error_answer(ApiError(404, "RecordNotFound", "Resource not found"))
-        except ApiError as exc:
-            return error_answer(exc)
-        except Exception:  # the emulator must never leak a traceback; a 500 in Sage's shape instead
-            emu.logger.exception("unexpected error handling %s %s", method, path)
-            return error_answer(ApiError(500, "UnexpectedError", "An unexpected error occurred."))
 
-    # --- OAuth ---------------------------------------------------------------------------------------------
-    def _authorize(self, method: str, query: str, headers: dict[str, str], body: bytes) -> Answer:
-        emu = self.emu
-        if method == "GET":
-            params = dict(parse_qsl(query, keep_blank_values=True))
-        elif method == "POST":
-            params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        else:
-            return Answer(405, b"", {"allow": "GET, POST"})
-        with emu.lock:
-            try:
-                req = check_authorize(emu.state, params)
-            except AuthorizePageError as exc:
-                return html_answer(400, error_page(exc.error, exc.description))
-            except RedirectError as exc:
-                return redirect(exc.location)
-            decision = params.get("decision") if method == "POST" else None
-            if decision == "deny":
-                return redirect(RedirectError(req.redirect_uri, "access_denied", req.state).location)
-            if decision == "allow" or req.app.auto_approve:
-                return redirect(issue_code(emu.state, req, emu.clock.time()))
-            return html_answer(200, consent_page(emu.state, req, params))
-
-    def _token(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
-        emu = self.emu
-        if method != "POST":
-            return json_answer(405, {"error": "invalid_request"}, {"allow": "POST"})
-        content_type = headers.get("content-type", "")
-        if "application/x-www-form-urlencoded" not in content_type:
-            answer = json_answer(400, {"error": "invalid_request"})
-            return answer
-        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        authorization = headers.get("authorization")
-        grant_type = form.get("grant_type") if path == "/token" else "revoke"
-        try:
-            with emu.lock:
-                if path == "/token":
-                    prune(emu.state, emu.clock.time())
-                    data = token_request(emu.state, form, authorization, emu.clock.time())
-                else:
-                    data = revoke_request(emu.state, form, authorization)
-            answer = json_answer(200, data, {"cache-control": "no-store", "pragma": "no-cache"})
-        except OAuthError as exc:
-            answer = json_answer(exc.status, {"error": exc.error})
-            if exc.status == 401 and (authorization or "").lower().startswith("basic"):
-                answer.headers["www-authenticate"] = 'Basic realm="sage"'
-        answer.grant_type = grant_type
-        answer.client_id = form.get("client_id") or None
-        return answer
-
-    # --- the API -------------------------------------------------------------------------------------------
-    def _authenticate(self, headers: dict[str, str]) -> Identity:
-        emu = self.emu
-        auth = headers.get("authorization", "")
-        scheme, _, token = auth.partition(" ")
-        if not auth:
-            raise ApiError(401, "AccessTokenVerificationError", "Access token is missing.")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "AccessTokenVerificationError", "Access token is malformed.")
-        record = emu.state.tokens.get(token.strip())
-        if record is None or record.kind != "access":
-            raise ApiError(401, "AccessTokenVerificationError", "Access token is invalid.")
-        if record.revoked:
-            raise ApiError(401, "AccessTokenVerificationError", "Access token has been revoked.")
-        if emu.clock.time() >= record.expires_at:
-            raise ApiError(401, "AccessTokenVerificationError", "Access token has expired.")
-        grant = emu.state.grants[record.grant_id]
-        user = emu.state.users.get(grant.user_id)
-        if grant.revoked or user is None:
-            raise ApiError(401, "AccessTokenVerificationError", "Access token has been revoked.")
-        self._count_daily(grant.client_id)
-        return Identity(grant.client_id, user, grant.scope)
-
-    def _count_daily(self, client_id: str) -> None:
-        state = self.emu.state
-        day = iso(self.emu.clock.time())[:10]
-        counts = state.daily_counts.setdefault(client_id, {})
-        if day not in counts:
-            counts.clear()
-        counts[day] = counts.get(day, 0) + 1
-        if counts[day] > state.settings.daily_request_limit:
-            now = self.emu.clock.now()
-            until_midnight = 86_400 - (now.hour * 3600 + now.minute * 60 + now.second)
-            raise ApiError(
-                429,
-                "TooManyRequests",
-                "The daily request limit for this app has been reached.",
-                headers={"retry-after": str(until_midnight)},
-            )
-
-    def _business(self, headers: dict[str, str], user: User) -> Business:
-        state = self.emu.state
-        wanted = headers.get("x-business", "").strip() or user.lead_business_id
-        business = state.businesses.get(wanted or "")
-        if business is None or wanted not in user.roles:
-            raise ApiError(
-                401, "AuthorizationFailure", "The user has no access to the requested business.", "X-Business"
-            )
-        if not business.subscription_active:
-            raise ApiError(401, "AuthorizationFailure", "No active subscription. (MSE)")
-        return business
-
-    def _api(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, identity: Identity
-    ) -> Answer:
-        emu = self.emu
-        params = dict(parse_qsl(query, keep_blank_values=True))
-        parts = [p for p in path.split("/") if p]
-        if parts and parts[0] in ("businesses", "user"):
-            answer = emu.context_endpoints(method, parts, params, identity.user)
-            return answer
-        business = self._business(headers, identity.user)
-        try:
-            answer = self._resource_call(method, parts, params, headers, body, identity, business)
-        except ApiError as exc:
-            # errors name the business too: Sage sets X-Business on every answer of these endpoints
-            answer = error_answer(exc)
-        answer.business_id = business.id
-        answer.headers["x-business"] = business.id
-        return answer
-
-    def _resource_call(
-        self,
-        method: str,
-        parts: list[str],
-        params: dict[str, str],
-        headers: dict[str, str],
-        body: bytes,
-        identity: Identity,
-        business: Business,
-    ) -> Answer:
-        emu = self.emu
-        if not parts or parts[0] not in emu.registry or len(parts) > 3:
-            raise ApiError(404, "RecordNotFound", "Resource not found")
-        resource = emu.registry[parts[0]]
-        verb = _verb(resource, method, parts)
-        if verb is None:
-            allowed = _allowed_methods(resource, parts)
-            raise ApiError(
-                405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": allowed}
-            )
-        self._check_roles(resource, verb, identity.user, business)
-        if method != "GET" and identity.scope != "full_access":
-            raise ApiError(
-                401, "AuthorizationFailure", "The access token's readonly scope does not allow writes."
-            )
-        ctx = Ctx(emu.state, business, identity.user, emu.clock.time(), emu.registry)
-        if verb == "list":
-            items = select(resource, ctx, params)
-            page = envelope(
-                f"/{resource.name}",
-                items,
-                params,
-                resolve=resolver(ctx),
-                render=lambda r: resource.render(ctx, r, params),
-            )
-            return json_answer(200, page)
-        if verb == "get":
-            record = resource.retrieve(ctx, parts[1])
-            shown = project(resource.render(ctx, record, params), params.get("attributes"), default_all=True)
-            return json_answer(200, expand(shown, params.get("nested_attributes"), resolver(ctx)))
-        payload = _json_body(method, headers, body, required=verb in ("create", "update"))
-        if verb == "create":
-            return json_answer(201, resource.render(ctx, resource.do_create(ctx, payload), params))
-        if verb == "update":
-            return json_answer(200, resource.render(ctx, resource.do_update(ctx, parts[1], payload), params))
-        if verb == "delete":
-            record = resource.retrieve(ctx, parts[1])
-            merged = dict(params)
-            if isinstance(payload, dict):
-                merged.update(
-                    {
-                        k: str(v)
-                        for k, v in payload.items()
-                        if isinstance(v, str | int | float) and not isinstance(v, bool)
-                    }
-                )
-            result = resource.delete(ctx, record, merged)
-            if result is None:
-                return Answer(204)
-            return json_answer(200, result)
-        record = resource.retrieve(ctx, parts[1])
-        handler = getattr(resource, resource.actions[parts[2]])
-        result = handler(ctx, record, payload if isinstance(payload, dict) else {})
-        return json_answer(resource.action_status, result)
-
-    def _check_roles(self, resource: Resource, verb: str, user: User, business: Business) -> None:
-        rule = resource.access_for(
-            verb if verb in ("list", "get", "create", "update", "delete") else "update"
-        )
-        if not rule:
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
             return
-        for area, roles in rule:
-            if user.role(business.id, area) in roles:
-                return
-        raise ApiError(
-            403,
-            "MultiUserAccessDenied",
-            "The current user is not allowed to access that resource with that method.",
-        )
 
 
-def _verb(resource: Resource, method: str, parts: list[str]) -> str | None:
-    if len(parts) == 1:
-        verb = {"GET": "list", "POST": "create"}.get(method)
-    elif len(parts) == 2:
-        verb = {"GET": "get", "PUT": "update", "DELETE": "delete"}.get(method)
-    else:
-        if parts[2] not in resource.actions:
-            raise ApiError(404, "RecordNotFound", "Resource not found")
-        return "action" if method == "POST" else None
-    return verb if verb in resource.verbs else None
-
-
-def _allowed_methods(resource: Resource, parts: list[str]) -> str:
-    pairs: tuple[tuple[str, str], ...]
-    if len(parts) == 1:
-        pairs = (("GET", "list"), ("POST", "create"))
-    elif len(parts) == 2:
-        pairs = (("GET", "get"), ("PUT", "update"), ("DELETE", "delete"))
-    else:
-        return "POST"
-    return ", ".join(m for m, v in pairs if v in resource.verbs)
-
-
-def _json_body(method: str, headers: dict[str, str], body: bytes, *, required: bool) -> Any:
-    content_type = headers.get("content-type", "").lower()
-    if not body.strip():
-        if required and "json" not in content_type:
-            raise ApiError(
-                415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json)."
-            )
-        return {} if required else None
-    if "json" not in content_type:
-        raise ApiError(
-            415, "UnsupportedMediaType", "The request body must be JSON (Content-Type: application/json)."
-        )
-    try:
-        # orjson refuses lone surrogates and nesting past 1,024 levels, which the stdlib lets through
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise ApiError(400, "InvalidJSON", "The request body is not valid JSON.") from None
-
-
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body; 413 past ``MAX_BODY``."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -526,7 +270,8 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _fault_name(fault: Fault | None) -> str | None:
+def fault_name(fault: Fault | None) -> str | None:
+    """How the request log names a fault."""
     if fault is None:
         return None
     if fault.drop:

@@ -19,15 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._money import round2
 from ._resource import Record
-from ._seed import DEMO, add_app, add_business, add_user, create, seed_ctx
-from ._state import App, Business, User
-
-if TYPE_CHECKING:
-    from ._emulator import Emulator
+from ._seed import DEMO, Target, add_app, add_business, add_user, create, seed_ctx
+from ._state import App, Business, State, User
 
 RANDOM_SEED = 20251101
 # The demo's trading year: every document date falls inside it.
@@ -71,29 +68,29 @@ def _user_spec(*business_ids: str) -> dict[str, Any]:
 
 
 # --- the seeds -----------------------------------------------------------------------------------------
-def seed_minimal(emu: Emulator) -> None:
+def seed_minimal(target: Target) -> None:
     """The demo app, one UK business ("Demo Trading Ltd") and the demo user with full access; no data."""
-    _apply_cached(emu, "minimal", _build_minimal)
+    _apply_cached(target, "minimal", _build_minimal)
 
 
-def seed_demo(emu: Emulator) -> None:
+def seed_demo(target: Target) -> None:
     """The demo app, the UK and Irish businesses with a year of trading, and the demo user reaching both."""
-    _apply_cached(emu, "demo", _build_demo)
+    _apply_cached(target, "demo", _build_demo)
 
 
-def _build_minimal(emu: Emulator) -> None:
-    add_app(emu, APP_SPEC)
-    add_business(emu, UK_BUSINESS)
-    add_user(emu, _user_spec(DEMO.business_id))
+def _build_minimal(target: Target) -> None:
+    add_app(target, APP_SPEC)
+    add_business(target, UK_BUSINESS)
+    add_user(target, _user_spec(DEMO.business_id))
 
 
-def _build_demo(emu: Emulator) -> None:
-    add_app(emu, APP_SPEC)
-    uk = add_business(emu, UK_BUSINESS)
-    ie = add_business(emu, IE_BUSINESS)
-    add_user(emu, _user_spec(DEMO.business_id, DEMO.business_id_ie))
-    _Trader(emu, uk, random.Random(RANDOM_SEED), UK_DATA).run()
-    _Trader(emu, ie, random.Random(RANDOM_SEED + 1), IE_DATA).run()
+def _build_demo(target: Target) -> None:
+    add_app(target, APP_SPEC)
+    uk = add_business(target, UK_BUSINESS)
+    ie = add_business(target, IE_BUSINESS)
+    add_user(target, _user_spec(DEMO.business_id, DEMO.business_id_ie))
+    _Trader(target, uk, random.Random(RANDOM_SEED), UK_DATA).run()
+    _Trader(target, ie, random.Random(RANDOM_SEED + 1), IE_DATA).run()
 
 
 # --- build once per process, copy afterwards -----------------------------------------------------------
@@ -106,14 +103,12 @@ def _fields_of(obj: App | User | Business) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
-def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) -> None:
+def _apply_cached(target: Target, key: str, build: Callable[[Target], None]) -> None:
     with _CACHE_LOCK:
         snapshot = _CACHE.get(key)
         if snapshot is None:
-            from ._emulator import Emulator
-
-            scratch = Emulator(seed=None)
-            scratch.clock = emu.clock  # the first build is stamped with the target's time
+            # the first build is stamped with the target's time
+            scratch = Target(State(), target.registry, target.clock)
             build(scratch)
             state = {
                 "apps": [_fields_of(a) for a in scratch.state.apps.values()],
@@ -124,11 +119,11 @@ def _apply_cached(emu: Emulator, key: str, build: Callable[[Emulator], None]) ->
             snapshot = _CACHE[key] = marshal.dumps(json.loads(json.dumps(state)))
     data = marshal.loads(snapshot)
     for app in data["apps"]:
-        emu.state.apps[app["client_id"]] = App(**app)
+        target.state.apps[app["client_id"]] = App(**app)
     for business in data["businesses"]:
-        emu.state.businesses[business["id"]] = Business(**business)
+        target.state.businesses[business["id"]] = Business(**business)
     for user in data["users"]:
-        emu.state.users[user["id"]] = User(**user)
+        target.state.users[user["id"]] = User(**user)
 
 
 # --- the data ------------------------------------------------------------------------------------------
@@ -386,8 +381,8 @@ IE_DATA = CountryData(
 class _Trader:
     """Creates one business's year of trading through the resources."""
 
-    def __init__(self, emu: Emulator, business: Business, rnd: random.Random, data: CountryData) -> None:
-        self.emu = emu
+    def __init__(self, target: Target, business: Business, rnd: random.Random, data: CountryData) -> None:
+        self.target = target
         self.business = business
         self.rnd = rnd
         self.data = data
@@ -402,7 +397,7 @@ class _Trader:
         self.catalog: list[tuple[str, Record, Decimal, str]] = []  # (kind, record, price, tax rate)
 
     def create(self, resource: str, wrapper: str, body: dict[str, Any]) -> Record:
-        return create(self.emu, self.business, resource, {wrapper: body})
+        return create(self.target, self.business, resource, {wrapper: body})
 
     def run(self) -> None:
         self.contacts()
@@ -556,8 +551,8 @@ class _Trader:
                 self._pay("CUSTOMER_REFUND", contact, note, day, full=True)
 
     def _void(self, invoice: Record) -> None:
-        ctx = seed_ctx(self.emu, self.business)
-        self.emu.registry["sales_invoices"].delete(ctx, invoice, {"void_reason": "Raised in error"})
+        ctx = seed_ctx(self.target, self.business)
+        self.target.registry["sales_invoices"].delete(ctx, invoice, {"void_reason": "Raised in error"})
 
     def _pay(self, kind: str, contact: Record, invoice: Record, day: date, *, full: bool) -> None:
         total = Decimal(str(invoice["total_amount"]))

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
-import logging
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,78 +12,38 @@ from typing import Any
 import httpx
 
 from .._files import atomic_write
-from ._app import Answer, EmulatorApp, json_answer
-from ._clock import Clock, iso
-from ._control import ControlPlane
-from ._errors import ApiError
-from ._faults import Faults, LogEntry, RequestLog
-from ._listing import envelope, project
-from ._oauth import issue_pair, new_grant
-from ._seed import apply_seed
-from ._state import Business, Settings, State, User
+from ._app import EmulatorApp
+from ._clock import iso
+from ._sandbox import Sandbox
+from ._state import Settings, State
 from ._transport import AsyncEmulatorTransport, EmulatorTransport, serve
-from .resources import build_registry
 
 
-class Emulator:
+class Emulator(Sandbox):
     """A local Sage: OAuth server, API v3.1 with its business rules, roles, limits, faults and a movable clock.
 
     >>> emu = Emulator()                         # the deterministic demo seed
     >>> client = httpx.Client(transport=emu.transport(), base_url="http://sage.test")
     >>> with emu.serve() as url: ...             # or over a real socket
 
-    ``seed`` is ``"demo"`` (default), ``"minimal"``, ``None`` (empty) or a seed document (dict).
+    ``seed`` is ``"demo"`` (default), ``"minimal"``, ``"generated:N[:B]"``, ``None`` (empty) or a seed document
+    (dict); ``seed_random`` makes a generated seed differ, the same value giving the same data.
     """
 
     def __init__(
-        self, seed: str | dict[str, Any] | None = "demo", *, settings: Settings | None = None
+        self,
+        seed: str | dict[str, Any] | None = "demo",
+        *,
+        settings: Settings | None = None,
+        seed_random: int = 0,
     ) -> None:
-        self.lock = threading.RLock()
-        self.clock = Clock()
-        self.faults = Faults()
-        self.request_log = RequestLog()
-        self.logger = logging.getLogger("sage_accounting.emulator")
-        self.registry = build_registry()
-        self.state = State(settings=settings or Settings())
-        self.control = ControlPlane(self)
+        super().__init__(settings)
         self.app = EmulatorApp(self)
         self._autosave: Path | None = None
         if seed is not None:
-            self.seed(seed)
+            self.seed(seed, seed_random=seed_random)
 
-    # --- state -----------------------------------------------------------------------------------------
-    @property
-    def settings(self) -> Settings:
-        return self.state.settings
-
-    def reset(self, seed: str | dict[str, Any] | None = None) -> None:
-        """Forget everything (data, tokens, faults, log, clock offset), then apply ``seed`` if given."""
-        with self.lock:
-            self.state = State(settings=self.state.settings)
-            self.faults.clear()
-            self.request_log.clear()
-            self.clock = Clock()
-            if seed is not None:
-                self.seed(seed)
-
-    def seed(self, seed: str | dict[str, Any]) -> dict[str, Any]:
-        """Add apps, users, businesses, roles and data. Returns a summary of what was created."""
-        with self.lock:
-            return apply_seed(self, seed)
-
-    def dump(self) -> dict[str, Any]:
-        """The whole state as JSON-compatible data (what ``--state`` files hold)."""
-        with self.lock:
-            data = copy.deepcopy(self.state.to_json())
-            data["clock_offset"] = self.clock.offset
-            return data
-
-    def load_state(self, data: dict[str, Any]) -> None:
-        with self.lock:
-            self.state = State.from_json(data)
-            self.clock = Clock()
-            self.clock.advance(float(data.get("clock_offset", 0.0)))
-
+    # --- the state file --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state to ``path`` atomically (a crash never leaves a half-written file)."""
         data = json.dumps(self.dump(), separators=(",", ":")).encode()
@@ -120,29 +77,6 @@ class Emulator:
         emulator.load_state(data)
         return emulator
 
-    # --- shortcuts for tests ---------------------------------------------------------------------------
-    def grant_tokens(
-        self, client_id: str | None = None, user_id: str | None = None, scope: str = "full_access"
-    ) -> dict[str, Any]:
-        """Sign a user into an app without the browser: the JSON ``POST /token`` would answer."""
-        with self.lock:
-            app = self.state.apps.get(client_id) if client_id else next(iter(self.state.apps.values()), None)
-            user = self.state.users.get(user_id) if user_id else next(iter(self.state.users.values()), None)
-            if app is None or user is None:
-                raise ValueError("grant_tokens needs a seeded app and user (unknown client_id or user_id)")
-            if scope not in ("full_access", "readonly"):
-                raise ValueError("scope must be full_access or readonly")
-            now = self.clock.time()
-            return issue_pair(self.state, new_grant(self.state, app.client_id, user.id, scope, now), now)
-
-    def token_requests(self, grant_type: str | None = None) -> list[LogEntry]:
-        """The logged ``POST /token`` calls, optionally only those of one grant type."""
-        return [
-            e
-            for e in self.request_log.entries()
-            if e.path == "/token" and (grant_type is None or e.grant_type == grant_type)
-        ]
-
     # --- running ---------------------------------------------------------------------------------------
     def transport(self) -> httpx.BaseTransport:
         """A sync httpx transport into this emulator, in process."""
@@ -158,78 +92,8 @@ class Emulator:
         with serve(self.app, host, port) as url:
             yield url
 
-    # --- context endpoints: /businesses and /user ------------------------------------------------------
-    def business_record(self, business: Business, user: User) -> dict[str, Any]:
-        countries = {"GB": "United Kingdom (GB)", "IE": "Ireland (IE)"}
-        return {
-            "id": business.id,
-            "displayed_as": business.name,
-            "$path": f"/businesses/{business.id}",
-            "created_at": business.created_at,
-            "updated_at": business.updated_at,
-            "name": business.name,
-            "address_line_1": business.address_line_1,
-            "address_line_2": "",
-            "city": business.city,
-            "postal_code": business.postal_code,
-            "country": {
-                "id": business.country,
-                "displayed_as": countries.get(business.country, business.country),
-                "$path": f"/countries/{business.country}",
-            },
-            "telephone": None,
-            "mobile": None,
-            "website": None,
-            "is_demo": False,
-            "subscriptions": [
-                {
-                    "id": "ACCOUNTING_STANDARD",
-                    "displayed_as": "Accounting Standard",
-                    "active": business.subscription_active,
-                }
-            ],
-            "owner": {"id": user.id, "displayed_as": user.display_name},
-            "lead": business.id == user.lead_business_id,
-        }
-
-    def user_record(self, user: User) -> dict[str, Any]:
-        return {
-            "id": user.id,
-            "displayed_as": user.display_name,
-            "$path": "/user",
-            "created_at": user.created_at,
-            "updated_at": user.created_at,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "initials": (user.first_name[:1] + user.last_name[:1]).upper(),
-            "email": user.email,
-            "locale": user.locale,
-        }
-
-    def context_endpoints(self, method: str, parts: list[str], params: dict[str, str], user: User) -> Answer:
-        if method != "GET":
-            raise ApiError(
-                405, "MethodNotAllowed", f"{method} is not allowed here.", headers={"allow": "GET"}
-            )
-        if parts[0] == "user":
-            if len(parts) != 1:
-                raise ApiError(404, "RecordNotFound", "Resource not found")
-            return json_answer(200, self.user_record(user))
-        reachable = [self.state.businesses[b] for b in user.roles if b in self.state.businesses]
-        if len(parts) == 1:
-            records = [self.business_record(b, user) for b in reachable]
-            return json_answer(200, envelope("/businesses", records, params, per_page_key="$items_per_page"))
-        if len(parts) == 2:
-            wanted = user.lead_business_id if parts[1] == "lead" else parts[1]
-            for business in reachable:
-                if business.id == wanted:
-                    return json_answer(
-                        200,
-                        project(
-                            self.business_record(business, user), params.get("attributes"), default_all=True
-                        ),
-                    )
-        raise ApiError(404, "RecordNotFound", "Record not found")
-
     def __repr__(self) -> str:
-        return f"<Emulator businesses={len(self.state.businesses)} users={len(self.state.users)} at {iso(self.clock.time())}>"
+        return (
+            f"<Emulator businesses={len(self.state.businesses)} users={len(self.state.users)} "
+            f"at {iso(self.clock.time())}>"
+        )

@@ -130,6 +130,12 @@ class Resource:
 
     name: ClassVar[str]
     wrapper: ClassVar[str] = ""
+    # False for the endpoints outside any business (/businesses, /user): no X-Business, no business roles
+    business_scoped: ClassVar[bool] = True
+    # True for a resource that is one record at /{name} (GET and PUT on the collection path, as /user)
+    singleton: ClassVar[bool] = False
+    # the envelope's page size key: Sage writes $itemsPerPage, but $items_per_page on /businesses
+    per_page_key: ClassVar[str] = "$itemsPerPage"
     verbs: ClassVar[frozenset[str]] = frozenset({"list", "get"})
     # extra POST /{name}/{id}/<action> verbs -> method name
     actions: ClassVar[dict[str, str]] = {}

@@ -1,6 +1,8 @@
-"""Seeding: apps, users, businesses (with their reference data and chart of accounts) and data.
+"""Seeding: apps, users, businesses (with their reference data and chart of accounts) and data, into a
+:class:`Target` (a state, the resources whose rules apply, and the clock that stamps records).
 
-``apply_seed(emu, "demo" | "minimal" | document)``. A seed document is JSON:
+The named seeds (``demo``, ``minimal``, ``generated:N[:B]``) are registered in ``_seeds``. A seed document is
+JSON:
 
 ```json
 {"apps": [{"client_id": "...", "client_secret": "...", "name": "My app",
@@ -20,12 +22,14 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._clock import Clock
 from ._errors import ApiError
+from ._refdata import chart_of_accounts, default_bank_accounts, reference_records
 from ._resource import Ctx
-from ._state import AREAS, ROLES, App, Business, User, new_id
+from ._state import AREAS, ROLES, App, Business, State, User, new_id
 
 if TYPE_CHECKING:
-    from ._emulator import Emulator
+    from ._resource import Resource
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,17 @@ class DemoIds:
 DEMO = DemoIds()
 
 
-def add_app(emu: Emulator, spec: dict[str, Any]) -> App:
+@dataclass
+class Target:
+    """Where a seed goes: the state it adds to, the resources whose rules its data goes through, and the clock
+    that stamps the records it creates."""
+
+    state: State
+    registry: dict[str, Resource]
+    clock: Clock
+
+
+def add_app(target: Target, spec: dict[str, Any]) -> App:
     app = App(
         client_id=str(spec["client_id"]),
         client_secret=str(spec["client_secret"]),
@@ -52,11 +66,11 @@ def add_app(emu: Emulator, spec: dict[str, Any]) -> App:
         redirect_uris=[str(u) for u in spec.get("redirect_uris", [])],
         auto_approve=bool(spec.get("auto_approve", False)),
     )
-    emu.state.apps[app.client_id] = app
+    target.state.apps[app.client_id] = app
     return app
 
 
-def add_business(emu: Emulator, spec: dict[str, Any]) -> Business:
+def add_business(target: Target, spec: dict[str, Any]) -> Business:
     country = str(spec.get("country", "GB")).upper()
     if country not in ("GB", "IE"):
         raise ValueError(f"business country must be GB or IE, not {country!r}")
@@ -70,24 +84,31 @@ def add_business(emu: Emulator, spec: dict[str, Any]) -> Business:
         city=str(spec.get("city", "")),
         postal_code=str(spec.get("postal_code", "")),
     )
-    emu.state.businesses[business.id] = business
-    setup_business(emu, business)
+    target.state.businesses[business.id] = business
+    setup_business(target, business)
     return business
 
 
-def _business_ref(emu: Emulator, ref: str) -> Business:
-    if ref in emu.state.businesses:
-        return emu.state.businesses[ref]
-    for business in emu.state.businesses.values():
+def _business_ref(target: Target, ref: str) -> Business:
+    if ref in target.state.businesses:
+        return target.state.businesses[ref]
+    for business in target.state.businesses.values():
         if business.name == ref:
             return business
     raise ValueError(f"unknown business {ref!r}")
 
 
-def add_user(emu: Emulator, spec: dict[str, Any]) -> User:
+def business_refs(state: State, doc: dict[str, Any]) -> set[str]:
+    """The ids of the existing businesses a seed document's ``data`` section adds records to."""
+    data = doc.get("data")
+    refs = set(data) if isinstance(data, dict) else set()
+    return {bid for bid, business in state.businesses.items() if bid in refs or business.name in refs}
+
+
+def add_user(target: Target, spec: dict[str, Any]) -> User:
     roles: dict[str, dict[str, str]] = {}
     for ref, areas in (spec.get("businesses") or {}).items():
-        business = _business_ref(emu, ref)
+        business = _business_ref(target, ref)
         given = dict(areas or {})
         for area_name, role in given.items():
             if area_name not in AREAS:
@@ -103,13 +124,13 @@ def add_user(emu: Emulator, spec: dict[str, Any]) -> User:
         email=str(spec.get("email", "")),
         locale=str(spec.get("locale", "en-GB")),
         roles=roles,
-        lead_business_id=_business_ref(emu, lead).id if lead else next(iter(roles), None),
+        lead_business_id=_business_ref(target, lead).id if lead else next(iter(roles), None),
     )
-    emu.state.users[user.id] = user
+    target.state.users[user.id] = user
     return user
 
 
-def seed_ctx(emu: Emulator, business: Business) -> Ctx:
+def seed_ctx(target: Target, business: Business) -> Ctx:
     """A request context for seeding: a synthetic full-access user inside ``business``."""
     user = User(
         id="seed",
@@ -118,67 +139,48 @@ def seed_ctx(emu: Emulator, business: Business) -> Ctx:
         email="",
         roles={business.id: dict.fromkeys(AREAS, "full_access")},
     )
-    return Ctx(emu.state, business, user, emu.clock.time(), emu.registry)
+    return Ctx(target.state, business, user, target.clock.time(), target.registry)
 
 
-def create(emu: Emulator, business: Business, resource: str, body: dict[str, Any]) -> dict[str, Any]:
+def create(target: Target, business: Business, resource: str, body: dict[str, Any]) -> dict[str, Any]:
     """Create a record through the resource's own rules (as ``POST /<resource>`` would)."""
     try:
-        return emu.registry[resource].do_create(seed_ctx(emu, business), body)
+        return target.registry[resource].do_create(seed_ctx(target, business), body)
     except ApiError as exc:
         raise ValueError(f"seed {resource}: {exc.body()}") from None
 
 
-def setup_business(emu: Emulator, business: Business) -> None:
+def setup_business(target: Target, business: Business) -> None:
     """Give a new business what Sage gives one: reference lists, tax rates, chart of accounts, bank account."""
-    from ._refdata import chart_of_accounts, default_bank_accounts, reference_records
-
     for name, records in reference_records(business.country).items():
         collection = business.collection(name)
         for record in records:
             collection[record["id"]] = record
     for body in chart_of_accounts(business.country):
-        create(emu, business, "ledger_accounts", {"ledger_account": body})
+        create(target, business, "ledger_accounts", {"ledger_account": body})
     for body in default_bank_accounts(business.country):
-        create(emu, business, "bank_accounts", {"bank_account": body})
+        create(target, business, "bank_accounts", {"bank_account": body})
 
 
-def apply_seed(emu: Emulator, seed: str | dict[str, Any]) -> dict[str, Any]:
-    from ._demo import seed_demo, seed_minimal
-
-    if seed == "demo":
-        seed_demo(emu)
-    elif seed == "minimal":
-        seed_minimal(emu)
-    elif isinstance(seed, dict):
-        apply_document(emu, seed)
-    else:
-        raise ValueError(f"unknown seed {seed!r}: use 'demo', 'minimal' or a seed document")
-    return {
-        "apps": sorted(emu.state.apps),
-        "users": sorted(emu.state.users),
-        "businesses": sorted(emu.state.businesses),
-    }
-
-
-def apply_document(emu: Emulator, doc: dict[str, Any]) -> None:
+def apply_document(target: Target, doc: dict[str, Any]) -> None:
+    """Add what a seed document describes (see the module docstring)."""
     unknown = sorted(set(doc) - {"apps", "users", "businesses", "data", "settings"})
     if unknown:
         raise ValueError(f"unknown seed section(s): {', '.join(unknown)}")
     for key, value in (doc.get("settings") or {}).items():
-        if not hasattr(emu.state.settings, key):
+        if not hasattr(target.state.settings, key):
             raise ValueError(f"unknown setting {key!r}")
-        setattr(emu.state.settings, key, int(value))
+        setattr(target.state.settings, key, int(value))
     for spec in doc.get("apps", []):
-        add_app(emu, spec)
+        add_app(target, spec)
     for spec in doc.get("businesses", []):
-        add_business(emu, spec)
+        add_business(target, spec)
     for spec in doc.get("users", []):
-        add_user(emu, spec)
+        add_user(target, spec)
     for ref, resources in (doc.get("data") or {}).items():
-        business = _business_ref(emu, ref)
+        business = _business_ref(target, ref)
         for resource, bodies in resources.items():
-            if resource not in emu.registry:
+            if resource not in target.registry:
                 raise ValueError(f"unknown resource {resource!r} in seed data")
             for body in bodies:
-                create(emu, business, resource, body)
+                create(target, business, resource, body)

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Coroutine, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 import httpx
 
-from ._app import ConnectionDropped, EmulatorApp
+from ._answers import ConnectionDropped
+
+ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
 
 T = TypeVar("T")
 
@@ -23,7 +25,7 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
     buffered, and a scripted dropped connection surfaces as ``httpx.RemoteProtocolError``, as over a socket.
     """
 
-    def __init__(self, app: EmulatorApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self._app = app
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -105,7 +107,7 @@ class _LoopThread:
 class EmulatorTransport(httpx.BaseTransport):
     """A sync httpx transport into the emulator's ASGI app, in process (the app runs on a loop thread)."""
 
-    def __init__(self, app: EmulatorApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self._inner = AsyncEmulatorTransport(app)
         self._loop = _LoopThread.get()
 
@@ -129,7 +131,7 @@ class EmulatorTransport(httpx.BaseTransport):
 
 
 @contextlib.contextmanager
-def serve(app: EmulatorApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``app`` under uvicorn in a daemon thread on ``host:port`` (0: a free port); yield its base URL."""
     import uvicorn
 

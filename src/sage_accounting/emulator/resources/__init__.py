@@ -7,6 +7,7 @@ from . import (
     allocations,
     artefacts,
     banking,
+    businesses,
     catalog,
     contacts,
     journals,
@@ -19,6 +20,7 @@ from . import (
 )
 
 MODULES = (
+    businesses,
     reference,
     contacts,
     ledger,
