@@ -16,6 +16,7 @@ from . import (
     other_payments,
     payments,
     reference,
+    settings,
     transactions,
 )
 
@@ -33,6 +34,7 @@ MODULES = (
     catalog,
     journals,
     transactions,
+    settings,
 )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F, Field, S, clean
 from .._money import format_money
-from .._resource import Ctx, Record
+from .._resource import Ctx, Record, Resource, area
 from .._state import Business
 
 FINANCIAL = "financial_settings"
@@ -474,3 +474,40 @@ def earliest_dated(ctx: Ctx) -> str | None:
     """The earliest ``date`` of any transaction the business holds (None when it has none)."""
     dates = [str(r["date"]) for name in DATED for r in ctx.collection(name).values() if r.get("date")]
     return min(dates, default=None)
+
+
+class FinancialSettings(Resource):
+    """``/financial_settings``: one record, GET and PUT (Settings: Full Access or Read Only reads)."""
+
+    name = FINANCIAL
+    wrapper = FINANCIAL
+    singleton = True
+    verbs = frozenset({"get", "update"})
+    read_access = area("Settings", SETTINGS_READ)
+    write_access = area("Settings", SETTINGS_WRITE)
+
+    def retrieve(self, ctx: Ctx, record_id: str) -> Record:
+        return financial_settings(ctx)
+
+    def do_update(self, ctx: Ctx, record_id: str, body: Any) -> Record:
+        return update_financial_settings(ctx, body)
+
+
+class InvoiceSettings(Resource):
+    """``/invoice_settings``: one record, GET and PUT (Settings: Full Access or Read Only reads)."""
+
+    name = INVOICE
+    wrapper = INVOICE
+    singleton = True
+    verbs = frozenset({"get", "update"})
+    read_access = area("Settings", SETTINGS_READ)
+    write_access = area("Settings", SETTINGS_WRITE)
+
+    def retrieve(self, ctx: Ctx, record_id: str) -> Record:
+        return invoice_settings(ctx)
+
+    def do_update(self, ctx: Ctx, record_id: str, body: Any) -> Record:
+        return update_invoice_settings(ctx, body)
+
+
+RESOURCES: tuple[type[Resource], ...] = (FinancialSettings, InvoiceSettings)
