@@ -6,7 +6,10 @@ from typing import Any
 
 import httpx
 
-from .test_invoices import created, ledger_id, line, make_contact, post_invoice
+from sage_accounting.emulator import Emulator
+
+from .conftest import assert_error, client_for
+from .test_invoices import created, ledger_id, limited_client, line, make_contact, post_invoice
 from .test_payments import pay
 
 Body = dict[str, Any]
@@ -37,3 +40,67 @@ def test_contacts_link_to_their_web_page_and_send_empty_text_as_sage_does(api: h
     assert (customer["notes"], customer["tax_calculation"]) == ("", "")
     cleared = api.put(vendor["$path"], json={"contact": {"notes": None}}).json()
     assert cleared["notes"] == ""
+
+
+def test_a_business_record_names_subscription_region_owner_and_the_users_roles(emu: Emulator) -> None:
+    with client_for(emu, emu.grant_tokens()["access_token"]) as api:
+        business = api.get("/businesses/lead").json()
+    (subscription,) = business["subscriptions"]
+    assert list(subscription) == [
+        "created_at",
+        "updated_at",
+        "displayed_as",
+        "id",
+        "active",
+        "status",
+        "accountant_pays",
+    ]
+    assert (subscription["id"], subscription["active"], subscription["status"]) == (
+        "ACCOUNTING_10",
+        True,
+        "paying",
+    )
+    assert business["region"] == "" and business["address_line_2"] == ""
+    assert business["business_owner"] is True and business["user_role"]["id"] == "FULL_ACCESS"
+    assert {p["area"] for p in business["user_permissions"]} >= {"Sales", "Bank", "Settings"}
+    limited = limited_client(emu, {"Bank": "read_only"})
+    seen = limited.get(f"/businesses/{business['id']}").json()
+    assert seen["owner"]["id"] == business["owner"]["id"]  # the owner is the owner, whoever asks
+    assert (seen["business_owner"], seen["user_role"]["id"]) == (False, "CUSTOM")
+    bank = next(p for p in seen["user_permissions"] if p["area"] == "Bank")
+    assert bank["role"] == {"id": "read_only", "displayed_as": "Read Only"}
+
+
+def test_put_business_as_the_migration_guide_shows_owner_only(emu: Emulator) -> None:
+    body = {
+        "business": {
+            "address_line_1": "23 Acacia Ave.",
+            "mobile": "0777654321",
+            "website": "https://example.com/",
+        }
+    }
+    with client_for(emu, emu.grant_tokens()["access_token"]) as api:
+        lead = api.get("/businesses/lead").json()
+        changed = api.put(lead["$path"], json=body)
+        assert changed.status_code == 200, changed.text
+        assert (changed.json()["address_line_1"], changed.json()["mobile"]) == (
+            "23 Acacia Ave.",
+            "0777654321",
+        )
+        assert api.get(lead["$path"]).json()["website"] == "https://example.com/"
+        assert "x-business" not in changed.headers
+        too_long = api.put(lead["$path"], json={"business": {"postal_code": "X" * 11}})
+        assert_error(too_long, 422, "RecordInvalid", "postal_code")
+    other = limited_client(emu, {})
+    assert_error(other.put(lead["$path"], json=body), 403, "MultiUserAccessDenied")
+
+
+def test_put_user_as_the_migration_guide_shows(api: httpx.Client) -> None:
+    changed = api.put("/user", json={"user": {"last_name": "Smith"}})
+    assert changed.status_code == 200, changed.text
+    user = api.get("/user").json()
+    assert user["last_name"] == "Smith" and user["displayed_as"].endswith("Smith")
+    assert user["initials"].endswith("S")
+    assert_error(api.put("/user", json={"user": {"locale": "xx"}}), 422, "RecordInvalid", "locale")
+    assert_error(api.put("/user", json={"last_name": "Smith"}), 422, "RecordInvalid", "user")
+    assert api.put("/user", json={"user": {"email": "new@example.com"}}).json()["email"] == user["email"]
