@@ -104,3 +104,22 @@ def test_put_user_as_the_migration_guide_shows(api: httpx.Client) -> None:
     assert_error(api.put("/user", json={"user": {"locale": "xx"}}), 422, "RecordInvalid", "locale")
     assert_error(api.put("/user", json={"last_name": "Smith"}), 422, "RecordInvalid", "user")
     assert api.put("/user", json={"user": {"email": "new@example.com"}}).json()["email"] == user["email"]
+
+
+def test_every_transaction_type_the_guides_name_is_listed(api: httpx.Client) -> None:
+    listed = api.get("/transaction_types", params={"items_per_page": 200}).json()
+    ids = [t["id"] for t in listed["$items"]]
+    assert ids == sorted(ids)
+    banking_guide = {
+        "BANK_OPENING_BALANCE", "BANK_PAYMENT", "BANK_RECEIPT", "BANK_TRANSFER", "CUSTOMER_RECEIPT",
+        "CUSTOMER_REFUND", "DEPOSIT", "OTHER_RECEIPT", "OTHER_RECEIPT_REFUND", "OTHER_PAYMENT",
+        "OTHER_PAYMENT_REFUND", "PENSION_PROVIDER_PAYMENT", "REVENUE_PAYMENT", "STAFF_PAYMENT",
+        "TAX_SCHEME_TRANSFER_PAYMENT", "VENDOR_PAYMENT", "VENDOR_REFUND", "VOID_PAYMENT", "TAX_PAYMENT",
+    }  # fmt: skip
+    assert banking_guide <= set(ids)
+    assert {"CUSTOMER_ALLOCATION", "VENDOR_ALLOCATION", "JOURNAL", "SALES_INVOICE"} <= set(ids)
+    assert listed["$items"][0] == {
+        "id": "BANK_OPENING_BALANCE",
+        "displayed_as": "Bank Opening Balance",
+        "$path": "/transaction_types/BANK_OPENING_BALANCE",
+    }
