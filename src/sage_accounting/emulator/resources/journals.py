@@ -51,6 +51,9 @@ class Journals(Resource):
         F("migrated", "boolean"),
     )
     search_fields = ("reference", "description")
+    # swagger: "Reissues an existing Journal by voiding the existing one and creating a new one" (201)
+    actions = {"reissue": "reissue"}
+    action_status = 201
 
     # --- reads show the ledger accounts as they are now ------------------------------------------------
     def refresh(self, ctx: Ctx, record: Record) -> Record:
@@ -119,6 +122,31 @@ class Journals(Resource):
         record["displayed_as"] = data["reference"]
         ctx.collection(NAME)[record["id"]] = record
         return record
+
+    def reissue(self, ctx: Ctx, record: Record, payload: dict[str, Any]) -> Record:
+        """Void the journal (it and its transaction are gone, as ``deleted_since`` shows) and post the same
+        entries again as a new journal with a new transaction."""
+        lines = [
+            {
+                "ledger_account_id": line["ledger_account"]["id"],
+                "debit": Decimal(line["debit"]),
+                "credit": Decimal(line["credit"]),
+                "details": line.get("details"),
+                "include_on_tax_return": line.get("include_on_tax_return"),
+            }
+            for line in record.get("journal_lines") or []
+        ]
+        data = {
+            "date": record["date"],
+            "reference": record["reference"],
+            "description": record.get("description"),
+            "journal_lines": lines,
+        }
+        ctx.remove(NAME, record)
+        errors = Invalid()
+        new = self.create(ctx, data, errors)
+        errors.raise_if_any()
+        return new
 
 
 def _amount(line: dict[str, Any], key: str, source: str, errors: Invalid) -> Decimal | None:
