@@ -123,3 +123,36 @@ def test_every_transaction_type_the_guides_name_is_listed(api: httpx.Client) -> 
         "displayed_as": "Bank Opening Balance",
         "$path": "/transaction_types/BANK_OPENING_BALANCE",
     }
+
+
+def test_a_seeded_owner_owns_the_business(emu: Emulator) -> None:
+    emu.seed(
+        {
+            "businesses": [
+                {"id": "b" * 32, "name": "Owned Ltd", "owner_id": "owner-2", "subscription_id": "ACCOUNTING"}
+            ],
+            "users": [
+                {
+                    "id": "owner-1",
+                    "first_name": "A",
+                    "last_name": "B",
+                    "email": "a@x.test",
+                    "businesses": {"b" * 32: {}},
+                },
+                {
+                    "id": "owner-2",
+                    "first_name": "C",
+                    "last_name": "D",
+                    "email": "c@x.test",
+                    "businesses": {"b" * 32: {}},
+                },
+            ],
+        }
+    )
+    with client_for(emu, emu.grant_tokens(user_id="owner-1")["access_token"]) as api:
+        record = api.get(f"/businesses/{'b' * 32}").json()
+        assert record["owner"]["id"] == "owner-2" and record["business_owner"] is False
+        assert record["subscriptions"][0]["displayed_as"] == "Accounting"
+        assert_error(
+            api.put(record["$path"], json={"business": {"city": "Bath"}}), 403, "MultiUserAccessDenied"
+        )

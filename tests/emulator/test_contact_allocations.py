@@ -81,6 +81,12 @@ def test_a_payment_on_account_settles_an_invoice_and_deleting_gives_it_back(
     )
     assert state(api, invoice) == ("PAID", "120.0", "0.0")
     assert on_account_state(api, on_account) == ("PART_PAID", "30.0")
+    listed_poa = api.get(
+        "/payments_on_account", params={"contact_id": customer["id"], "attributes": "outstanding_amount"}
+    )
+    assert [(p["id"], p["outstanding_amount"]) for p in listed_poa.json()["$items"]] == [
+        (on_account["id"], "30.0")
+    ]
 
     shown = api.get(invoice["$path"], params={"show_payments_allocations": "true"}).json()
     entry = shown["payments_allocations"][0]

@@ -89,6 +89,7 @@ def add_business(target: Target, spec: dict[str, Any]) -> Business:
         mobile=_text_or_none(spec.get("mobile")),
         website=_text_or_none(spec.get("website")),
         subscription_id=str(spec.get("subscription_id", "ACCOUNTING_10")),
+        owner_id=_text_or_none(spec.get("owner_id")),
     )
     target.state.businesses[business.id] = business
     setup_business(target, business)
