@@ -102,3 +102,27 @@ def test_transactions_need_journals_read_access(emu: Emulator) -> None:
     reader = limited_client(emu, {"Journals": "no_access"})
     assert_error(reader.get("/transactions"), 403, "MultiUserAccessDenied")
     assert limited_client(emu, {"Journals": "read_only"}).get("/transactions").status_code == 200
+
+
+def test_allocations_and_their_transactions_over_a_real_socket(emu: Emulator) -> None:
+    token = emu.grant_tokens()["access_token"]
+    with (
+        emu.serve() as url,
+        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
+    ):
+        customer = make_contact(api, "Socket Ltd")
+        bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+        invoice = created(post_invoice(api, customer["id"], [line(ledger_id(api, 4000))]))
+        poa = created(pay(api, customer["id"], bank, "200.00", []))["payment_on_account"]
+        body = {
+            "transaction_type_id": "CUSTOMER_ALLOCATION",
+            "contact_id": customer["id"],
+            "allocated_artefacts": [
+                {"artefact_id": invoice["id"], "amount": "120.0"},
+                {"artefact_id": poa["id"], "amount": "-120.0"},
+            ],
+        }
+        allocation = created(api.post("/contact_allocations", json={"contact_allocation": body}))
+        assert api.get(invoice["$path"]).json()["status"]["id"] == "PAID"
+        booked = api.get(allocation["transaction"]["$path"]).json()
+        assert (booked["transaction_type"]["id"], booked["total"]) == ("CUSTOMER_ALLOCATION", "120.0")
