@@ -82,6 +82,14 @@ def test_the_invoice_settings_headings_and_footer_show(api: httpx.Client, custom
     assert "Tax Invoice" in text and "Sort code 12-34-56" in text
 
 
+def test_a_long_description_stays_in_its_column(api: httpx.Client, customer: Body) -> None:
+    lines = [line(ledger_id(api, 4000), description="Very long description " * 50 + "ENDMARK")]
+    invoice = created(post_invoice(api, customer["id"], lines, notes="Caf\u00e9 \u20ac \U0001f600"))
+    text = text_of(api.get(invoice["$path"], headers=PDF))
+    assert "Very long description" in text and "..." in text and "ENDMARK" not in text
+    assert "Caf\u00e9" in text  # Latin-1 text as is; what the core fonts cannot show becomes "?"
+
+
 def test_resources_without_a_print_answer_406(api: httpx.Client, customer: Body) -> None:
     assert_error(api.get(customer["$path"], headers=PDF), 406, "NotAcceptable")
 

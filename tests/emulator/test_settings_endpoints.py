@@ -132,6 +132,8 @@ def test_invoice_settings_drive_the_next_numbers_and_prefixes(api: httpx.Client,
 
     back = api.put("/invoice_settings", json={"invoice_settings": {"next_invoice_number": 50}})
     assert rejected(back, "next_invoice_number") == "must be greater than the last number issued (100)"
+    far = api.put("/invoice_settings", json={"invoice_settings": {"customer_credit_days": 10**9}})
+    assert rejected(far, "customer_credit_days") == "must be between 0 and 365"
     terms = api.put("/invoice_settings", json={"invoice_settings": {"customer_credit_terms": "whenever"}})
     assert rejected(terms, "customer_credit_terms") == "is not included in the list"
 

@@ -37,6 +37,21 @@ def _text(value: Any) -> str:
     return ("" if value is None else str(value)).encode("latin-1", "replace").decode("latin-1")
 
 
+def _fit(pdf: Any, text: str, width: float) -> str:
+    """``text`` cut (with "...") to fit a table cell ``width`` mm wide, so long descriptions stay in their
+    column."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if pdf.get_string_width(text[:middle] + "...") <= width - 2:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "..."
+
+
 def _money(value: Any, currency: str) -> str:
     return f"{currency} {value}" if value not in (None, "") else ""
 
@@ -102,7 +117,7 @@ def render_document(ctx: Ctx, collection: str, record: Record) -> bytes:
     for item in record.get(lines_key) or []:
         for _, key, width, align in COLUMNS:
             value = item.get(key)
-            pdf.cell(width, 6, _text(value), align=align)
+            pdf.cell(width, 6, _fit(pdf, _text(value), width), align=align)
         pdf.ln()
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 10)

@@ -435,6 +435,10 @@ def update_invoice_settings(ctx: Ctx, body: Any) -> Record:
     for key in _NUMBERS[2:]:
         if isinstance(data.get(key), int) and data[key] < 0:
             errors.add(key, "must be greater than or equal to 0")
+    for key in ("customer_credit_days", "vendor_credit_days"):
+        # as a contact's credit_days: a due date more than a year out is no credit term
+        if isinstance(data.get(key), int) and data[key] > 365:
+            errors.add(key, "must be between 0 and 365")
     errors.raise_if_any()
     counters.update(moves)
     for key, value in data.items():
