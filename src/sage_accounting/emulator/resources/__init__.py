@@ -10,13 +10,14 @@ from . import (
     businesses,
     catalog,
     contacts,
+    financial_settings,
+    invoice_settings,
     journals,
     ledger,
     on_account,
     other_payments,
     payments,
     reference,
-    settings,
     transactions,
 )
 
@@ -34,7 +35,8 @@ MODULES = (
     catalog,
     journals,
     transactions,
-    settings,
+    financial_settings,
+    invoice_settings,
 )
 
 

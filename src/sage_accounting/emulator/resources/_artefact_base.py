@@ -50,7 +50,8 @@ from ._artefact_calc import (
     totals,
 )
 from .contact_parts import country_group
-from .settings import check_not_before_start, counter_key, document_prefix, invoice_settings
+from .financial_settings import check_not_before_start
+from .invoice_settings import counter_key, document_prefix, invoice_settings
 
 STATUS_NAMES = {
     "DRAFT": "Draft",

@@ -32,8 +32,8 @@ from .._resource import FULL, Ctx, Record, Resource
 from .._state import new_id
 from ._artefact_base import PAY_ONLY_UNPAID, mark_contact_used, reference_link, refresh_paid, status_of
 from ._artefact_calc import dec
+from .financial_settings import check_not_before_start
 from .payments import ON_ACCOUNT, on_account_owner, refresh_on_account
-from .settings import check_not_before_start
 
 # transaction type -> (contact type, invoices, credit notes, payment type whose payments on account count)
 ALLOCATION_TYPES: dict[str, tuple[str, str, str, str]] = {

@@ -18,7 +18,7 @@ from .._money import ZERO, format_money
 from .._resource import Ctx, Record, Resource, area
 from .._state import new_id
 from . import ledger
-from .settings import check_not_before_start
+from .financial_settings import check_not_before_start
 
 NAME = "journals"
 READ_ROLES = frozenset({"read_only", "full_access"})  # Journals has no Restricted Access reads

@@ -27,7 +27,7 @@ from .._money import ZERO, format_money, round2
 from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_base import mark_contact_used, reference_link
-from .settings import check_not_before_start
+from .financial_settings import check_not_before_start
 
 # transaction type -> (displayed name, ledger account flag its lines need)
 OTHER_TYPES: dict[str, tuple[str, str]] = {

@@ -45,7 +45,7 @@ from ._artefact_base import (
     status_of,
 )
 from ._artefact_calc import dec
-from .settings import check_not_before_start
+from .financial_settings import check_not_before_start
 
 # transaction type -> (contact type, artefact collection it allocates, displayed name)
 PAYMENT_TYPES: dict[str, tuple[str, str, str]] = {

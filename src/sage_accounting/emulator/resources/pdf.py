@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._resource import Ctx, Record
-from .settings import invoice_settings
+from .invoice_settings import invoice_settings
 
 # collection -> (document heading key in the invoice settings, number field, lines key)
 DOCUMENTS = {
