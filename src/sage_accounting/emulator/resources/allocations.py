@@ -16,8 +16,9 @@ artefacts"):
 * The invoices and credit notes move to ``PART_PAID`` / ``PAID`` (their ``payments_allocations`` list the
   allocation), a payment on account's ``outstanding_amount`` falls; deleting the allocation gives it all back.
 
-Sage's swagger also has ``PUT /contact_allocations/{id}``; the emulator answers it 405 (delete and allocate
-again), which the guides never use.
+``PUT /contact_allocations/{id}`` changes the date or allocates again from scratch (the allocation's own
+amounts are given back first, so it may move them); its type and contact stay. A PUT that breaks a rule
+changes nothing.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ Line = tuple[Record, str, Decimal]
 class ContactAllocations(Resource):
     name = "contact_allocations"
     wrapper = "contact_allocation"
-    verbs = frozenset({"list", "get", "create", "delete"})
+    verbs = frozenset({"list", "get", "create", "update", "delete"})
     read_access = ALLOCATION_ACCESS
     write_access = ALLOCATION_ACCESS
     create_fields = (
@@ -77,6 +78,47 @@ class ContactAllocations(Resource):
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
     }
+
+    update_fields = (
+        F("transaction_type_id", "id"),
+        F("contact_id", "id"),
+        F("date", "date"),
+        F(
+            "allocated_artefacts",
+            "objects",
+            fields=(F("artefact_id", "id", required=True), F("amount", "money", required=True)),
+        ),
+    )
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        for key, link in (("transaction_type_id", "transaction_type"), ("contact_id", "contact")):
+            if data.get(key) is not None and data[key] != record[link]["id"]:
+                errors.add(key, "cannot be changed; delete the allocation and allocate again")
+        if "date" in data:
+            if data["date"] is None:
+                errors.add("date", "can't be blank")
+            check_not_before_start(ctx, data["date"], "date", errors)
+        if errors:
+            return record
+        kind = ALLOCATION_TYPES[record["transaction_type"]["id"]]
+        contact = ctx.get("contacts", record["contact"]["id"]) or {"id": record["contact"]["id"]}
+        # give this allocation's money back, then check the new lines as a new allocation's would be
+        before = _withdraw(ctx, record)
+        items = before
+        if data.get("allocated_artefacts") is not None:
+            lines = self._lines(ctx, data["allocated_artefacts"], kind, contact, errors)
+            items = [
+                {"id": new_id(), "artefact": ctx.link(collection, target), "amount": format_money(amount)}
+                for target, collection, amount in lines
+            ]
+        if errors:
+            _apply(ctx, record, before)  # a PUT that breaks a rule changes nothing
+            return record
+        if data.get("date"):
+            record["date"] = data["date"]
+        ctx.touch(record)
+        _apply(ctx, record, items)
+        return record
 
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
         type_id = str(data.get("transaction_type_id"))
@@ -110,32 +152,17 @@ class ContactAllocations(Resource):
         )
         record = {k: record.get(k) for k in ALLOCATION_KEYS}
         ctx.collection(self.name)[record["id"]] = record
-        for target, collection, amount in lines:
-            record["allocated_artefacts"].append(
-                {"id": new_id(), "artefact": ctx.link(collection, target), "amount": format_money(amount)}
-            )
-            if collection == ON_ACCOUNT:
-                owner = on_account_owner(ctx, target["id"])
-                if owner is not None:
-                    refresh_on_account(ctx, owner)
-            else:
-                _book(ctx, target, record, amount)
+        items = [
+            {"id": new_id(), "artefact": ctx.link(collection, target), "amount": format_money(amount)}
+            for target, collection, amount in lines
+        ]
+        _apply(ctx, record, items)
         mark_contact_used(contact)
         return record
 
     def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
         ctx.remove(self.name, record)
-        for item in record.get("allocated_artefacts") or []:
-            link = item["artefact"]
-            collection = str(link["$path"]).split("/")[1]
-            if collection == ON_ACCOUNT:
-                owner = on_account_owner(ctx, link["id"])
-                if owner is not None:
-                    refresh_on_account(ctx, owner)
-                continue
-            target = ctx.get(collection, link["id"])
-            if target is not None:
-                _unbook(ctx, target, record["id"])
+        _withdraw(ctx, record)
         return None
 
     # --- rules -------------------------------------------------------------------------------------------
@@ -206,6 +233,46 @@ class ContactAllocations(Resource):
         if not errors and total != 0:
             errors.add("allocated_artefacts", SUM_NOT_ZERO)
         return lines
+
+
+def _targets(ctx: Ctx, items: list[Record]) -> list[tuple[Record | None, str, Record]]:
+    """(the artefact, or None for a payment on account; its collection; the line) of allocation lines."""
+    found: list[tuple[Record | None, str, Record]] = []
+    for item in items:
+        link = item["artefact"]
+        collection = str(link["$path"]).split("/")[1]
+        target = None if collection == ON_ACCOUNT else ctx.get(collection, link["id"])
+        found.append((target, collection, item))
+    return found
+
+
+def _refresh_owner(ctx: Ctx, on_account_id: str) -> None:
+    owner = on_account_owner(ctx, on_account_id)
+    if owner is not None:
+        refresh_on_account(ctx, owner)
+
+
+def _apply(ctx: Ctx, allocation: Record, items: list[Record]) -> None:
+    """Make ``items`` the allocation's lines and book them on their invoices, credit notes and payments on
+    account."""
+    allocation["allocated_artefacts"] = items
+    for target, collection, item in _targets(ctx, items):
+        if collection == ON_ACCOUNT:
+            _refresh_owner(ctx, item["artefact"]["id"])  # reads the stored allocation's lines
+        elif target is not None:
+            _book(ctx, target, allocation, dec(item["amount"]))
+
+
+def _withdraw(ctx: Ctx, allocation: Record) -> list[Record]:
+    """Take the allocation's lines off everything they settled; returns the lines."""
+    items: list[Record] = list(allocation.get("allocated_artefacts") or [])
+    allocation["allocated_artefacts"] = []
+    for target, collection, item in _targets(ctx, items):
+        if collection == ON_ACCOUNT:
+            _refresh_owner(ctx, item["artefact"]["id"])
+        elif target is not None:
+            _unbook(ctx, target, allocation["id"])
+    return items
 
 
 def _book(ctx: Ctx, artefact: Record, allocation: Record, amount: Decimal) -> None:
