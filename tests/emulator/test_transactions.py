@@ -38,6 +38,8 @@ def test_a_posted_invoice_links_to_its_transaction(api: httpx.Client, customer: 
     assert body["contact"]["id"] == customer["id"]
     assert body["origin"]["$path"] == invoice["$path"]
     assert body["origin"]["status"]["id"] == "UNPAID"
+    expanded = api.get(invoice["transaction"]["$path"], params={"expand_origin": "true"}).json()
+    assert expanded["origin"]["invoice_lines"][0]["net_amount"] == "100.0"
 
 
 def test_drafts_book_nothing_until_released(api: httpx.Client, customer: Body) -> None:

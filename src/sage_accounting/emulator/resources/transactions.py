@@ -13,7 +13,7 @@ transaction is derived from its origin each time it is read, so it is never out 
 * A voided sales artefact's transaction is ``deleted: true`` ("cancelling an invoice also voids the
   transaction"); a deleted origin's transaction is gone and ``deleted_since`` lists it.
 
-Filters (swagger): ``transaction_type_id``, ``from_date`` / ``to_date``, ``updated_from_date`` /
+``expand_origin=true`` (swagger) shows the whole originating document. Filters (swagger): ``transaction_type_id``, ``from_date`` / ``to_date``, ``updated_from_date`` /
 ``updated_to_date``, ``has_attachments`` (the emulator has no attachments: ``true`` selects nothing).
 Access: Journals, Read Only or Full Access.
 """
@@ -142,7 +142,12 @@ class Transactions(Resource):
         raise not_found()
 
     def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
-        return record
+        """``expand_origin=true`` shows the whole originating document instead of its link."""
+        if not _on(params.get("expand_origin", "")):
+            return record
+        parts = str(record["origin"]["$path"]).split("/")
+        origin = ctx.get(parts[1], parts[2]) if len(parts) == 3 else None
+        return {**record, "origin": origin} if origin is not None else record
 
 
 RESOURCES: list[type[Resource]] = [Transactions]
