@@ -132,3 +132,35 @@ def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "not an emulator state file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_served_connections_send_answers_without_waiting_for_acks() -> None:
+    # The server's socket: its connections have TCP_NODELAY, and a protocol asyncio recognises as TCP (it sets
+    # TCP_NODELAY itself only then); without it each keep-alive answer waits for a delayed ACK.
+    import socket
+
+    from sage_accounting.emulator._transport import listening_socket
+
+    server = listening_socket("127.0.0.1", 0)
+    with server, socket.create_connection(server.getsockname()) as client:
+        accepted, _ = server.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+            assert accepted.proto == socket.IPPROTO_TCP
+        assert client.fileno() >= 0
+
+
+def test_many_requests_on_one_keep_alive_connection() -> None:
+    emu = Emulator(seed="minimal")
+    token = emu.grant_tokens()["access_token"]
+    with (
+        emu.serve() as url,
+        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
+    ):
+        made = api.post(
+            "/contacts", json={"contact": {"name": "Kept Alive", "contact_type_ids": ["CUSTOMER"]}}
+        )
+        assert made.status_code == 201
+        for _ in range(30):
+            assert api.get(f"/contacts/{made.json()['id']}").json()["name"] == "Kept Alive"
+    assert [e.status for e in emu.request_log.entries()] == [201] + [200] * 30

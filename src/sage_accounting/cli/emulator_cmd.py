@@ -120,7 +120,14 @@ def serve(
         raise typer.Exit(2) from None
     finally:
         if state is not None:
-            emulator.save(state)
+            try:
+                emulator.save(state)
+            except OSError as exc:
+                err.print(
+                    f"[red]error:[/] --state {escape(str(state))}: cannot save the state on stopping "
+                    f"({escape(str(exc.strerror or exc))}); the last change is lost."
+                )
+                raise typer.Exit(1) from None
     console.print("stopped.")
 
 

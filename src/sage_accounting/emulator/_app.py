@@ -160,7 +160,11 @@ class EmulatorApp:
                 params = dict(parse_qsl(request.query, keep_blank_values=True))
                 api_request = ApiRequest(request.method, parts, params, request.headers, body)
                 with sandbox.lock:
-                    return answer_api(sandbox, api_request, request.identity)
+                    try:
+                        return answer_api(sandbox, api_request, request.identity)
+                    finally:
+                        # store what the request changed compactly, index it, and let go of what it read
+                        sandbox.state.release()
             return error_answer(ApiError(404, "RecordNotFound", "Resource not found"))
         except ApiError as exc:
             return error_answer(exc)
@@ -176,6 +180,11 @@ class EmulatorApp:
         fault = request.fault
         if request.method in WRITES and (answer.status < 400 or (fault and fault.commit_then_fail)):
             self.sandbox.changed()
+            if self.sandbox.save_error:
+                # the change is made but not on disk: say so on the answer, in one line
+                answer.headers["x-emulator-warning"] = self.sandbox.save_error.encode(
+                    "ascii", "replace"
+                ).decode()
         if not request.is_control:
             self.log(request, answer)
         answer.headers["content-length"] = str(len(answer.body))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import UTC, datetime
+
+# The clock never goes past the last second datetime can show (9999-12-31T23:59:59Z).
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 
 
 class Clock:
@@ -25,6 +29,17 @@ class Clock:
         return datetime.fromtimestamp(self.time(), UTC)
 
     def advance(self, seconds: float) -> None:
+        """Move the clock forward ``seconds``; ``ValueError`` for a negative or non-finite amount, or one that
+        would take it past the year 9999."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            raise ValueError("advance must be a finite number of seconds")
+        if seconds < 0:
+            raise ValueError("advance must not be negative: the clock only moves forward")
+        if self.time() + seconds > LATEST:
+            raise ValueError(
+                f"advance {seconds:g} s would move the clock past 9999-12-31; at most "
+                f"{max(LATEST - self.time(), 0):.0f} s is left"
+            )
         with self._lock:
             if self._frozen is not None:
                 self._frozen += seconds

@@ -136,7 +136,10 @@ def advance_clock(sandbox: Sandbox, request: ControlRequest) -> Answer:
     advance = request.data.get("advance") if isinstance(request.data, dict) else None
     if not isinstance(advance, int | float) or isinstance(advance, bool) or advance < 0:
         raise bad("advance must be a non-negative number of seconds", "advance")
-    sandbox.clock.advance(advance)
+    try:
+        sandbox.clock.advance(advance)
+    except ValueError as exc:
+        raise bad(str(exc), "advance") from None
     return json_answer(200, _clock_json(sandbox))
 
 

@@ -11,12 +11,11 @@ included.
 
 from __future__ import annotations
 
-import json
-import marshal
+import copy
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from ._money import round2
 from ._resource import Record
 from ._seed import DEMO, Target, add_app, add_business, add_user, create, seed_ctx
-from ._state import App, Business, State, User
+from ._state import Business, State
 
 RANDOM_SEED = 20251101
 # The demo's trading year: every document date falls inside it.
@@ -94,13 +93,8 @@ def _build_demo(target: Target) -> None:
 
 
 # --- build once per process, copy afterwards -----------------------------------------------------------
-_CACHE: dict[str, bytes] = {}
+_CACHE: dict[str, State] = {}
 _CACHE_LOCK = threading.Lock()
-
-
-def _fields_of(obj: App | User | Business) -> dict[str, Any]:
-    """A dataclass's fields, shallow (its values are already plain JSON data)."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 def _apply_cached(target: Target, key: str, build: Callable[[Target], None]) -> None:
@@ -108,22 +102,16 @@ def _apply_cached(target: Target, key: str, build: Callable[[Target], None]) -> 
         snapshot = _CACHE.get(key)
         if snapshot is None:
             # the first build is stamped with the target's time
-            scratch = Target(State(), target.registry, target.clock)
-            build(scratch)
-            state = {
-                "apps": [_fields_of(a) for a in scratch.state.apps.values()],
-                "users": [_fields_of(u) for u in scratch.state.users.values()],
-                "businesses": [_fields_of(b) for b in scratch.state.businesses.values()],
-            }
-            # JSON first (plain data, no shared sub-objects), then marshal: the fastest exact copy to load.
-            snapshot = _CACHE[key] = marshal.dumps(json.loads(json.dumps(state)))
-    data = marshal.loads(snapshot)
-    for app in data["apps"]:
-        target.state.apps[app["client_id"]] = App(**app)
-    for business in data["businesses"]:
-        target.state.businesses[business["id"]] = Business(**business)
-    for user in data["users"]:
-        target.state.users[user["id"]] = User(**user)
+            snapshot = _CACHE[key] = State()
+            build(Target(snapshot, target.registry, target.clock))
+            snapshot.release()
+        # copies: apps and users are small, businesses copy their compact collections
+        for app in snapshot.apps.values():
+            target.state.apps[app.client_id] = copy.deepcopy(app)
+        for business in snapshot.businesses.values():
+            target.state.businesses[business.id] = business.clone()
+        for user in snapshot.users.values():
+            target.state.users[user.id] = copy.deepcopy(user)
 
 
 # --- the data ------------------------------------------------------------------------------------------
@@ -552,7 +540,10 @@ class _Trader:
 
     def _void(self, invoice: Record) -> None:
         ctx = seed_ctx(self.target, self.business)
-        self.target.registry["sales_invoices"].delete(ctx, invoice, {"void_reason": "Raised in error"})
+        # read it again: a record is changed through its collection, within one request
+        current = self.business.collection("sales_invoices")[invoice["id"]]
+        self.target.registry["sales_invoices"].delete(ctx, current, {"void_reason": "Raised in error"})
+        self.business.release()
 
     def _pay(self, kind: str, contact: Record, invoice: Record, day: date, *, full: bool) -> None:
         total = Decimal(str(invoice["total_amount"]))

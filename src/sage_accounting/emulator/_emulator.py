@@ -45,18 +45,32 @@ class Emulator(Sandbox):
 
     # --- the state file --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state to ``path`` atomically (a crash never leaves a half-written file)."""
+        """Write the state to ``path`` atomically (a crash never leaves a half-written file). A symlink is
+        written through: its target gets the new state and the link stays."""
         data = json.dumps(self.dump(), separators=(",", ":")).encode()
-        atomic_write(Path(path), data)
+        atomic_write(Path(os.path.realpath(path)), data)
 
     def autosave(self, path: str | os.PathLike[str] | None) -> None:
         """Save the state to ``path`` after every request that changed it (``None`` stops)."""
         self._autosave = Path(path) if path is not None else None
 
     def changed(self) -> None:
-        """Called by the app after a request that may have changed the state."""
-        if self._autosave is not None:
+        """Called by the app after a request that may have changed the state: saves it to the autosave file.
+
+        A file that cannot be written (its directory removed, a full disk) does not stop the sandbox: the
+        change is kept in memory, :attr:`save_error` says why it was not saved (logged once), and the next
+        change tries again."""
+        if self._autosave is None:
+            return
+        try:
             self.save(self._autosave)
+        except OSError as exc:
+            problem = f"cannot save the state to {self._autosave}: {exc.strerror or exc}"
+            if problem != self.save_error:
+                self.logger.error("%s; changes are kept in memory and saved once it can be written", problem)
+            self.save_error = problem
+        else:
+            self.save_error = None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Emulator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import threading
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -128,21 +129,25 @@ class LogEntry:
 
 
 class RequestLog:
-    """Every call with method, path, status, business and token grant, so tests can assert on them."""
+    """Every call with method, path, status, business and token grant, so tests can assert on them.
+
+    The most recent ``limit`` calls are kept (a bounded deque: a long-running server never grows past it)."""
 
     def __init__(self, limit: int = 100_000) -> None:
-        self._entries: list[LogEntry] = []
+        self._entries: deque[LogEntry] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._seq = 0
-        self._limit = limit
+
+    @property
+    def limit(self) -> int:
+        """How many calls are kept."""
+        return self._entries.maxlen or 0
 
     def append(self, **fields: Any) -> LogEntry:
         with self._lock:
             self._seq += 1
             entry = LogEntry(seq=self._seq, **fields)
             self._entries.append(entry)
-            if len(self._entries) > self._limit:
-                del self._entries[: len(self._entries) - self._limit]
             return entry
 
     def entries(self) -> list[LogEntry]:

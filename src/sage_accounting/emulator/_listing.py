@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from ._errors import ApiError
 from ._resource import Ctx, Record, Resource
+from ._store import Collection, Rows
 
 BASE_KEYS = ("id", "displayed_as", "$path")
 MAX_PER_PAGE = 200
@@ -107,8 +110,11 @@ def resolver(ctx: Ctx) -> Resolver:
     return resolve
 
 
-def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]:
-    """The records a list request selects, in the order Sage returns them."""
+def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> Sequence[Record]:
+    """The records a list request selects, in the order Sage returns them (insertion order, or ``sort``).
+
+    A resource stored in its collection is answered from the collection's indexes, decoding only the page;
+    one with its own ``records()`` (computed lists) is filtered in memory."""
     if "deleted_since" in params:
         since = parse_since(params["deleted_since"], "deleted_since")
         return [
@@ -116,6 +122,94 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]
             for d in ctx.business.deleted.get(resource.name, [])
             if d["deleted_at"] > since
         ]
+    if type(resource).records is not Resource.records:
+        return _select_in_memory(resource, ctx, params)
+    collection = ctx.collection(resource.name)
+    chosen: set[str] | None = None  # None: every record
+
+    def narrow(ids: Iterable[str]) -> None:
+        nonlocal chosen
+        chosen = set(ids) if chosen is None else chosen.intersection(ids)
+
+    if "updated_or_created_since" in params:
+        narrow(
+            collection.updated_since(
+                parse_since(params["updated_or_created_since"], "updated_or_created_since")
+            )
+        )
+    if resource.date_field and (params.get("from_date") or params.get("to_date")):
+        start = parse_date(params["from_date"], "from_date") if params.get("from_date") else None
+        end = parse_date(params["to_date"], "to_date") if params.get("to_date") else None
+        narrow(collection.dated(start, end))
+    for name, (index, normal) in resource.indexed_filters.items():
+        value = params.get(name)
+        if value is not None and value != "":
+            narrow(collection.equal(index, normal(value)))
+    needle = (params.get("search") or "").lower()
+    scan: list[Callable[[Record], bool]] = []
+    if needle:
+        found = collection.search(needle)
+        if found is None:  # too short for the index: check each record left
+            fields = resource.search_fields
+            scan.append(lambda r: any(needle in str(r.get(f) or "").lower() for f in fields))
+        else:
+            narrow(found)
+    for name, predicate in resource.filters.items():
+        value = params.get(name)
+        if value is not None and value != "" and name not in resource.indexed_filters:
+            scan.append(functools.partial(_holds, predicate, value))
+    keys = _sort_keys(resource, params.get("sort"))
+    if keys and chosen is None and not scan and len(keys) == 1:
+        key, descending = keys[0]
+        entries = collection.sorted_ids(key)
+        # descending: equal keys keep insertion order, as a stable sort would
+        ids = _stable_descending(entries) if descending else [e[2] for e in entries]
+        return Rows(collection, ids)
+    ordered = collection.ordered_ids() if chosen is None else collection.in_order(chosen)
+    if scan:
+        ordered = [rid for rid in ordered if all(test(collection[rid]) for test in scan)]
+    for key, descending in reversed(keys):
+        ordered = sorted(ordered, key=functools.partial(_sort_key_of, collection, key), reverse=descending)
+    return Rows(collection, ordered)
+
+
+def _holds(predicate: Callable[[Record, str], bool], value: str, record: Record) -> bool:
+    return predicate(record, value)
+
+
+def _sort_key_of(collection: Collection, key: str, rid: str) -> tuple[bool, str]:
+    return collection.sort_key_of(rid, key)
+
+
+def _stable_descending(entries: list[tuple[Any, int, str]]) -> list[str]:
+    """Ids by descending key, equal keys in insertion order (what ``sorted(..., reverse=True)`` gives)."""
+    out: list[str] = []
+    index = len(entries)
+    while index > 0:
+        start = bisect.bisect_left(entries, (entries[index - 1][0],), 0, index)
+        out.extend(e[2] for e in entries[start:index])
+        index = start
+    return out
+
+
+def _sort_keys(resource: Resource, sort: str | None) -> list[tuple[str, bool]]:
+    """``sort=a,b:desc`` as ``[(field, descending)]``; 400 for a field or direction Sage does not accept."""
+    if not sort or not resource.sortable:
+        return []
+    keys: list[tuple[str, bool]] = []
+    for part in [p for p in sort.split(",") if p]:
+        key, _, direction = part.partition(":")
+        if key not in resource.sortable:
+            raise ApiError(400, "InvalidParameter", f"sort by {key!r} is not supported", "sort")
+        if direction not in ("", "asc", "desc"):
+            raise ApiError(
+                400, "InvalidParameter", f"sort direction {direction!r} is not asc or desc", "sort"
+            )
+        keys.append((key, direction == "desc"))
+    return keys
+
+
+def _select_in_memory(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]:
     items: list[Record] = list(resource.records(ctx))
     if "updated_or_created_since" in params:
         since = parse_since(params["updated_or_created_since"], "updated_or_created_since")
@@ -137,17 +231,8 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> list[Record]
         value = params.get(name)
         if value is not None and value != "":
             items = [r for r in items if predicate(r, value)]
-    sort = params.get("sort")
-    if sort and resource.sortable:
-        for part in reversed([p for p in sort.split(",") if p]):
-            key, _, direction = part.partition(":")
-            if key not in resource.sortable:
-                raise ApiError(400, "InvalidParameter", f"sort by {key!r} is not supported", "sort")
-            if direction not in ("", "asc", "desc"):
-                raise ApiError(
-                    400, "InvalidParameter", f"sort direction {direction!r} is not asc or desc", "sort"
-                )
-            items.sort(key=_sort_key(key), reverse=direction == "desc")
+    for key, descending in reversed(_sort_keys(resource, params.get("sort"))):
+        items.sort(key=_sort_key(key), reverse=descending)
     return items
 
 
@@ -161,7 +246,7 @@ def _sort_key(key: str) -> Callable[[Record], tuple[bool, str]]:
 
 def envelope(
     resource_path: str,
-    items: list[Record],
+    items: Sequence[Record],
     params: dict[str, str],
     *,
     per_page_key: str = "$itemsPerPage",

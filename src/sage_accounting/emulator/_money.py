@@ -43,8 +43,9 @@ def parse_decimal(value: Any) -> Decimal | None:
             return None
     else:
         return None
-    if not result.is_finite() or abs(result) >= Decimal("1e13"):
+    if not result.is_finite():
         return None
-    if result != 0 and result.adjusted() < -12:
-        return None  # 1e-100000 is no amount of money
+    # by exponent, never by arithmetic: abs(Decimal("1e999999999")) overflows the decimal context
+    if result != 0 and not -12 <= result.adjusted() < 13:
+        return None  # 1e13 or more, or 1e-13 or less, is no amount of money
     return result

@@ -15,6 +15,7 @@ from ._clock import iso
 from ._errors import ApiError, Invalid, not_found
 from ._fields import Field, clean
 from ._state import Business, State, User, new_id
+from ._store import Collection
 
 Record = dict[str, Any]
 
@@ -48,7 +49,7 @@ class Ctx:
     def today(self) -> str:
         return self.now_iso[:10]
 
-    def collection(self, name: str) -> dict[str, Record]:
+    def collection(self, name: str) -> Collection:
         return self.business.collection(name)
 
     def get(self, name: str, record_id: Any) -> Record | None:
@@ -148,8 +149,12 @@ class Resource:
     sortable: ClassVar[tuple[str, ...]] = ()
     search_fields: ClassVar[tuple[str, ...]] = ("displayed_as",)
     date_field: ClassVar[str | None] = None
-    # query filters: param name -> function(record, value) -> bool
+    # query filters: param name -> function(record, value) -> bool (each scans what the other filters left)
     filters: ClassVar[dict[str, Callable[[Record, str], bool]]] = {}
+    # equality indexes of the collection: index name -> key(record) (a tuple: several keys; None: none)
+    indexes: ClassVar[dict[str, Callable[[Record], Any]]] = {}
+    # query filters answered from an index: param name -> (index name, value as the index keys it)
+    indexed_filters: ClassVar[dict[str, tuple[str, Callable[[str], Any]]]] = {}
     delete_status: ClassVar[int] = 204
     # the status POST /{name}/{id}/<action> answers with (Sage documents 201 for release)
     action_status: ClassVar[int] = 200

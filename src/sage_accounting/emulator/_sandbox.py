@@ -6,7 +6,6 @@ operations on it (reset, seed, dump, tokens) that both the Python API and the co
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from typing import Any
@@ -33,6 +32,7 @@ class Sandbox:
         self.logger = logging.getLogger("sage_accounting.emulator")
         self.registry: dict[str, Resource] = build_registry()
         self.state = State(settings=settings or Settings())
+        self.save_error: str | None = None  # set by a sandbox that saves itself when it could not
 
     @property
     def settings(self) -> Settings:
@@ -50,6 +50,7 @@ class Sandbox:
             clock = Clock()
             if plan is not None:
                 plan(Target(state, self.registry, clock))
+                state.release()
             self.state, self.clock = state, clock
             self.faults.clear()
             self.request_log.clear()
@@ -62,6 +63,7 @@ class Sandbox:
         with self.lock:
             trial = self._fork(seed)
             plan(Target(trial, self.registry, self.clock))
+            trial.release()
             self.state = trial
             return {
                 "apps": sorted(trial.apps),
@@ -74,7 +76,7 @@ class Sandbox:
         except the businesses a document adds data to, which are copied."""
         state = self.state
         touched = business_refs(state, seed) if isinstance(seed, dict) else set()
-        businesses = {bid: (copy.deepcopy(b) if bid in touched else b) for bid, b in state.businesses.items()}
+        businesses = {bid: (b.clone() if bid in touched else b) for bid, b in state.businesses.items()}
         return State(
             settings=state.settings,
             apps=dict(state.apps),
@@ -89,7 +91,7 @@ class Sandbox:
     def dump(self) -> dict[str, Any]:
         """The whole state as JSON-compatible data (what ``--state`` files hold)."""
         with self.lock:
-            data = copy.deepcopy(self.state.to_json())
+            data = self.state.to_json()
             data["clock_offset"] = self.clock.offset
             return data
 

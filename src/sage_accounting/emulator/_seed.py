@@ -159,6 +159,9 @@ def create(target: Target, business: Business, resource: str, body: dict[str, An
         return target.registry[resource].do_create(seed_ctx(target, business), body)
     except ApiError as exc:
         raise ValueError(f"seed {resource}: {exc.body()}") from None
+    finally:
+        # one seed record is one request: store it compactly and index it before the next
+        business.release()
 
 
 def setup_business(target: Target, business: Business) -> None:

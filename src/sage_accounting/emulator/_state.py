@@ -6,9 +6,12 @@ already as strings), so the whole state can be dumped, saved to a file and loade
 
 from __future__ import annotations
 
+import copy
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from ._store import Collection
 
 AREAS = ("Sales", "Purchases", "Bank", "Contacts", "Products & Services", "Settings", "Journals")
 ROLES = ("full_access", "restricted_access", "read_only", "no_access")
@@ -91,18 +94,44 @@ class Business:
     owner_id: str | None = None
     # best-practices guide: START, MICRO, ACCOUNTS, ACCOUNTING_10 (Standard since May 2020), ACCOUNTING (Plus)
     subscription_id: str = "ACCOUNTING_10"
-    # resource name -> record id -> record (as Sage renders it)
-    data: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # resource name -> record id -> record (as Sage renders it), stored compactly (``_store.Collection``)
+    data: dict[str, Collection] = field(default_factory=dict)
     # resource name -> [{"id", "displayed_as", "$path", "deleted_at"}]
     deleted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # numbering counters (SI, SCN, journal numbers, ...)
     counters: dict[str, int] = field(default_factory=dict)
 
-    def collection(self, name: str) -> dict[str, dict[str, Any]]:
+    def __post_init__(self) -> None:
+        # a saved state holds plain dicts of records
+        for name, records in list(self.data.items()):
+            if not isinstance(records, Collection):
+                self.data[name] = Collection(name, records)
+
+    def collection(self, name: str) -> Collection:
+        """The business's records of resource ``name`` (created empty on first use)."""
         coll = self.data.get(name)
         if coll is None:
-            coll = self.data[name] = {}
+            coll = self.data[name] = Collection(name)
         return coll
+
+    def release(self) -> None:
+        """End of a request: store what changed compactly (see ``Collection.release``)."""
+        for coll in self.data.values():
+            coll.release()
+
+    def to_json(self) -> dict[str, Any]:
+        """The business as plain JSON data."""
+        out = {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self) if f.name != "data"}
+        out["data"] = {name: coll.to_json() for name, coll in self.data.items()}
+        return out
+
+    def clone(self) -> Business:
+        """An independent copy."""
+        twin = copy.copy(self)
+        twin.deleted = copy.deepcopy(self.deleted)
+        twin.counters = dict(self.counters)
+        twin.data = {name: coll.clone() for name, coll in self.data.items()}
+        return twin
 
     def next_number(self, name: str) -> int:
         self.counters[name] = self.counters.get(name, 0) + 1
@@ -158,7 +187,23 @@ class State:
     daily_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The whole state as plain JSON data."""
+        out: dict[str, Any] = {
+            "settings": asdict(self.settings),
+            "apps": {k: asdict(v) for k, v in self.apps.items()},
+            "users": {k: asdict(v) for k, v in self.users.items()},
+            "businesses": {k: v.to_json() for k, v in self.businesses.items()},
+            "grants": {k: asdict(v) for k, v in self.grants.items()},
+            "tokens": {k: asdict(v) for k, v in self.tokens.items()},
+            "codes": {k: asdict(v) for k, v in self.codes.items()},
+            "daily_counts": copy.deepcopy(self.daily_counts),
+        }
+        return out
+
+    def release(self) -> None:
+        """End of a request: store the changed records compactly in every business."""
+        for business in self.businesses.values():
+            business.release()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:

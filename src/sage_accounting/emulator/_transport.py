@@ -130,15 +130,27 @@ class EmulatorTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=body, request=request)
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` whose connections send small answers at once (TCP_NODELAY).
+
+    asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP; a socket made with the default
+    protocol 0 would leave every keep-alive answer waiting for the client's delayed ACK (~40 ms). Linux also
+    passes the listening socket's TCP_NODELAY on to the connections it accepts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
 @contextlib.contextmanager
 def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``app`` under uvicorn in a daemon thread on ``host:port`` (0: a free port); yield its base URL."""
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    sock = listening_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False, backlog=2048)
     server = uvicorn.Server(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._resource import Resource
+from .._store import SPECS, IndexSpec
 from . import (
     allocations,
     artefacts,
@@ -38,6 +39,22 @@ MODULES = (
     financial_settings,
     invoice_settings,
 )
+
+
+def _register_specs() -> None:
+    # What each collection indexes follows from its resource's declarations (the same in every emulator).
+    for module in MODULES:
+        for cls in module.RESOURCES:
+            if cls.business_scoped and getattr(cls, "name", None):
+                SPECS[cls.name] = IndexSpec(
+                    equal=dict(cls.indexes),
+                    sortable=cls.sortable,
+                    date_field=cls.date_field,
+                    search_fields=cls.search_fields,
+                )
+
+
+_register_specs()
 
 
 def build_registry() -> dict[str, Resource]:

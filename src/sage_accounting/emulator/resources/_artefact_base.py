@@ -267,6 +267,7 @@ class Artefact(Resource):
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
         "status_id": lambda r, v: status_of(r) == v,
     }
+    indexed_filters = {"contact_id": ("contact", str)}
     # --- per type --------------------------------------------------------------------------------------
     sales: ClassVar[bool]
     lines_key: ClassVar[str]
@@ -289,6 +290,11 @@ class Artefact(Resource):
         cls.create_fields = header_fields(
             sales=cls.sales, lines_key=cls.lines_key, number_field=cls.number_field, due_date=cls.due_date
         )
+        number = cls.number_field
+        cls.indexes = {
+            "contact": lambda r: (r.get("contact") or {}).get("id"),
+            "number": (lambda r: r.get(number)) if number else (lambda r: None),
+        }
 
     # --- verbs -----------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
@@ -502,10 +508,8 @@ class Artefact(Resource):
             return f"{self.number_prefix}-{status}"  # SI-DRAFT (the guide's example), SI-PRO_FORMA
         sent = data.get(field)
         if sent:
-            taken = any(
-                r.get(field) == sent and (current is None or r["id"] != current["id"])
-                for r in ctx.collection(self.name).values()
-            )
+            holders = ctx.collection(self.name).equal("number", sent)
+            taken = bool(holders - {current["id"] if current is not None else None})
             if taken:
                 errors.add(field, "has already been taken")
             return str(sent)

@@ -123,6 +123,7 @@ class CatalogItems(Resource):
     delete_access = area("Products & Services", FULL)
     search_fields = ("item_code", "description")
     filters = {"active": lambda r, v: bool(r.get("active")) == ledger.truthy(v)}
+    indexes = {"item_code": lambda r: r.get("item_code")}
 
     # --- reads refresh ``deletable`` ------------------------------------------------------------------
     def records(self, ctx: Ctx) -> Iterable[Record]:
@@ -318,11 +319,10 @@ class CatalogItems(Resource):
 
 def _item_code_taken(ctx: Ctx, code: str, own_id: str | None) -> bool:
     # Item codes are unique across products and services alike.
-    for collection in (Products.name, Services.name):
-        for other in ctx.collection(collection).values():
-            if other.get("item_code") == code and other["id"] != own_id:
-                return True
-    return False
+    return any(
+        ctx.collection(collection).equal("item_code", code) - {own_id}
+        for collection in (Products.name, Services.name)
+    )
 
 
 class Products(CatalogItems):

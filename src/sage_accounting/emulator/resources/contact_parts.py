@@ -162,6 +162,8 @@ class Addresses(Resource):
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
         "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
     }
+    indexes = {"contact": lambda r: (r.get("contact") or {}).get("id")}
+    indexed_filters = {"contact_id": ("contact", str)}
 
     def build(
         self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, *, contact: Record, main: bool
@@ -256,6 +258,8 @@ class ContactPersons(Resource):
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
         "address_id": lambda r, v: (r.get("address") or {}).get("id") == v,
     }
+    indexes = {"contact": lambda r: (r.get("contact") or {}).get("id")}
+    indexed_filters = {"contact_id": ("contact", str)}
 
     def build(self, ctx: Ctx, data: dict[str, Any], errors: Invalid, source: str, address: Record) -> Record:
         record: Record = {**ctx.stamp(self.name)}
@@ -337,12 +341,9 @@ class ContactPersons(Resource):
 
     def _make_main(self, ctx: Ctx, record: Record) -> None:
         contact_id = (record.get("contact") or {}).get("id")
-        for other in ctx.collection(self.name).values():
-            if (
-                other is not record
-                and (other.get("contact") or {}).get("id") == contact_id
-                and other["is_main_contact"]
-            ):
+        persons = ctx.collection(self.name)
+        for other in [persons[pid] for pid in persons.in_order(persons.equal("contact", contact_id))]:
+            if other is not record and other["is_main_contact"]:
                 other["is_main_contact"] = False
                 ctx.touch(other)
         record["is_main_contact"] = True

@@ -136,6 +136,11 @@ class Contacts(Resource):
         "filter_inactive_contacts": lambda r, v: v.lower() != "true" or bool(r.get("is_active")),
         "exclude_system": lambda r, v: v.lower() != "true" or not r.get("system"),
     }
+    indexes = {
+        "reference": lambda r: (r.get("reference") or "").lower() or None,
+        "contact_type": lambda r: tuple(t["id"] for t in r.get("contact_types") or ()),
+    }
+    indexed_filters = {"contact_type_id": ("contact_type", str.upper)}
 
     def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
         """``show_balance=true`` adds ``balance`` (swagger order: after ``links``)."""
@@ -171,10 +176,9 @@ class Contacts(Resource):
                 links["contact_types"] = [ctx.link("contact_types", ctx.get("contact_types", ids[0]))]
         reference = data.get("reference")
         if reference:
-            for other in ctx.collection(self.name).values():
-                if other is not record and (other.get("reference") or "").lower() == reference.lower():
-                    errors.add("reference", "has already been taken")
-                    break
+            holders = ctx.collection(self.name).equal("reference", reference.lower())
+            if holders - {record["id"] if record is not None else None}:
+                errors.add("reference", "has already been taken")
         for key, collection in (
             ("default_sales_ledger_account_id", "ledger_accounts"),
             ("default_purchase_ledger_account_id", "ledger_accounts"),
@@ -360,10 +364,9 @@ class Contacts(Resource):
                 persons.update(ctx, person, data["main_contact_person"], errors)
         # keep the links other records hold to this contact readable
         for collection in ("addresses", "contact_persons"):
-            for item in ctx.collection(collection).values():
-                link = item.get("contact")
-                if link and link.get("id") == record["id"]:
-                    link["displayed_as"] = record["displayed_as"]
+            items = ctx.collection(collection)
+            for item_id in items.equal("contact", record["id"]):
+                items[item_id]["contact"]["displayed_as"] = record["displayed_as"]
         ctx.touch(record)
         return record
 
@@ -373,9 +376,9 @@ class Contacts(Resource):
                 422, "RecordInvalid", "The contact cannot be deleted because it has transactions.", "base"
             )
         for collection in ("contact_persons", "addresses"):
-            for item in list(ctx.collection(collection).values()):
-                if (item.get("contact") or {}).get("id") == record["id"]:
-                    ctx.remove(collection, item)
+            items = ctx.collection(collection)
+            for item_id in items.in_order(items.equal("contact", record["id"])):
+                ctx.remove(collection, items[item_id])
         ctx.remove(self.name, record)
         return None
 

@@ -1,0 +1,122 @@
+"""Lists, filters, sort and uniqueness rules answered from the collections' indexes stay exact as records are
+created, edited and deleted, however many records were read in between (records are stored compactly)."""
+
+from __future__ import annotations
+
+import httpx
+
+from sage_accounting.emulator import Emulator
+
+from .conftest import ROOT, assert_error
+
+
+def new_contact(api: httpx.Client, name: str, reference: str | None = None, kind: str = "CUSTOMER") -> str:
+    body: dict[str, object] = {"name": name, "contact_type_ids": [kind]}
+    if reference:
+        body["reference"] = reference
+    answer = api.post("/contacts", json={"contact": body})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def names(answer: httpx.Response) -> list[str]:
+    assert answer.status_code == 200, answer.text
+    return [item["displayed_as"] for item in answer.json()["$items"]]
+
+
+def test_search_follows_renames_and_deletes(api: httpx.Client) -> None:
+    first = new_contact(api, "Harbourside Cafe", "HAR1")
+    new_contact(api, "Birchwood Garden Centre", "BIR1")
+    assert names(api.get("/contacts", params={"search": "harbour"})) == ["Harbourside Cafe (HAR1)"]
+    # a needle shorter than three letters is answered too
+    assert names(api.get("/contacts", params={"search": "ha"})) == ["Harbourside Cafe (HAR1)"]
+    api.put(f"/contacts/{first}", json={"contact": {"name": "Quayside Bistro"}}).raise_for_status()
+    assert names(api.get("/contacts", params={"search": "harbour"})) == []
+    assert names(api.get("/contacts", params={"search": "QUAYSIDE"})) == ["Quayside Bistro (HAR1)"]
+    assert api.delete(f"/contacts/{first}").status_code == 204
+    assert names(api.get("/contacts", params={"search": "quayside"})) == []
+    assert api.get("/contacts", params={"search": "quayside"}).json()["$total"] == 0
+
+
+def test_reference_uniqueness_follows_edits(api: httpx.Client) -> None:
+    one = new_contact(api, "One", "REF1")
+    answer = api.post(
+        "/contacts", json={"contact": {"name": "Two", "contact_type_ids": ["CUSTOMER"], "reference": "ref1"}}
+    )
+    assert_error(answer, 422, "RecordInvalid", "reference")
+    # the reference is free again once its holder changes it, and a contact keeps its own
+    api.put(f"/contacts/{one}", json={"contact": {"reference": "REF9"}}).raise_for_status()
+    api.put(f"/contacts/{one}", json={"contact": {"reference": "REF9", "notes": "same"}}).raise_for_status()
+    new_contact(api, "Two", "REF1")
+
+
+def test_type_filter_and_updated_since_after_edits(api: httpx.Client, emu: Emulator) -> None:
+    ids = [new_contact(api, f"Customer {i}", kind="CUSTOMER" if i % 2 else "VENDOR") for i in range(6)]
+    customers = api.get("/contacts", params={"contact_type_id": "customer"}).json()
+    assert customers["$total"] == 3
+    assert [c["id"] for c in customers["$items"]] == [ids[1], ids[3], ids[5]]
+    emu.clock.advance(60)
+    since = emu.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    api.put(f"/contacts/{ids[4]}", json={"contact": {"notes": "changed"}}).raise_for_status()
+    api.put(f"/contacts/{ids[0]}", json={"contact": {"notes": "changed"}}).raise_for_status()
+    changed = api.get("/contacts", params={"updated_or_created_since": since}).json()["$items"]
+    # in the order the records were created, as without the filter
+    assert [c["id"] for c in changed] == [ids[0], ids[4]]
+
+
+def test_many_records_read_and_changed_keep_every_change(api: httpx.Client, emu: Emulator) -> None:
+    # more records than the decoded cache holds: each change must still be kept
+    ids = [new_contact(api, f"Shop {i:03d}") for i in range(300)]
+    for rid in ids:
+        api.put(f"/contacts/{rid}", json={"contact": {"notes": f"note {rid}"}}).raise_for_status()
+    for page in (1, 2):
+        items = api.get(
+            "/contacts", params={"attributes": "notes", "items_per_page": 200, "page": page}
+        ).json()
+        assert all(item["notes"] == f"note {item['id']}" for item in items["$items"])
+    assert api.get(f"/contacts/{ids[7]}").json()["notes"] == f"note {ids[7]}"
+    # a saved and reloaded state holds every change
+    copy = Emulator(seed=None)
+    copy.load_state(emu.dump())
+    token = copy.grant_tokens()["access_token"]
+    with httpx.Client(
+        transport=copy.transport(), base_url=f"{ROOT}/v3.1", headers={"Authorization": f"Bearer {token}"}
+    ) as again:
+        assert again.get(f"/contacts/{ids[299]}").json()["notes"] == f"note {ids[299]}"
+        assert again.get("/contacts").json()["$total"] == 300
+        assert names(again.get("/contacts", params={"search": "shop 150"})) == ["Shop 150"]
+
+
+def test_sort_descending_keeps_creation_order_for_equal_keys(api: httpx.Client) -> None:
+    contact = new_contact(api, "Payer")
+    bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+    made = []
+    for day in ("2026-01-02", "2026-01-01", "2026-01-02", "2026-01-03"):
+        body = {
+            "contact_payment": {
+                "transaction_type_id": "CUSTOMER_RECEIPT",
+                "contact_id": contact,
+                "bank_account_id": bank,
+                "date": day,
+                "total_amount": "10.00",
+            }
+        }
+        answer = api.post("/contact_payments", json=body)
+        assert answer.status_code == 201, answer.text
+        made.append(answer.json()["id"])
+    descending = api.get("/contact_payments", params={"sort": "date:desc"}).json()["$items"]
+    assert [p["id"] for p in descending] == [made[3], made[0], made[2], made[1]]
+    ascending = api.get("/contact_payments", params={"sort": "date"}).json()["$items"]
+    assert [p["id"] for p in ascending] == [made[1], made[0], made[2], made[3]]
+    by_contact = api.get("/contact_payments", params={"sort": "date:desc", "contact_id": contact}).json()
+    assert [p["id"] for p in by_contact["$items"]] == [made[3], made[0], made[2], made[1]]
+
+
+def test_request_log_keeps_the_most_recent_calls(api: httpx.Client, emu: Emulator) -> None:
+    limit = emu.request_log.limit
+    assert limit > 0
+    for _ in range(3):
+        api.get("/contacts")
+    entries = emu.request_log.entries()
+    assert [e.seq for e in entries] == sorted(e.seq for e in entries)
+    assert len(entries) <= limit
