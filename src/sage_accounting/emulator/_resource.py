@@ -126,6 +126,12 @@ class Ctx:
         return self.registry[name]
 
 
+def transaction_key(record: Record) -> Any:
+    """The id of the ledger transaction a record books (an index key: ``/transactions/{id}`` finds its
+    origin through it)."""
+    return (record.get("transaction") or {}).get("id")
+
+
 class Resource:
     """One Sage collection. Subclasses set the class attributes and override the verbs they support."""
 

@@ -93,12 +93,13 @@ def balance(ctx: Ctx, contact: Record) -> Decimal:
     total = Decimal(0)
     contact_id = contact["id"]
     for name, sign in BALANCE_PARTS:
-        for record in ctx.collection(name).values():
-            if (record.get("contact") or {}).get("id") == contact_id:
-                total += sign * Decimal(str(record.get("outstanding_amount") or "0"))
-    for payment in ctx.collection("contact_payments").values():
-        poa = payment.get("payment_on_account")
-        if poa and (poa.get("contact") or {}).get("id") == contact_id:
+        records = ctx.collection(name)
+        for record_id in records.equal("contact", contact_id):
+            total += sign * Decimal(str(records[record_id].get("outstanding_amount") or "0"))
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("contact", contact_id):
+        poa = payments[payment_id].get("payment_on_account")
+        if poa:
             total -= Decimal(str(poa.get("outstanding_amount") or "0"))
     return total
 

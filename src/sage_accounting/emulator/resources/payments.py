@@ -34,7 +34,7 @@ from typing import Any
 from .._errors import Invalid, invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
 from .._state import new_id
 from ._artefact_base import (
     PAY_ONLY_UNPAID,
@@ -116,9 +116,9 @@ def on_account_owner(ctx: Ctx, on_account_id: Any) -> Record | None:
     """The payment whose ``payment_on_account`` has this id."""
     if not isinstance(on_account_id, str):
         return None
-    for payment in ctx.collection("contact_payments").values():
-        if (payment.get("payment_on_account") or {}).get("id") == on_account_id:
-            return payment
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("on_account", on_account_id):
+        return payments[payment_id]
     return None
 
 
@@ -130,8 +130,9 @@ def _refunded(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decim
 def _allocated(ctx: Ctx, on_account_id: str) -> Decimal:
     """How much of a payment on account contact allocations have settled invoices with."""
     total = ZERO
-    for allocation in ctx.collection("contact_allocations").values():
-        for item in allocation.get("allocated_artefacts") or []:
+    allocations = ctx.collection("contact_allocations")
+    for allocation_id in allocations.equal("artefact", on_account_id):
+        for item in allocations[allocation_id].get("allocated_artefacts") or []:
             if item["artefact"]["id"] == on_account_id:
                 total += abs(dec(item["amount"]))
     return total
@@ -139,7 +140,9 @@ def _allocated(ctx: Ctx, on_account_id: str) -> Decimal:
 
 def _refunds(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decimal:
     total = ZERO
-    for payment in ctx.collection("contact_payments").values():
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("artefact", on_account_id):
+        payment = payments[payment_id]
         if payment["id"] == skip:
             continue
         for item in payment.get("allocated_artefacts") or []:
@@ -189,6 +192,14 @@ class ContactPayments(Resource):
         "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
     }
+    indexes = {
+        "transaction": transaction_key,
+        "contact": lambda r: (r.get("contact") or {}).get("id"),
+        # the payment on account it keeps, and what it allocates (refunds name payments on account)
+        "on_account": lambda r: (r.get("payment_on_account") or {}).get("id"),
+        "artefact": lambda r: tuple(a["artefact"]["id"] for a in r.get("allocated_artefacts") or ()),
+    }
+    indexed_filters = {"contact_id": ("contact", str)}
 
     # --- verbs -----------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:

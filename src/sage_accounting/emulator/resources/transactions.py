@@ -136,9 +136,13 @@ class Transactions(Resource):
         return found
 
     def retrieve(self, ctx: Ctx, record_id: str) -> Record:
-        for transaction in self.records(ctx):
-            if transaction["id"] == record_id:
-                return transaction
+        # every origin collection indexes the transaction id it books: one look-up each
+        for name in ORIGINS:
+            records = ctx.collection(name)
+            for origin_id in records.equal("transaction", record_id):
+                transaction = transaction_of(name, records[origin_id])
+                if transaction is not None:
+                    return transaction
         raise not_found()
 
     def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
