@@ -222,3 +222,44 @@ def test_businesses_list_has_its_own_envelope_and_lead(api: httpx.Client) -> Non
     assert lead["id"] == DEMO.business_id and lead["lead"] is True and lead["country"]["id"] == "GB"
     assert api.get(f"/businesses/{DEMO.business_id}").json()["name"] == "Demo Trading Ltd"
     assert_error(api.get("/businesses/" + "f" * 32), 404, "RecordNotFound")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"contact": {"name": "A\\ud800B", "contact_type_ids": ["CUSTOMER"]}}',
+        b"[" * 5000 + b"]" * 5000,
+    ],
+)
+def test_unencodable_or_absurdly_nested_json_is_a_400_and_stores_nothing(
+    api: httpx.Client, raw: bytes
+) -> None:
+    response = api.post("/contacts", content=raw, headers={"Content-Type": "application/json"})
+    assert_error(response, 400, "InvalidJSON")
+    listed = api.get("/contacts", params={"attributes": "all"})
+    assert listed.status_code == 200 and listed.json()["$total"] == 0
+
+
+def test_tax_rates_and_artefact_statuses_follow_the_swagger_roles(emu: Emulator) -> None:
+    from .test_invoices import limited_client
+
+    roles = {
+        "Sales": "no_access",
+        "Purchases": "no_access",
+        "Bank": "no_access",
+        "Settings": "restricted_access",
+    }
+    with limited_client(emu, roles) as limited:
+        assert_error(limited.get("/tax_rates"), 403, "MultiUserAccessDenied")
+        assert_error(limited.get("/artefact_statuses"), 403, "MultiUserAccessDenied")
+        assert limited.get("/countries").status_code == 200  # reference lists without restrictions stay open
+
+
+def test_errors_carry_the_business_header(api: httpx.Client) -> None:
+    for response in (
+        api.get("/contacts/" + "0" * 32),
+        api.post("/contacts", json={"contact": {}}),
+        api.delete("/contacts"),
+    ):
+        assert response.status_code >= 400
+        assert response.headers["x-business"] == DEMO.business_id

@@ -344,3 +344,15 @@ def test_sales_role_can_read_products(emu: Emulator, api: httpx.Client, ledgers:
         assert sales_reader.get("/product_sales_price_types").status_code == 200
     with user_client(emu, {**roles, "Sales": "no_access"}) as nobody:
         assert_error(nobody.get("/products"), 403, "MultiUserAccessDenied")
+
+
+def test_product_and_service_prices_are_rounded_to_cents(api: httpx.Client, ledgers: dict[int, str]) -> None:
+    from .test_invoices import created
+
+    item = created(
+        product(api, ledgers, cost_price="2.345", sales_prices=[{"price_name": "Trade", "price": "12.345"}])
+    )
+    assert item["cost_price"] == "2.35"
+    assert {p["price_name"]: p["price"] for p in item["sales_prices"]}["Trade"] == "12.35"
+    rate = created(service(api, ledgers, sales_rates=[{"rate_name": "Rate", "rate": 99.995}]))
+    assert rate["sales_rates"][0]["rate"] == "100.0"

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from sage_accounting.emulator import Emulator
+
 from .conftest import assert_error
 from .test_api_pipeline import make_contact
 
@@ -242,3 +244,44 @@ def test_a_contact_address_can_be_edited_on_its_own(api: httpx.Client) -> None:
     c = make_contact(api)
     response = api.put(c["main_address"]["$path"], json={"address": {"city": "x"}})
     assert response.status_code == 200 and response.json()["city"] == "x"  # PUT /addresses/{id} (swagger)
+
+
+def test_bank_role_reads_one_contact_but_not_the_list(emu: Emulator, api: httpx.Client) -> None:
+    from .test_invoices import limited_client
+
+    contact = make_contact(api, "Banked Ltd")
+    roles = {"Contacts": "no_access", "Sales": "no_access", "Purchases": "no_access", "Bank": "read_only"}
+    with limited_client(emu, roles) as bank_only:
+        assert bank_only.get(contact["$path"]).status_code == 200
+        assert bank_only.get(contact["main_address"]["$path"]).status_code == 200
+        assert bank_only.get(contact["main_contact_person"]["$path"]).status_code == 200
+        assert_error(bank_only.get("/contacts"), 403, "MultiUserAccessDenied")
+        assert_error(bank_only.get("/addresses"), 403, "MultiUserAccessDenied")
+
+
+def test_contact_ends_with_the_keys_of_a_real_one(api: httpx.Client) -> None:
+    from .test_invoices import vals
+
+    contact = make_contact(api, "Acme Ltd")
+    assert list(contact)[-5:] == [
+        "destination_vat_blocking",
+        "mandate_active",
+        "send_statements",
+        "statement_run",
+        "go_cardless_mandate",
+    ]
+    assert vals(contact, "mandate_active", "send_statements", "go_cardless_mandate") == (False, True, None)
+    assert contact["statement_run"] == {
+        "id": "statement_delivery_method_print",
+        "name": "By post (PDF Generated)",
+    }
+    assert api.get(contact["$path"]).json() == contact
+
+
+def test_contact_credit_limit_is_rounded_half_up_to_cents(api: httpx.Client) -> None:
+    contact = make_contact(api, "Acme Ltd", credit_limit="12.345")
+    assert contact["credit_limit"] == "12.35"
+    response = api.put(contact["$path"], json={"contact": {"credit_limit": 12.344}})
+    assert response.status_code == 200 and response.json()["credit_limit"] == "12.34"
+    response = api.put(contact["$path"], json={"contact": {"credit_limit": "-0.001"}})
+    assert response.status_code == 200 and response.json()["credit_limit"] == "0.0"  # -0.00 is 0

@@ -92,6 +92,40 @@ def costs(api: httpx.Client) -> str:
     return ledger_id(api, 5000)
 
 
+@pytest.fixture
+def bank(api: httpx.Client) -> str:
+    return str(api.get("/bank_accounts").json()["$items"][0]["id"])
+
+
+ADDRESS_KEYS = [
+    "id", "displayed_as", "$path", "address_line_1", "address_line_2", "city", "postal_code", "country",
+    "deleted_at", "address_type", "region", "country_group",
+]  # fmt: skip
+LEEDS = {
+    "address_line_1": "1 High Street",
+    "address_line_2": "",
+    "city": "Leeds",
+    "region": "West Yorkshire",
+    "postal_code": "LS1 1AA",
+}
+
+
+@pytest.fixture
+def addressed_customer(api: httpx.Client) -> Body:
+    """A customer with a main address in Leeds and a delivery address in Wakefield."""
+    return make_contact(
+        api,
+        "Acme Ltd",
+        main_address=LEEDS,
+        delivery_address={"address_line_1": "Unit 4", "city": "Wakefield", "postal_code": "WF1 2AB"},
+    )
+
+
+def sales_credit_note(api: httpx.Client, contact: str, lines: list[Body], **extra: Any) -> httpx.Response:
+    body = {"contact_id": contact, "date": "2024-03-02", "credit_note_lines": lines, **extra}
+    return api.post("/sales_credit_notes", json={"sales_credit_note": body})
+
+
 # --- creating and arithmetic -----------------------------------------------------------------------------
 def test_sales_invoice_is_numbered_computed_and_rendered_in_sage_order(
     api: httpx.Client, customer: Body, sales: str
@@ -481,3 +515,162 @@ def test_roles_per_area(
     assert api.delete(purchase["$path"]).status_code == 204
     with limited_client(emu, {"Sales": "no_access"}) as blind:
         assert_error(blind.get("/sales_invoices"), 403, "MultiUserAccessDenied")
+
+
+def test_pro_forma_sales_invoice_is_not_posted_and_can_be_released(
+    api: httpx.Client, addressed_customer: Body, sales: str, bank: str
+) -> None:
+    from .test_payments import PAY_ONLY_UNPAID, pay
+
+    response = post_invoice(api, addressed_customer["id"], [line(sales, 1, "50")], status_id="PRO_FORMA")
+    pro_forma = created(response)
+    assert pro_forma["status"] == {
+        "id": "PRO_FORMA",
+        "displayed_as": "Pro Forma",
+        "$path": "/artefact_statuses/PRO_FORMA",
+    }
+    # like a draft: no transaction, owes nothing, a placeholder number that uses none up
+    assert pro_forma["transaction"] is None
+    assert vals(pro_forma, "total_amount", "outstanding_amount", "total_paid") == ("60.0", "0.0", "0.0")
+    assert pro_forma["invoice_number"] == pro_forma["displayed_as"] == "SI-PRO_FORMA"
+    listed = api.get("/sales_invoices", params={"status_id": "PRO_FORMA"}).json()
+    assert [item["id"] for item in listed["$items"]] == [pro_forma["id"]]
+    # no payments on it
+    refused = pay(api, addressed_customer["id"], bank, "60", [(pro_forma["id"], "60")])
+    assert rejected(refused, "allocated_artefacts[0].artefact_id") == PAY_ONLY_UNPAID
+    assert created(post_invoice(api, addressed_customer["id"], [line(sales)]))["invoice_number"] == "SI-1"
+    # released to UNPAID with the next real number and a transaction
+    response = api.post(f"/sales_invoices/{pro_forma['id']}/release")
+    assert response.status_code == 201, response.text
+    released = response.json()
+    assert released["status"]["id"] == "UNPAID" and released["transaction"] is not None
+    assert vals(released, "invoice_number", "displayed_as", "outstanding_amount") == ("SI-2", "SI-2", "60.0")
+    assert api.get(pro_forma["$path"]).json() == released
+    created(pay(api, addressed_customer["id"], bank, "60", [(pro_forma["id"], "60")]))
+    assert api.get(pro_forma["$path"]).json()["status"]["id"] == "PAID"
+
+
+def test_pro_forma_is_deleted_like_a_draft_and_kept_on_edit(
+    api: httpx.Client, addressed_customer: Body, sales: str
+) -> None:
+    pro_forma = created(post_invoice(api, addressed_customer["id"], [line(sales)], status_id="PRO_FORMA"))
+    edit = api.put(pro_forma["$path"], json={"sales_invoice": {"invoice_lines": [line(sales, 2, "10")]}})
+    assert edit.status_code == 200, edit.text
+    assert vals(edit.json(), "total_amount", "outstanding_amount") == ("24.0", "0.0")
+    assert edit.json()["status"]["id"] == "PRO_FORMA" and edit.json()["transaction"] is None
+    response = api.delete(pro_forma["$path"])
+    assert response.status_code == 204 and response.content == b""
+    assert_error(api.get(pro_forma["$path"]), 404, "RecordNotFound")
+
+
+def test_pro_forma_is_for_sales_invoices_only(
+    api: httpx.Client, addressed_customer: Body, sales: str
+) -> None:
+    note = sales_credit_note(api, addressed_customer["id"], [line(sales)], status_id="PRO_FORMA")
+    assert rejected(note, "status_id") == "is not included in the list"
+    vendor = make_contact(api, "Bolt Supplies", "VENDOR")
+    purchase = post_purchase(api, vendor["id"], [line(ledger_id(api, 5000))], status_id="PRO_FORMA")
+    assert rejected(purchase, "status_id") == "is not included in the list"
+    paid = post_invoice(api, addressed_customer["id"], [line(sales)], status_id="PAID")
+    assert rejected(paid, "status_id") == "is not included in the list"
+
+
+def test_contact_addresses_are_copied_onto_the_invoice(
+    api: httpx.Client, addressed_customer: Body, sales: str
+) -> None:
+    invoice = created(post_invoice(api, addressed_customer["id"], [line(sales)]))
+    contact_address = api.get(addressed_customer["main_address"]["$path"]).json()
+    assert invoice["main_address_free_form"] == "1 High Street\nLeeds West Yorkshire LS1 1AA"
+    main = invoice["main_address"]
+    assert list(main) == ADDRESS_KEYS
+    assert main["id"] != contact_address["id"] and len(main["id"]) == 32
+    assert main["$path"] == f"/contacts/{main['id']}"  # as in the invoicing guide's example
+    assert main["displayed_as"] == invoice["main_address_free_form"]
+    assert vals(main, "address_line_1", "address_line_2", "city", "region", "postal_code") == (
+        "1 High Street",
+        "",
+        "Leeds",
+        "West Yorkshire",
+        "LS1 1AA",
+    )
+    for key in ("country", "address_type", "country_group"):
+        assert main[key] == contact_address[key]
+    assert main["country"]["id"] == "GB" and main["deleted_at"] is None
+    assert invoice["delivery_address_free_form"] == "Unit 4\nWakefield WF1 2AB"
+    assert invoice["delivery_address"]["address_line_1"] == "Unit 4"
+    assert invoice["delivery_address"]["address_type"]["id"] == "DELIVERY"
+    assert api.get(invoice["$path"]).json() == invoice
+    # credit notes carry them too
+    note = created(sales_credit_note(api, addressed_customer["id"], [line(sales)]))
+    assert note["main_address_free_form"] == invoice["main_address_free_form"]
+    assert list(note["main_address"]) == ADDRESS_KEYS
+
+
+def test_a_contact_without_delivery_address_and_a_foreign_one(api: httpx.Client, sales: str) -> None:
+    plain = make_contact(api, "Walk-in")
+    invoice = created(post_invoice(api, plain["id"], [line(sales)]))
+    # an empty main address shows its country, as the contact address's displayed_as does
+    assert invoice["main_address_free_form"] == "United Kingdom"
+    assert invoice["main_address"]["address_line_1"] is None
+    assert invoice["delivery_address"] is None and invoice["delivery_address_free_form"] is None
+    abroad = make_contact(
+        api, "Dublin Co", main_address={"address_line_1": "5 Quay St", "city": "Dublin", "country_id": "IE"}
+    )
+    invoice = created(post_invoice(api, abroad["id"], [line(sales)]))
+    assert invoice["main_address_free_form"] == "5 Quay St\nDublin\nIreland"
+    assert invoice["main_address"]["country_group"]["id"] == "GBIE"
+
+
+def test_sent_addresses_override_the_copy(api: httpx.Client, addressed_customer: Body, sales: str) -> None:
+    text = created(
+        post_invoice(api, addressed_customer["id"], [line(sales)], main_address_free_form="PO Box 7\nLeeds")
+    )
+    assert text["main_address_free_form"] == "PO Box 7\nLeeds"
+    assert text["main_address"]["address_line_1"] == "1 High Street"  # the complete copy stays
+    sent = {"address_line_1": "9 Mill Lane", "city": "York", "postal_code": "YO1 7HH"}
+    invoice = created(post_invoice(api, addressed_customer["id"], [line(sales)], delivery_address=sent))
+    delivery = invoice["delivery_address"]
+    assert invoice["delivery_address_free_form"] == delivery["displayed_as"] == "9 Mill Lane\nYork YO1 7HH"
+    assert vals(delivery, "address_line_1", "address_line_2", "region") == ("9 Mill Lane", None, None)
+    assert delivery["country"]["id"] == "GB" and delivery["address_type"]["id"] == "DELIVERY"
+    assert list(delivery) == ADDRESS_KEYS
+    bad = post_invoice(
+        api,
+        addressed_customer["id"],
+        [line(sales)],
+        main_address={"country_id": "XX", "address_type_id": "NOPE"},
+    )
+    assert rejected(bad, "main_address.country_id") == "is invalid"
+    assert rejected(bad, "main_address.address_type_id") == "is invalid"
+    too_long = post_invoice(api, addressed_customer["id"], [line(sales)], main_address_free_form="x" * 501)
+    assert rejected(too_long, "main_address_free_form") == "is too long (maximum is 500 characters)"
+
+
+def test_issued_invoice_keeps_its_copy_until_its_contact_changes(
+    api: httpx.Client, addressed_customer: Body, sales: str
+) -> None:
+    invoice = created(post_invoice(api, addressed_customer["id"], [line(sales)]))
+    moved = {"contact": {"main_address": {"address_line_1": "2 New Road"}}}
+    assert api.put(addressed_customer["$path"], json=moved).status_code == 200
+    edited = api.put(invoice["$path"], json={"sales_invoice": {"reference": "R1"}}).json()
+    assert edited["main_address"] == invoice["main_address"]
+    assert edited["main_address_free_form"] == invoice["main_address_free_form"]
+    text = api.put(invoice["$path"], json={"sales_invoice": {"delivery_address_free_form": "Gate 2"}}).json()
+    assert text["delivery_address_free_form"] == "Gate 2"
+    assert text["delivery_address"] == invoice["delivery_address"]
+    assert text["main_address_free_form"] == invoice["main_address_free_form"]
+    other = make_contact(api, "Other Ltd", main_address={"address_line_1": "3 Side St", "city": "Hull"})
+    switched = api.put(invoice["$path"], json={"sales_invoice": {"contact_id": other["id"]}})
+    assert switched.status_code == 200, switched.text
+    assert switched.json()["main_address_free_form"] == "3 Side St\nHull"
+    assert switched.json()["delivery_address"] is None
+
+
+def test_invoice_amounts_are_cents_but_unit_prices_keep_their_precision(
+    api: httpx.Client, addressed_customer: Body, sales: str
+) -> None:
+    # 3 × 33.333 = 99.999 → net 100.0, tax 20.0; the unit price is kept as sent
+    response = post_invoice(api, addressed_customer["id"], [line(sales, 3, "33.333")], total_amount="120.004")
+    invoice = created(response)
+    assert invoice["invoice_lines"][0]["unit_price"] == "33.333"
+    assert vals(invoice, "net_amount", "tax_amount", "total_amount") == ("100.0", "20.0", "120.0")

@@ -213,3 +213,32 @@ def test_journals_restricted_access_has_no_rights(emu: Emulator, accounts: tuple
     with user_client(emu, {"Journals": "restricted_access"}) as restricted:
         assert_error(restricted.get("/journals"), 403, "MultiUserAccessDenied")
         assert_error(restricted.post("/journals", json=body(accounts)), 403, "MultiUserAccessDenied")
+
+
+def test_journals_and_bank_accounts_have_deleted_at_in_swagger_order(
+    api: httpx.Client, accounts: tuple[str, str]
+) -> None:
+    from .test_invoices import created
+
+    journal = created(api.post("/journals", json=body(accounts)))
+    keys = list(journal)
+    assert keys[5:9] == ["transaction", "transaction_type", "deleted_at", "date"]
+    assert journal["deleted_at"] is None
+    bank_body = {"bank_account_type_id": "SAVINGS", "bank_account_details": {"account_name": "Reserve"}}
+    bank_account = created(api.post("/bank_accounts", json={"bank_account": bank_body}))
+    assert list(bank_account)[4:7] == ["updated_at", "deleted_at", "bank_account_details"]
+    assert bank_account["deleted_at"] is None
+    assert api.get(bank_account["$path"]).json()["deleted_at"] is None
+
+
+def test_journal_amounts_are_rounded_to_cents(api: httpx.Client, accounts: tuple[str, str]) -> None:
+    from .test_invoices import created
+
+    journal = created(
+        api.post("/journals", json=body(accounts, journal_lines=lines(accounts, ("12.345", 0), (0, "12.35"))))
+    )
+    assert [(x["debit"], x["credit"]) for x in journal["journal_lines"]] == [
+        ("12.35", "0.0"),
+        ("0.0", "12.35"),
+    ]
+    assert journal["total"] == "12.35"

@@ -38,6 +38,11 @@ def vendor(api: httpx.Client) -> Body:
 
 
 @pytest.fixture
+def sales(api: httpx.Client) -> str:
+    return ledger_id(api, 4000)
+
+
+@pytest.fixture
 def bank(api: httpx.Client) -> str:
     return str(api.get("/bank_accounts").json()["$items"][0]["id"])
 
@@ -355,3 +360,150 @@ def test_bank_roles(emu: Emulator, api: httpx.Client, customer: Body, bank: str)
         assert_error(restricted.delete(payment["$path"]), 403, "MultiUserAccessDenied")
     with limited_client(emu, {"Bank": "no_access"}) as blind:
         assert_error(blind.get("/contact_payments"), 403, "MultiUserAccessDenied")
+
+
+def test_posted_invoices_and_payments_book_a_transaction(
+    api: httpx.Client, customer: dict, sales: str
+) -> None:
+    draft = created(post_invoice(api, customer["id"], [line(sales)], status_id="DRAFT"))
+    assert draft["transaction"] is None
+    released = api.post(f"{draft['$path']}/release").json()
+    link = released["transaction"]
+    assert set(link) == {"id", "displayed_as", "$path"} and link["$path"] == f"/transactions/{link['id']}"
+    edited = api.put(draft["$path"], json={"sales_invoice": {"notes": "edited"}}).json()
+    assert edited["transaction"] == link  # an edit keeps the same transaction
+    bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+    payment = created(pay(api, customer["id"], bank, "120.0", [(draft["id"], "120.0")]))
+    assert payment["transaction"]["$path"].startswith("/transactions/")
+
+
+def test_a_refund_must_be_allocated(api: httpx.Client, customer: dict) -> None:
+    bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+    response = pay(api, customer["id"], bank, "10.0", kind="CUSTOMER_REFUND")
+    item = assert_error(response, 422, "RecordInvalid", "allocated_artefacts")
+    assert "credit note" in item["$message"]
+
+
+def test_payments_allocations_show_only_when_asked(api: httpx.Client, customer: dict, sales: str) -> None:
+    invoice = created(post_invoice(api, customer["id"], [line(sales)]))
+    bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+    created(pay(api, customer["id"], bank, "50.0", [(invoice["id"], "50.0")]))
+    plain = api.get(invoice["$path"]).json()
+    assert plain["payments_allocations"] == [] and plain["total_paid"] == "50.0"
+    shown = api.get(invoice["$path"], params={"show_payments_allocations": "true"}).json()
+    assert [a["amount"] for a in shown["payments_allocations"]] == ["50.0"]
+    listed = api.get(
+        "/sales_invoices", params={"attributes": "all", "show_payments_allocations": "true"}
+    ).json()
+    assert listed["$items"][0]["payments_allocations"] == shown["payments_allocations"]
+
+
+def test_refund_of_a_payment_on_account(api: httpx.Client, bank: str) -> None:
+    customer = make_contact(api, "Acme Ltd")
+    receipt = created(pay(api, customer["id"], bank, "100"))
+    poa = receipt["payment_on_account"]
+    assert vals(poa, "outstanding_amount", "total_amount") == ("100.0", "100.0")
+    refund = created(pay(api, customer["id"], bank, "40", [(poa["id"], "40")], kind="CUSTOMER_REFUND"))
+    assert refund["allocated_artefacts"][0]["artefact"] == {
+        "id": poa["id"],
+        "displayed_as": "Payment on Account",
+        "$path": f"/payments_on_account/{poa['id']}",
+    }
+    assert refund["payment_on_account"] is None and refund["total_amount"] == "40.0"
+    after = api.get(receipt["$path"]).json()["payment_on_account"]
+    assert vals(after, "total_amount", "outstanding_amount", "base_currency_outstanding_amount") == (
+        "100.0",
+        "60.0",
+        "60.0",
+    )
+    assert after["status"]["id"] == "PART_PAID"
+    too_much = pay(api, customer["id"], bank, "61", [(poa["id"], "61")], kind="CUSTOMER_REFUND")
+    message = rejected(too_much, "allocated_artefacts[0].amount")
+    assert message == "is more than the outstanding amount (60.0)"
+    # the refunded receipt can be neither deleted nor edited while the refund exists
+    blocked = api.delete(receipt["$path"])
+    assert rejected(blocked, "base") == "Its payment on account has been refunded; delete the refund first."
+    edit = api.put(receipt["$path"], json={"contact_payment": {"reference": "x"}})
+    assert rejected(edit, "base") == "Its payment on account has been refunded; delete the refund first."
+    # editing the refund moves the money; deleting it gives it all back
+    edited = api.put(
+        refund["$path"],
+        json={
+            "contact_payment": {
+                "total_amount": "100",
+                "allocated_artefacts": [{"artefact_id": poa["id"], "amount": "100"}],
+            }
+        },
+    )
+    assert edited.status_code == 200, edited.text
+    full = api.get(receipt["$path"]).json()["payment_on_account"]
+    assert full["outstanding_amount"] == "0.0" and full["status"]["id"] == "PAID"
+    again = pay(api, customer["id"], bank, "1", [(poa["id"], "1")], kind="CUSTOMER_REFUND")
+    assert rejected(again, "allocated_artefacts[0].artefact_id") == PAY_ONLY_UNPAID
+    assert api.delete(refund["$path"]).status_code == 204
+    back = api.get(receipt["$path"]).json()["payment_on_account"]
+    assert back["outstanding_amount"] == "100.0" and back["status"]["id"] == "UNPAID"
+    assert api.delete(receipt["$path"]).status_code == 204
+
+
+def test_refund_rules(api: httpx.Client, bank: str, sales: str) -> None:
+    customer = make_contact(api, "Acme Ltd")
+    # a refund must be allocated
+    response = pay(api, customer["id"], bank, "10", kind="CUSTOMER_REFUND")
+    assert (
+        rejected(response, "allocated_artefacts")
+        == "A refund must be allocated to a credit note or a payment on account."
+    )
+    receipt = created(pay(api, customer["id"], bank, "50"))
+    poa_id = receipt["payment_on_account"]["id"]
+    # a refund is never more than what it allocates (payments guide)
+    response = pay(api, customer["id"], bank, "30", [(poa_id, "20")], kind="CUSTOMER_REFUND")
+    assert rejected(response, "total_amount") == "cannot be greater than the allocated amount (20.0)"
+    # another contact's payment on account, or a supplier refund of a customer's, is not found
+    other = make_contact(api, "Other Ltd")
+    response = pay(api, other["id"], bank, "5", [(poa_id, "5")], kind="CUSTOMER_REFUND")
+    assert rejected(response, "allocated_artefacts[0].artefact_id") == "belongs to another contact"
+    vendor = make_contact(api, "Bolt Supplies", "VENDOR")
+    response = pay(api, vendor["id"], bank, "5", [(poa_id, "5")], kind="VENDOR_REFUND")
+    assert rejected(response, "allocated_artefacts[0].artefact_id") == "is invalid"
+    # a receipt can only be refunded once its allocations are cleared (payments guide)
+    invoice = created(post_invoice(api, customer["id"], [line(sales, 1, "10")]))
+    partly = created(pay(api, customer["id"], bank, "30", [(invoice["id"], "12")]))
+    response = pay(
+        api, customer["id"], bank, "5", [(partly["payment_on_account"]["id"], "5")], kind="CUSTOMER_REFUND"
+    )
+    assert rejected(response, "allocated_artefacts[0].artefact_id") == (
+        "It's not possible to refund a fully or partially allocated payment; clear its allocations first."
+    )
+    cleared = api.put(partly["$path"], json={"contact_payment": {"allocated_artefacts": []}}).json()
+    created(
+        pay(
+            api,
+            customer["id"],
+            bank,
+            "5",
+            [(cleared["payment_on_account"]["id"], "5")],
+            kind="CUSTOMER_REFUND",
+        )
+    )
+    # supplier side: a VENDOR_REFUND gives back a VENDOR_PAYMENT on account
+    advance = created(pay(api, vendor["id"], bank, "80", kind="VENDOR_PAYMENT"))
+    vendor_poa = advance["payment_on_account"]["id"]
+    created(pay(api, vendor["id"], bank, "80", [(vendor_poa, "80")], kind="VENDOR_REFUND"))
+    assert api.get(advance["$path"]).json()["payment_on_account"]["status"]["id"] == "PAID"
+    assert (
+        api.get("/contact_payments", params={"transaction_type_id": "CUSTOMER_REFUND"}).json()["$total"] == 1
+    )
+
+
+def test_payment_amounts_are_rounded_to_cents(api: httpx.Client, bank: str, sales: str) -> None:
+    customer = make_contact(api, "Acme Ltd")
+    invoice = created(post_invoice(api, customer["id"], [line(sales, 1, "100")]))
+    payment = created(pay(api, customer["id"], bank, "20.005", [(invoice["id"], "20.005")]))
+    assert payment["total_amount"] == "20.01" and payment["allocated_artefacts"][0]["amount"] == "20.01"
+    assert api.get(invoice["$path"]).json()["outstanding_amount"] == "99.99"
+    # an amount that rounds to nothing is no payment
+    response = pay(api, customer["id"], bank, "0.004")
+    assert rejected(response, "total_amount") == "must be greater than 0"
+    response = pay(api, customer["id"], bank, "1", [(invoice["id"], "0.001")])
+    assert rejected(response, "allocated_artefacts[0].amount") == "must be greater than 0"

@@ -158,3 +158,16 @@ def test_a_symlinked_state_file_is_written_through(tmp_path: Path) -> None:
     reloaded = Emulator.from_file(link)
     contacts = reloaded.state.businesses[DEMO.business_id].collection("contacts")
     assert [contacts[rid]["name"] for rid in contacts] == ["Linked"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credit_days", "1" * 5000, "must be an integer"),
+        ("credit_limit", "1e-100000", "is not a number"),
+    ],
+)
+def test_absurd_numbers_are_422_not_500(api: httpx.Client, field: str, value: str, message: str) -> None:
+    body = {"contact": {"name": "N", "contact_type_ids": ["CUSTOMER"], field: value}}
+    item = assert_error(api.post("/contacts", json=body), 422, "RecordInvalid", field)
+    assert item["$message"] == message

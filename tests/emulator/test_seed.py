@@ -290,3 +290,40 @@ def test_demo_seed_is_built_once_per_process() -> None:
     assert first.state.businesses[DEMO.business_id].data == second.state.businesses[DEMO.business_id].data
     first.state.businesses[DEMO.business_id].collection("contacts").clear()
     assert second.state.businesses[DEMO.business_id].collection("contacts")
+
+
+def test_demo_records_are_stamped_over_the_months_their_documents_cover(api: httpx.Client) -> None:
+    invoices = every(api, "/sales_invoices", attributes="date,created_at,updated_at")
+    for invoice in invoices:
+        # raised on the invoice's day, in business hours; changed (paid, voided) on or after it
+        assert invoice["created_at"][:10] == invoice["date"], invoice
+        assert "09:00:00" <= invoice["created_at"][11:19] <= "17:00:00"
+        assert invoice["updated_at"] >= invoice["created_at"]
+    months = {i["created_at"][:7] for i in invoices}
+    assert len(months) >= 10
+    contacts = every(api, "/contacts", attributes="created_at")
+    assert max(c["created_at"] for c in contacts) < _demo.DEMO_FROM.isoformat()
+    # a sync from the middle of the year sees only what changed since, not everything
+    since = "2026-05-01T00:00:00Z"
+    changed = total(api, "/sales_invoices", updated_or_created_since=since)
+    assert 0 < changed < len(invoices)
+    assert changed == sum(1 for i in invoices if i["updated_at"] >= since)
+
+
+def test_demo_ids_are_the_same_in_every_run(api: httpx.Client) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from sage_accounting.emulator import Emulator, DEMO\n"
+        "e = Emulator()\n"
+        "for name in ('contacts', 'sales_invoices', 'ledger_accounts', 'contact_payments'):\n"
+        "    c = e.state.businesses[DEMO.business_id].collection(name)\n"
+        "    print(name, c.ordered_ids()[0], c.ordered_ids()[-1])\n"
+    )
+    other_run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert other_run.returncode == 0, other_run.stderr
+    for line in other_run.stdout.splitlines():
+        name, first, last = line.split()
+        ids = [item["id"] for item in every(api, f"/{name}")]
+        assert (ids[0], ids[-1]) == (first, last), name

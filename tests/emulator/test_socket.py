@@ -123,7 +123,12 @@ def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
         [*CLI, "emulator", "serve", "--seed", "nonsense"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert "--seed must be demo, minimal, none or a seed JSON file" in result.stderr
+    assert "--seed must be demo, minimal, generated:N[:B], none or a seed JSON file" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = subprocess.run(
+        [*CLI, "emulator", "serve", "--seed", "generated:0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "N must be between 1 and" in result.stderr
     assert "Traceback" not in result.stderr
     broken = tmp_path / "state.json"
     broken.write_text("{not json")

@@ -41,7 +41,7 @@ def _check_state_path(state: Path) -> None:
         raise typer.Exit(2)
 
 
-def _load(seed: str, state: Path | None) -> Emulator:
+def _load(seed: str, state: Path | None, seed_random: int = 0) -> Emulator:
     if state is not None:
         _check_state_path(state)
     if state is not None and state.exists():
@@ -60,12 +60,17 @@ def _load(seed: str, state: Path | None) -> Emulator:
             raise typer.Exit(2) from None
     if seed == "none":
         return Emulator(seed=None)
-    if seed in ("demo", "minimal"):
-        return Emulator(seed=seed)
+    if seed in ("demo", "minimal") or seed.startswith("generated:") or seed == "generated":
+        try:
+            return Emulator(seed=seed, seed_random=seed_random)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] --seed {escape(seed[:80])}: {escape(str(exc))}")
+            raise typer.Exit(2) from None
     path = Path(seed)
     if not path.is_file():
         err.print(
-            f"[red]error:[/] --seed must be demo, minimal, none or a seed JSON file; {seed!r} is none of these."
+            "[red]error:[/] --seed must be demo, minimal, generated:N[:B], none or a seed JSON file; "
+            f"{escape(repr(seed[:80]))} is none of these."
         )
         raise typer.Exit(2)
     try:
@@ -84,16 +89,35 @@ def serve(
     port: Annotated[
         int, typer.Option(help="Port to listen on (0 picks a free one).", min=0, max=65535)
     ] = 8080,
-    seed: Annotated[str, typer.Option(help="demo, minimal, none, or a seed JSON file.")] = "demo",
+    seed: Annotated[
+        str,
+        typer.Option(
+            help="demo, minimal, generated:N[:B] (N records over B businesses), none, or a seed JSON file."
+        ),
+    ] = "demo",
+    seed_random: Annotated[
+        int, typer.Option(help="Makes a generated seed differ; the same value gives the same data.")
+    ] = 0,
+    activity: Annotated[
+        float | None,
+        typer.Option(
+            help="Keep the business living: this many changes (creates, edits, payments, voids, deletions) "
+            "per minute of emulator time.",
+            min=0.001,
+            max=60000,
+        ),
+    ] = None,
     state: Annotated[
         Path | None,
         typer.Option(help="Keep the data in this file: loaded at start, saved after every change."),
     ] = None,
 ) -> None:
     """Serve the emulator: OAuth at /oauth2/auth/central, /token, /revoke; the API at /v3.1."""
-    emulator = _load(seed, state)
+    emulator = _load(seed, state, seed_random)
     if state is not None:
         emulator.autosave(state)
+    if activity is not None:
+        emulator.start_activity(activity, seed_random=seed_random)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can use the sandbox.")
     stop = threading.Event()
@@ -109,6 +133,8 @@ def serve(
                 console.print(
                     f"  demo app       client id {DEMO.client_id}  redirect URI {DEMO.redirect_uri}"
                 )
+            if activity is not None:
+                console.print(f"  activity       {activity:g} changes per minute of emulator time")
             console.print("Press Ctrl+C to stop.")
             try:
                 while not stop.wait(0.5):
@@ -119,6 +145,7 @@ def serve(
         err.print(f"[red]error:[/] cannot listen on {host}:{port}: {exc.strerror or exc}")
         raise typer.Exit(2) from None
     finally:
+        emulator.stop_activity()
         if state is not None:
             try:
                 emulator.save(state)

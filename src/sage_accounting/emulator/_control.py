@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from ._activity import Activity, running
 from ._answers import Answer, json_answer
 from ._errors import ApiError
 from ._sandbox import Sandbox
@@ -193,3 +194,27 @@ def grant_tokens(sandbox: Sandbox, request: ControlRequest) -> Answer:
     except ValueError as exc:
         raise bad(str(exc)) from None
     return json_answer(200, tokens)
+
+
+@route("GET", "/activity")
+def get_activity(sandbox: Sandbox, request: ControlRequest) -> Answer:
+    activity = running(sandbox)
+    return json_answer(200, {"running": activity is not None, **(activity.to_json() if activity else {})})
+
+
+@route("POST", "/activity")
+def start_activity(sandbox: Sandbox, request: ControlRequest) -> Answer:
+    data = request.object('an object such as {"rate": 30} (changes per minute of emulator time)')
+    try:
+        activity = Activity(sandbox, data.get("rate"), _seed_random(data)).start()  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise bad(str(exc), "rate") from None
+    return json_answer(200, {"running": True, **activity.to_json()})
+
+
+@route("DELETE", "/activity")
+def stop_activity(sandbox: Sandbox, request: ControlRequest) -> Answer:
+    activity = running(sandbox)
+    if activity is not None:
+        activity.stop(wait=False)  # this request holds the sandbox's lock the activity's thread waits for
+    return Answer(204)

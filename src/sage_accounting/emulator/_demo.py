@@ -2,11 +2,11 @@
 of trading).
 
 Everything is created through the resources' own rules (``create`` from ``_seed``), so the demo data obeys
-the same business rules as API requests. Names, amounts, statuses and dates are deterministic (a fixed
-``random.Random`` seed and a fixed trading period); record ids are uuid4 but are built once per process:
-the first build is snapshotted (as its JSON form, so a copy is exactly what a saved and reloaded state would
-be) and every later seed copies the snapshot in, so all emulators of a process share the same demo data, ids
-included.
+the same business rules as API requests. Names, amounts, statuses, dates and ids are the same in every run
+(fixed ``random.Random`` seeds, a fixed trading period, ids drawn from a seeded generator), and every record
+is stamped (``created_at``/``updated_at``) at a business hour of the day its document happened: an invoice
+when it was raised, updated when it was paid or voided. The data is built once per process and copied into
+each emulator.
 """
 
 from __future__ import annotations
@@ -16,19 +16,33 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ._clock import Clock
 from ._money import round2
 from ._resource import Record
 from ._seed import DEMO, Target, add_app, add_business, add_user, create, seed_ctx
-from ._state import Business, State
+from ._state import Business, State, repeatable_ids
 
 RANDOM_SEED = 20251101
 # The demo's trading year: every document date falls inside it.
 DEMO_FROM = date(2025, 11, 1)
 DEMO_TO = date(2026, 10, 31)
+# When the demo businesses were opened (their ledger accounts, bank accounts and catalogue date from then).
+OPENED = date(2025, 10, 20)
+
+
+def at(day: date, rnd: random.Random | None = None) -> float:
+    """A moment of ``day`` in business hours (09:00 to 17:00 UTC, by ``rnd``; 09:00 without one)."""
+    minutes = rnd.randint(0, 8 * 60 - 1) if rnd is not None else 0
+    return (
+        datetime(day.year, day.month, day.day, 9, tzinfo=UTC).timestamp()
+        + minutes * 60
+        + (rnd.randint(0, 59) if rnd is not None else 0)
+    )
+
 
 APP_SPEC: dict[str, Any] = {
     "client_id": DEMO.client_id,
@@ -101,10 +115,14 @@ def _apply_cached(target: Target, key: str, build: Callable[[Target], None]) -> 
     with _CACHE_LOCK:
         snapshot = _CACHE.get(key)
         if snapshot is None:
-            # the first build is stamped with the target's time
-            snapshot = _CACHE[key] = State()
-            build(Target(snapshot, target.registry, target.clock))
+            # built on a clock of its own, which the build sets to each document's moment
+            snapshot = State()
+            clock = Clock()
+            clock.freeze(at(OPENED))
+            with repeatable_ids(f"sage-emulator-{key}"):
+                build(Target(snapshot, target.registry, clock))
             snapshot.release()
+            _CACHE[key] = snapshot
         # copies: apps and users are small, businesses copy their compact collections
         for app in snapshot.apps.values():
             target.state.apps[app.client_id] = copy.deepcopy(app)
@@ -373,6 +391,7 @@ class _Trader:
         self.target = target
         self.business = business
         self.rnd = rnd
+        self.times = random.Random(f"times-{data.country}")
         self.data = data
         self.ledgers = {r["nominal_code"]: r["id"] for r in business.collection("ledger_accounts").values()}
         self.bank_id = next(
@@ -383,6 +402,11 @@ class _Trader:
         self.customers: list[Record] = []
         self.suppliers: list[Record] = []
         self.catalog: list[tuple[str, Record, Decimal, str]] = []  # (kind, record, price, tax rate)
+
+    def when(self, day: date) -> None:
+        """Stamp what is created next at a business hour of ``day`` (its own random stream, so the data's
+        names and amounts do not depend on it)."""
+        self.target.clock.freeze(at(day, self.times))
 
     def create(self, resource: str, wrapper: str, body: dict[str, Any]) -> Record:
         return create(self.target, self.business, resource, {wrapper: body})
@@ -433,11 +457,13 @@ class _Trader:
                 }
                 if kind == "CUSTOMER":
                     body["credit_limit"] = str(rnd.choice((1000, 2500, 5000, 10000)))
+                self.when(OPENED + timedelta(days=(len(self.customers) + len(self.suppliers)) // 6))
                 into.append(self.create("contacts", "contact", body))
 
     # products and services
     def catalogue(self) -> None:
         data = self.data
+        self.when(OPENED)
         for code, description, price, cost in data.products:
             rate = data.zero if code == "HANDBOOK" else data.standard
             record = self.create(
@@ -509,6 +535,7 @@ class _Trader:
             }
             if index in drafts:
                 body["status_id"] = "DRAFT"
+            self.when(day)
             invoice = self.create("sales_invoices", "sales_invoice", body)
             if index in drafts:
                 continue
@@ -524,6 +551,7 @@ class _Trader:
         for index, day in enumerate(self._dates(data.credit_notes)):
             contact = rnd.choice(self.customers)
             lines = self._lines()[:1]
+            self.when(day)
             note = self.create(
                 "sales_credit_notes",
                 "sales_credit_note",
@@ -539,6 +567,7 @@ class _Trader:
                 self._pay("CUSTOMER_REFUND", contact, note, day, full=True)
 
     def _void(self, invoice: Record) -> None:
+        self.when(date.fromisoformat(invoice["date"]) + timedelta(days=2))
         ctx = seed_ctx(self.target, self.business)
         # read it again: a record is changed through its collection, within one request
         current = self.business.collection("sales_invoices")[invoice["id"]]
@@ -551,6 +580,7 @@ class _Trader:
         if amount <= 0:
             return
         paid_on = min(day + timedelta(days=self.rnd.randint(3, 40)), DEMO_TO)
+        self.when(paid_on)
         self.create(
             "contact_payments",
             "contact_payment",
@@ -576,6 +606,7 @@ class _Trader:
             nominal, description, low, high = rnd.choice(data.expenses)
             low_d, high_d = Decimal(low), Decimal(high)
             price = round2(low_d + (high_d - low_d) * Decimal(rnd.randint(0, 100)) / 100)
+            self.when(day)
             invoice = self.create(
                 "purchase_invoices",
                 "purchase_invoice",
@@ -605,6 +636,7 @@ class _Trader:
             (date(2026, 3, 31), "DEP-Q1", "Quarterly depreciation of office equipment", 8002, 31, "375.00"),
             (date(2026, 9, 30), "ACC-FEES", "Accrual for year end accountancy fees", 7601, 2109, "1250.00"),
         ):
+            self.when(day)
             self.create(
                 "journals",
                 "journal",

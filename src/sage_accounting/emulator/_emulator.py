@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from .._files import atomic_write
+from ._activity import Activity, running
 from ._app import EmulatorApp
 from ._clock import iso
 from ._sandbox import Sandbox
@@ -90,6 +91,19 @@ class Emulator(Sandbox):
         emulator = cls(seed=None)
         emulator.load_state(data)
         return emulator
+
+    # --- a living business ---------------------------------------------------------------------------
+    def start_activity(self, rate: float, *, seed_random: int = 0) -> Activity:
+        """Make ``rate`` changes per minute of emulator time (creates, edits, payments, voids, deletions) in
+        a background thread until :meth:`stop_activity`; moving the clock forward brings the changes due.
+        ``ValueError`` for a rate that is not a positive number up to 60,000."""
+        return Activity(self, rate, seed_random).start()
+
+    def stop_activity(self) -> None:
+        """Stop the running activity, if any (its changes stay)."""
+        activity = running(self)
+        if activity is not None:
+            activity.stop()
 
     # --- running ---------------------------------------------------------------------------------------
     def transport(self) -> httpx.BaseTransport:

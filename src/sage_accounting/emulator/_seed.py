@@ -129,7 +129,7 @@ def add_user(target: Target, spec: dict[str, Any]) -> User:
         roles[business.id] = {a: given.get(a, "full_access") for a in AREAS}
     lead = spec.get("lead_business")
     user = User(
-        id=str(spec.get("id") or uuid.uuid4()),
+        id=str(spec.get("id") or uuid.UUID(new_id())),
         first_name=str(spec.get("first_name", "")),
         last_name=str(spec.get("last_name", "")),
         email=str(spec.get("email", "")),

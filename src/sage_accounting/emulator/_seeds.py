@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import _generated
 from ._demo import seed_demo, seed_minimal
 from ._seed import Target, apply_document
 
@@ -62,6 +63,16 @@ register(
 register(
     SeedKind(
         "minimal", "the demo app, one empty UK business, the demo user", no_argument("minimal", seed_minimal)
+    )
+)
+
+register(
+    SeedKind(
+        "generated",
+        "N records (contacts, invoices, payments, voids) spread over B businesses, the same for the same "
+        "seed_random",
+        _generated.prepare,
+        usage=_generated.USAGE,
     )
 )
 

@@ -6,8 +6,12 @@ already as strings), so the whole state can be dumped, saved to a file and loade
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import random
 import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -23,9 +27,27 @@ ROLE_NAMES = {
 }
 
 
+# Set while a seed is built: ids then come from this generator, so the seed's ids are the same in every run.
+_ID_SOURCE: ContextVar[random.Random | None] = ContextVar("sage_emulator_id_source", default=None)
+
+
 def new_id() -> str:
-    """A Sage-style id for user data: 32 lowercase hex characters."""
-    return uuid.uuid4().hex
+    """A Sage-style id for user data: 32 lowercase hex characters (repeatable inside :func:`repeatable_ids`)."""
+    source = _ID_SOURCE.get()
+    if source is None:
+        return uuid.uuid4().hex
+    return uuid.UUID(int=source.getrandbits(128), version=4).hex
+
+
+@contextlib.contextmanager
+def repeatable_ids(seed: int | str) -> Iterator[None]:
+    """Within the block (in this thread or task only), :func:`new_id` draws from a generator seeded with
+    ``seed``: building the same data again gives the same ids."""
+    token = _ID_SOURCE.set(random.Random(seed))
+    try:
+        yield
+    finally:
+        _ID_SOURCE.reset(token)
 
 
 @dataclass
