@@ -118,6 +118,28 @@ def test_cli_serve_keeps_data_in_a_state_file(tmp_path: Path) -> None:
     assert names == ["Survives Restart"]
 
 
+def test_cli_serve_with_a_generated_seed_and_activity(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    args = ["emulator", "serve", "--port", "0", "--seed", "generated:30:2", "--seed-random", "3"]
+    proc, url = _start([*args, "--activity", "6000"], env)
+    try:
+        with httpx.Client(base_url=url) as http:
+            tokens = sign_in(http)
+            headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+            assert len(http.get("/v3.1/businesses", headers=headers).json()["$items"]) == 2
+            made = 0
+            deadline = time.monotonic() + 60
+            while made == 0 and time.monotonic() < deadline:
+                status = http.get("/__emulator__/activity").json()
+                made = sum(status.get("made", {}).values())
+                time.sleep(0.2)
+            assert status["running"] is True and status["rate"] == 6000 and made > 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
+
+
 def test_cli_serve_refuses_a_bad_seed_clearly(tmp_path: Path) -> None:
     result = subprocess.run(
         [*CLI, "emulator", "serve", "--seed", "nonsense"], capture_output=True, text=True, timeout=60

@@ -167,7 +167,7 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> Sequence[Rec
         return Rows(collection, ids)
     ordered = collection.ordered_ids() if chosen is None else collection.in_order(chosen)
     if scan:
-        ordered = [rid for rid in ordered if all(test(collection[rid]) for test in scan)]
+        ordered = [rid for rid in ordered if all(test(collection.view(rid)) for test in scan)]
     for key, descending in reversed(keys):
         ordered = sorted(ordered, key=functools.partial(_sort_key_of, collection, key), reverse=descending)
     return Rows(collection, ordered)

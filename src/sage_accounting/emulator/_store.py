@@ -24,6 +24,7 @@ import orjson
 Record = dict[str, Any]
 KeyFn = Callable[[Record], Any]
 
+ZDICT_SIZE = 2048
 # Decoded records kept per collection between requests (the hot ones: repeated reads skip decoding).
 LIVE_LIMIT = 256
 
@@ -177,6 +178,17 @@ class Collection(MutableMapping[str, Record]):
         self._touched[rid] = None
         return record
 
+    def view(self, rid: str) -> Record:
+        """The record to show, not to change: reading it does not make the end of the request compare it
+        with what is stored (list pages read many records and change none)."""
+        live = self._live.get(rid)
+        if live is not None:
+            return live[0]
+        raw = self._decompress(self._blobs[rid])
+        record: Record = orjson.loads(raw)
+        self._live[rid] = (record, raw)
+        return record
+
     def __setitem__(self, rid: str, record: Record) -> None:
         self._live.pop(rid, None)
         self._live[rid] = (record, None)
@@ -234,7 +246,9 @@ class Collection(MutableMapping[str, Record]):
 
     def _compress(self, raw: bytes) -> bytes:
         if self._zdict is None:
-            self._zdict = raw[:32768]
+            # the start of the first record: its keys and links are what the others repeat; a longer
+            # dictionary costs more to set up for every record than it saves
+            self._zdict = raw[:ZDICT_SIZE]
         packer = zlib.compressobj(1, zdict=self._zdict)
         return packer.compress(raw) + packer.flush()
 
@@ -395,7 +409,8 @@ class Collection(MutableMapping[str, Record]):
 
 
 class Rows(Sequence[Record]):
-    """Records of a collection by id, decoded only when a page reads them."""
+    """Records of a collection by id, decoded only when a page reads them (to show: see
+    :meth:`Collection.view`)."""
 
     def __init__(self, collection: Collection, ids: Sequence[str]) -> None:
         self.collection = collection
@@ -410,5 +425,5 @@ class Rows(Sequence[Record]):
     def __getitem__(self, index: slice) -> list[Record]: ...
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
-            return [self.collection[rid] for rid in self.ids[index]]
-        return self.collection[self.ids[index]]
+            return [self.collection.view(rid) for rid in self.ids[index]]
+        return self.collection.view(self.ids[index])
