@@ -129,8 +129,10 @@ class Transactions(Resource):
     def records(self, ctx: Ctx) -> Iterable[Record]:
         found: list[Record] = []
         for name in ORIGINS:
-            for record in ctx.collection(name).values():
-                transaction = transaction_of(name, record)
+            records = ctx.collection(name)
+            for record_id in records.ordered_ids():
+                # read to show, not to change: the origins are not compared again at the end of the request
+                transaction = transaction_of(name, records.view(record_id))
                 if transaction is not None:
                     found.append(transaction)
         return found
@@ -140,7 +142,7 @@ class Transactions(Resource):
         for name in ORIGINS:
             records = ctx.collection(name)
             for origin_id in records.equal("transaction", record_id):
-                transaction = transaction_of(name, records[origin_id])
+                transaction = transaction_of(name, records.view(origin_id))
                 if transaction is not None:
                     return transaction
         raise not_found()
