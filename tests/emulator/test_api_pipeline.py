@@ -179,7 +179,7 @@ def test_unknown_id_is_404_record_not_found(api: httpx.Client) -> None:
         ("PUT", "/contact_types", "GET"),
         ("POST", "/countries", "GET"),
         ("PATCH", "/contacts/" + "0" * 32, "GET, PUT, DELETE"),
-        ("POST", "/user", "GET"),
+        ("POST", "/user", "GET, PUT"),  # PUT /user: the migration guide
     ],
 )
 def test_wrong_verb_is_405(api: httpx.Client, method: str, path: str, allow: str) -> None:

@@ -196,7 +196,9 @@ def test_refunds_settle_credit_notes(api: httpx.Client, customer: Body, vendor: 
     note = created(api.post("/sales_credit_notes", json={"sales_credit_note": scn}))
     created(pay(api, customer["id"], bank, "5", [(note["id"], "5")], kind="CUSTOMER_REFUND"))
     assert state(api, note) == ("PART_PAID", "5.0", "7.0")
-    pcn = {"contact_id": vendor["id"], "date": "2024-03-02", "credit_note_lines": lines}
+    # a purchase credit note posts to an expense account (sales lines take income accounts)
+    expense = [line(ledger_id(api, 5000), 1, "10")]
+    pcn = {"contact_id": vendor["id"], "date": "2024-03-02", "credit_note_lines": expense}
     pnote = created(api.post("/purchase_credit_notes", json={"purchase_credit_note": pcn}))
     created(pay(api, vendor["id"], bank, "12", [(pnote["id"], "12")], kind="VENDOR_REFUND"))
     assert state(api, pnote) == ("PAID", "12.0", "0.0")

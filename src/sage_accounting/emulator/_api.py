@@ -14,7 +14,7 @@ from ._answers import Answer, error_answer, json_answer
 from ._clock import iso
 from ._errors import ApiError
 from ._listing import envelope, expand, project, resolver, select
-from ._resource import Ctx, Resource
+from ._resource import Ctx, Record, Resource
 from ._sandbox import Sandbox
 from ._state import Business, User
 
@@ -212,6 +212,8 @@ def call_resource(resource: Resource, verb: str, ctx: Ctx, request: ApiRequest) 
         return json_answer(200, page)
     if verb == "get":
         record = resource.retrieve(ctx, record_id)
+        if "application/pdf" in request.headers.get("accept", "").lower():
+            return pdf_answer(resource, ctx, record)
         shown = project(resource.render(ctx, record, params), params.get("attributes"), default_all=True)
         return json_answer(200, expand(shown, params.get("nested_attributes"), resolver(ctx)))
     payload = json_body(request.headers, request.body, required=verb in ("create", "update"))
@@ -236,6 +238,15 @@ def call_resource(resource: Resource, verb: str, ctx: Ctx, request: ApiRequest) 
     handler = getattr(resource, resource.actions[parts[2]])
     result = handler(ctx, record, payload if isinstance(payload, dict) else {})
     return json_answer(resource.action_status, result)
+
+
+def pdf_answer(resource: Resource, ctx: Ctx, record: Record) -> Answer:
+    """The printed document (sales invoices and credit notes); 406 where Sage prints nothing."""
+    render = getattr(resource, "render_pdf", None)
+    if render is None:
+        raise ApiError(406, "NotAcceptable", f"/{resource.name} has no PDF; ask for application/json.")
+    body: bytes = render(ctx, record)
+    return Answer(200, body, {"content-type": "application/pdf"})
 
 
 def answer_api(sandbox: Sandbox, request: ApiRequest, identity: Identity) -> Answer:

@@ -19,6 +19,12 @@ from urllib.parse import urlencode
 from ._state import App, AuthCode, Grant, State, TokenRecord, User, new_id
 
 SCOPES = ("full_access", "readonly")
+# The countries of Sage's country/region selection screen (authentication guide: ca, gb, ie; the troubleshooting
+# guide also names the US).
+COUNTRY_CHOICES = {"GB": "United Kingdom", "IE": "Ireland", "CA": "Canada", "US": "United States"}
+# Best-practices guide: wrong client credentials are a 400 with error invalid_client (never saying which part
+# was wrong, nor echoing the secret).
+BAD_CLIENT = "The client credentials are invalid."
 
 
 class OAuthError(Exception):
@@ -49,14 +55,19 @@ class AuthorizeRequest:
     code_challenge: str | None
     code_challenge_method: str | None
     user: User
+    country: str | None = None  # the country picked (the ``country`` parameter or the selection screen)
 
 
 class RedirectError(Exception):
     """An error the client learns of through its redirect URI."""
 
-    def __init__(self, redirect_uri: str, error: str, state: str | None) -> None:
+    def __init__(
+        self, redirect_uri: str, error: str, state: str | None, description: str | None = None
+    ) -> None:
         super().__init__(error)
-        self.location = redirect_with(redirect_uri, {"error": error, "state": state})
+        self.location = redirect_with(
+            redirect_uri, {"error": error, "error_description": description, "state": state}
+        )
 
 
 def redirect_with(redirect_uri: str, params: Mapping[str, str | None]) -> str:
@@ -101,13 +112,51 @@ def check_authorize(state: State, params: Mapping[str, str]) -> AuthorizeRequest
         user = next(iter(state.users.values()))
     if user is None:
         raise AuthorizePageError("access_denied", "No such user can sign in here.")
-    return AuthorizeRequest(app, redirect_uri, scope, oauth_state, challenge, method, user)
+    country = _picked_country(state, params, user, redirect_uri, oauth_state)
+    return AuthorizeRequest(app, redirect_uri, scope, oauth_state, challenge, method, user, country)
+
+
+def user_countries(state: State, user: User) -> list[str]:
+    """The countries of the businesses the user can reach, lead business's first."""
+    ids = [user.lead_business_id, *user.roles] if user.lead_business_id else list(user.roles)
+    found: list[str] = []
+    for business_id in ids:
+        business = state.businesses.get(business_id or "")
+        if business is not None and business.country not in found:
+            found.append(business.country)
+    return found
+
+
+def _picked_country(
+    state: State, params: Mapping[str, str], user: User, redirect_uri: str, oauth_state: str | None
+) -> str | None:
+    """The ``country`` the user picked, checked against their businesses (authentication guide: "The
+    country selected by the user authenticating must match the region of the Sage Business Cloud
+    Accounting instance ... the authorization request will fail" otherwise)."""
+    picked = (params.get("country") or "").strip().upper()
+    if not picked:
+        return None
+    if picked not in COUNTRY_CHOICES:
+        raise RedirectError(
+            redirect_uri,
+            "invalid_request",
+            oauth_state,
+            f"country must be one of {', '.join(c.lower() for c in COUNTRY_CHOICES)}",
+        )
+    if picked not in user_countries(state, user):
+        raise RedirectError(
+            redirect_uri,
+            "invalid_request",
+            oauth_state,
+            f"The country selected ({picked}) does not match the country of the user's business.",
+        )
+    return picked
 
 
 def issue_code(state: State, req: AuthorizeRequest, now: float) -> str:
     """Allow: a single-use, region-prefixed code valid for ``code_ttl`` seconds; returns the redirect."""
     business = state.businesses.get(req.user.lead_business_id or "")
-    country = business.country if business else "GB"
+    country = req.country or (business.country if business else "GB")
     code = f"{country}/{secrets.token_hex(20)}"
     state.codes[code] = AuthCode(
         code=code,
@@ -130,6 +179,17 @@ def consent_page(state: State, req: AuthorizeRequest, params: Mapping[str, str])
         f'<input type="hidden" name="{e(k)}" value="{e(v)}">' for k, v in params.items() if k != "decision"
     )
     items = "".join(f"<li>{e(b.name)} ({e(b.country)})</li>" for b in businesses)
+    picker = ""
+    if req.country is None:
+        # the country/region selection Sage shows when the app did not pass ``country``
+        first = (user_countries(state, req.user) or ["GB"])[0]
+        options = "".join(
+            f'<option value="{code.lower()}"{" selected" if code == first else ""}>{e(name)}</option>'
+            for code, name in COUNTRY_CHOICES.items()
+        )
+        picker = (
+            f'<p><label>Country or region <select name="country" id="country">{options}</select></label></p>'
+        )
     access = "read and write" if req.scope == "full_access" else "read-only"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorise {e(req.app.name)}</title>
@@ -139,7 +199,7 @@ def consent_page(state: State, req: AuthorizeRequest, params: Mapping[str, str])
 <p>Signed in as <strong id="user">{e(req.user.display_name)}</strong> &lt;{e(req.user.email)}&gt;.</p>
 <p><strong id="app">{e(req.app.name)}</strong> asks for {access} access to:</p>
 <ul id="businesses">{items}</ul>
-<form method="post" action="/oauth2/auth/central">{hidden}
+<form method="post" action="/oauth2/auth/central" id="consent">{hidden}{picker}
 <button type="submit" name="decision" value="allow" id="allow">Allow</button>
 <button type="submit" name="decision" value="deny" id="deny">Deny</button>
 </form></body></html>"""
@@ -159,10 +219,10 @@ def client_credentials(form: Mapping[str, str], authorization: str | None) -> tu
         try:
             raw = base64.b64decode(authorization[6:].strip(), validate=True).decode()
         except (ValueError, UnicodeDecodeError):
-            raise OAuthError("invalid_client", 401) from None
+            raise OAuthError("invalid_client", description=BAD_CLIENT) from None
         client_id, sep, secret = raw.partition(":")
         if not sep:
-            raise OAuthError("invalid_client", 401)
+            raise OAuthError("invalid_client", description=BAD_CLIENT)
         return client_id, secret, True
     return form.get("client_id", ""), form.get("client_secret", ""), False
 
@@ -171,7 +231,7 @@ def authenticate_client(state: State, form: Mapping[str, str], authorization: st
     client_id, secret, _ = client_credentials(form, authorization)
     app = state.apps.get(client_id)
     if app is None or not secrets.compare_digest(app.client_secret.encode(), secret.encode()):
-        raise OAuthError("invalid_client", 401)
+        raise OAuthError("invalid_client", description=BAD_CLIENT)
     return app
 
 
@@ -219,39 +279,51 @@ def token_request(
     """Handle ``POST /token``; returns the JSON answer or raises OAuthError."""
     grant_type = form.get("grant_type")
     if not grant_type:
-        raise OAuthError("invalid_request")
+        raise OAuthError("invalid_request", description="The grant_type parameter is missing.")
     if grant_type not in ("authorization_code", "refresh_token"):
-        raise OAuthError("unsupported_grant_type")
+        raise OAuthError(
+            "unsupported_grant_type",
+            description="The grant_type must be authorization_code or refresh_token.",
+        )
     app = authenticate_client(state, form, authorization)
     if grant_type == "authorization_code":
         code_value = form.get("code")
         redirect_uri = form.get("redirect_uri")
         if not code_value or not redirect_uri:
-            raise OAuthError("invalid_request")
+            raise OAuthError(
+                "invalid_request", description="The code and redirect_uri parameters are required."
+            )
         code = state.codes.get(code_value)
         if code is None or code.client_id != app.client_id:
-            raise OAuthError("invalid_grant")
+            raise OAuthError("invalid_grant", description="The authorization code is invalid.")
         if code.used:
             # A replayed code: kill what it granted, as RFC 6749 asks.
             if code.grant_id:
                 revoke_grant(state, code.grant_id)
-            raise OAuthError("invalid_grant")
-        if now >= code.expires_at or code.redirect_uri != redirect_uri:
-            raise OAuthError("invalid_grant")
+            raise OAuthError("invalid_grant", description="The authorization code has already been used.")
+        if now >= code.expires_at:
+            raise OAuthError("invalid_grant", description="The authorization code has expired.")
+        if code.redirect_uri != redirect_uri:
+            raise OAuthError(
+                "invalid_grant",
+                description="The redirect_uri does not match the one of the authorization request.",
+            )
         if code.code_challenge is not None:
             verifier = form.get("code_verifier")
             if not verifier:
-                raise OAuthError("invalid_grant")
+                raise OAuthError("invalid_grant", description="The code_verifier parameter is missing.")
             expected = pkce_s256(verifier) if code.code_challenge_method == "S256" else verifier
             if not secrets.compare_digest(expected.encode(), code.code_challenge.encode()):
-                raise OAuthError("invalid_grant")
+                raise OAuthError(
+                    "invalid_grant", description="The code_verifier does not match the code_challenge."
+                )
         code.used = True
         grant = new_grant(state, app.client_id, code.user_id, code.scope, now)
         code.grant_id = grant.id
         return issue_pair(state, grant, now)
     presented = form.get("refresh_token")
     if not presented:
-        raise OAuthError("invalid_request")
+        raise OAuthError("invalid_request", description="The refresh_token parameter is missing.")
     record = state.tokens.get(presented)
     if (
         record is None
@@ -260,12 +332,23 @@ def token_request(
         or record.rotated
         or now >= record.expires_at
     ):
-        raise OAuthError("invalid_grant")
+        raise OAuthError("invalid_grant", description=_refresh_problem(record, now))
     chain = state.grants.get(record.grant_id)
     if chain is None or chain.revoked or chain.client_id != app.client_id:
-        raise OAuthError("invalid_grant")
+        raise OAuthError("invalid_grant", description="The refresh token has been revoked.")
     record.rotated = True
     return issue_pair(state, chain, now)
+
+
+def _refresh_problem(record: TokenRecord | None, now: float) -> str:
+    """Why a presented refresh token is refused (the troubleshooting guide's causes), without echoing it."""
+    if record is None or record.kind != "refresh":
+        return "The refresh token is invalid."
+    if record.rotated:
+        return "The refresh token has been used before; only the newest refresh token is valid."
+    if record.revoked:
+        return "The refresh token has been revoked."
+    return "The refresh token has expired."
 
 
 def revoke_request(state: State, form: Mapping[str, str], authorization: str | None) -> dict[str, str]:
@@ -273,7 +356,7 @@ def revoke_request(state: State, form: Mapping[str, str], authorization: str | N
     app = authenticate_client(state, form, authorization)
     token = form.get("token")
     if not token:
-        raise OAuthError("invalid_request")
+        raise OAuthError("invalid_request", description="The token parameter is missing.")
     record = state.tokens.get(token)
     if record is not None:
         grant = state.grants.get(record.grant_id)

@@ -50,9 +50,17 @@ def answer_authorize(sandbox: Sandbox, method: str, query: str, body: bytes) -> 
 def answer_token(sandbox: Sandbox, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
     """``POST /token`` (every grant type) and ``POST /revoke``, answered as Sage's OAuth server does."""
     if method != "POST":
-        return json_answer(405, {"error": "invalid_request"}, {"allow": "POST"})
+        return json_answer(
+            405, {"error": "invalid_request", "error_description": "Use POST."}, {"allow": "POST"}
+        )
     if "application/x-www-form-urlencoded" not in headers.get("content-type", ""):
-        return json_answer(400, {"error": "invalid_request"})
+        return json_answer(
+            400,
+            {
+                "error": "invalid_request",
+                "error_description": "The body must be form-encoded (application/x-www-form-urlencoded).",
+            },
+        )
     form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     authorization = headers.get("authorization")
     grant_type = form.get("grant_type") if path == "/token" else "revoke"
@@ -66,9 +74,10 @@ def answer_token(sandbox: Sandbox, method: str, path: str, headers: dict[str, st
                 data = revoke_request(sandbox.state, form, authorization)
         answer = json_answer(200, data, {"cache-control": "no-store", "pragma": "no-cache"})
     except OAuthError as exc:
-        answer = json_answer(exc.status, {"error": exc.error})
-        if exc.status == 401 and (authorization or "").lower().startswith("basic"):
-            answer.headers["www-authenticate"] = 'Basic realm="sage"'
+        # best-practices guide: the answer has an error and an error_description saying more
+        answer = json_answer(
+            exc.status, {"error": exc.error, "error_description": exc.description or exc.error}
+        )
     answer.grant_type = grant_type
     answer.client_id = form.get("client_id") or None
     return answer

@@ -74,7 +74,8 @@ LEDGER_ACCOUNT_TYPES = (
     ("EQUITY", "Equity"),
     ("LINE_OF_CREDIT", "Credit Card / Loan"),
 )
-# Ordered by id, as Sage lists them.
+# Ordered by id, as Sage lists them; every type the banking guide names (payroll, tax and void payments
+# included: they come from Sage's web app and payroll, and /transactions can be filtered by them).
 TRANSACTION_TYPES = (
     ("BANK_OPENING_BALANCE", "Bank Opening Balance"),
     ("BANK_PAYMENT", "Bank Payment"),
@@ -92,6 +93,7 @@ TRANSACTION_TYPES = (
     ("OTHER_PAYMENT_REFUND", "Other Payment Refund"),
     ("OTHER_RECEIPT", "Other Receipt"),
     ("OTHER_RECEIPT_REFUND", "Other Receipt Refund"),
+    ("PENSION_PROVIDER_PAYMENT", "Pension Provider Payment"),
     ("PURCHASE_CORRECTIVE_INVOICE", "Purchase Corrective Invoice"),
     ("PURCHASE_CREDIT_NOTE", "Purchase Credit Note"),
     ("PURCHASE_DISCOUNT", "Purchase Discount"),
@@ -100,6 +102,7 @@ TRANSACTION_TYPES = (
     ("PURCHASE_OPENING_BALANCE_INVOICE", "Purchase Opening Balance Invoice"),
     ("PURCHASE_QUICK_ENTRY_CREDIT_NOTE", "Purchase Quick Entry Credit Note"),
     ("PURCHASE_QUICK_ENTRY_INVOICE", "Purchase Quick Entry Invoice"),
+    ("REVENUE_PAYMENT", "Revenue Payment"),
     ("SALES_CORRECTIVE_INVOICE", "Sales Corrective Invoice"),
     ("SALES_CREDIT_NOTE", "Sales Credit Note"),
     ("SALES_DISCOUNT", "Sales Discount"),
@@ -108,11 +111,15 @@ TRANSACTION_TYPES = (
     ("SALES_OPENING_BALANCE_INVOICE", "Sales Opening Balance Invoice"),
     ("SALES_QUICK_ENTRY_CREDIT_NOTE", "Sales Quick Entry Credit Note"),
     ("SALES_QUICK_ENTRY_INVOICE", "Sales Quick Entry Invoice"),
+    ("STAFF_PAYMENT", "Staff Payment"),
     ("STOCK_MOVEMENT", "Stock Movement"),
+    ("TAX_PAYMENT", "Tax Payment"),
     ("TAX_RETURN", "Tax Return"),
+    ("TAX_SCHEME_TRANSFER_PAYMENT", "Tax Scheme Transfer Payment"),
     ("VENDOR_ALLOCATION", "Supplier Allocation"),
     ("VENDOR_PAYMENT", "Supplier Payment"),
     ("VENDOR_REFUND", "Supplier Refund"),
+    ("VOID_PAYMENT", "Void Payment"),
 )
 
 # Tax rates: (id, displayed_as, name, percentage). Percentages are strings as Sage renders them.

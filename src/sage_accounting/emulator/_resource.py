@@ -100,7 +100,8 @@ class Ctx:
         return {"id": tid, "displayed_as": None, "$path": f"/transactions/{tid}"}
 
     def remove(self, name: str, record: Record) -> None:
-        """Delete a record and remember it for ``deleted_since``."""
+        """Delete a record and remember it for ``deleted_since``; the ledger transaction it booked (its
+        ``transaction`` link) goes with it and is remembered under ``transactions``."""
         self.collection(name).pop(record["id"], None)
         self.business.deleted.setdefault(name, []).append(
             {
@@ -110,9 +111,25 @@ class Ctx:
                 "deleted_at": self.now_iso,
             }
         )
+        transaction = record.get("transaction")
+        if isinstance(transaction, dict) and transaction.get("id"):
+            self.business.deleted.setdefault("transactions", []).append(
+                {
+                    "id": transaction["id"],
+                    "displayed_as": record.get("displayed_as"),
+                    "$path": f"/transactions/{transaction['id']}",
+                    "deleted_at": self.now_iso,
+                }
+            )
 
     def resource(self, name: str) -> Resource:
         return self.registry[name]
+
+
+def transaction_key(record: Record) -> Any:
+    """The id of the ledger transaction a record books (an index key: ``/transactions/{id}`` finds its
+    origin through it)."""
+    return (record.get("transaction") or {}).get("id")
 
 
 class Resource:

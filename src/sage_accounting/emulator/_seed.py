@@ -83,10 +83,21 @@ def add_business(target: Target, spec: dict[str, Any]) -> Business:
         address_line_1=str(spec.get("address_line_1", "")),
         city=str(spec.get("city", "")),
         postal_code=str(spec.get("postal_code", "")),
+        address_line_2=str(spec.get("address_line_2", "")),
+        region=str(spec.get("region", "")),
+        telephone=_text_or_none(spec.get("telephone")),
+        mobile=_text_or_none(spec.get("mobile")),
+        website=_text_or_none(spec.get("website")),
+        subscription_id=str(spec.get("subscription_id", "ACCOUNTING_10")),
+        owner_id=_text_or_none(spec.get("owner_id")),
     )
     target.state.businesses[business.id] = business
     setup_business(target, business)
     return business
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _business_ref(target: Target, ref: str) -> Business:

@@ -82,6 +82,10 @@ class User:
     roles: dict[str, dict[str, str]] = field(default_factory=dict)
     lead_business_id: str | None = None
     created_at: str = "2023-01-02T09:00:00Z"
+    initials: str | None = None  # None: from the names
+    updated_at: str | None = None  # None: never changed since created_at
+    # the access-rights guide's System Manager attribute: full access and user management
+    system_manager: bool = False
 
     @property
     def display_name(self) -> str:
@@ -103,6 +107,15 @@ class Business:
     address_line_1: str = ""
     city: str = ""
     postal_code: str = ""
+    address_line_2: str = ""
+    region: str = ""
+    telephone: str | None = None
+    mobile: str | None = None
+    website: str | None = None
+    # the user who signed up for the subscription (None: the first user whose lead business it is)
+    owner_id: str | None = None
+    # best-practices guide: START, MICRO, ACCOUNTS, ACCOUNTING_10 (Standard since May 2020), ACCOUNTING (Plus)
+    subscription_id: str = "ACCOUNTING_10"
     # resource name -> record id -> record (as Sage renders it), stored compactly (``_store.Collection``)
     data: dict[str, Collection] = field(default_factory=dict)
     # resource name -> [{"id", "displayed_as", "$path", "deleted_at"}]

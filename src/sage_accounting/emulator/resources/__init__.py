@@ -4,9 +4,41 @@ from __future__ import annotations
 
 from .._resource import Resource
 from .._store import SPECS, IndexSpec
-from . import artefacts, banking, businesses, catalog, contacts, journals, ledger, payments, reference
+from . import (
+    allocations,
+    artefacts,
+    banking,
+    businesses,
+    catalog,
+    contacts,
+    financial_settings,
+    invoice_settings,
+    journals,
+    ledger,
+    on_account,
+    other_payments,
+    payments,
+    reference,
+    transactions,
+)
 
-MODULES = (businesses, reference, contacts, ledger, artefacts, payments, banking, catalog, journals)
+MODULES = (
+    businesses,
+    reference,
+    contacts,
+    ledger,
+    artefacts,
+    payments,
+    on_account,
+    allocations,
+    other_payments,
+    banking,
+    catalog,
+    journals,
+    transactions,
+    financial_settings,
+    invoice_settings,
+)
 
 
 def _register_specs() -> None:

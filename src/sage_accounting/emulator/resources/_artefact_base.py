@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
 from .._money import ZERO, format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
 from .._state import new_id
 from ._artefact_calc import (
     PURCHASE_LINE_FIELDS,
@@ -50,6 +50,8 @@ from ._artefact_calc import (
     totals,
 )
 from .contact_parts import country_group
+from .financial_settings import check_not_before_start
+from .invoice_settings import counter_key, document_prefix, invoice_settings
 
 STATUS_NAMES = {
     "DRAFT": "Draft",
@@ -290,6 +292,7 @@ class Artefact(Resource):
         )
         number = cls.number_field
         cls.indexes = {
+            "transaction": transaction_key,
             "contact": lambda r: (r.get("contact") or {}).get("id"),
             "number": (lambda r: r.get(number)) if number else (lambda r: None),
         }
@@ -355,7 +358,8 @@ class Artefact(Resource):
         set_status(ctx, record, "UNPAID")
         record["transaction"] = ctx.transaction_link(record)
         if self.number_field is not None:
-            self._set_number(record, f"{self.number_prefix}-{ctx.business.next_number(self.number_prefix)}")
+            record[f"{self.number_field}_prefix"] = document_prefix(ctx, self.number_prefix)
+            self._set_number(record, self._next_number(ctx))
         refresh_paid(record, ctx)
         ctx.touch(record)
         return record
@@ -476,9 +480,11 @@ class Artefact(Resource):
             return current.get("due_date")
         if not day or self.due_date == "required":
             return None  # the field declaration has already reported it
-        # Sales default (invoicing guide): date + the contact's credit_days, else the business' 30 days.
+        # Sales default (invoicing guide): date + the contact's credit_days, else the business's
+        # (invoice settings customer_credit_days, 30 unless changed).
         credit = (contact or {}).get("credit_days")
-        days = credit if isinstance(credit, int) else 30
+        fallback = invoice_settings(ctx).get("customer_credit_days")
+        days = credit if isinstance(credit, int) else fallback if isinstance(fallback, int) else 30
         return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
     def _currency(self, ctx: Ctx, data: dict[str, Any], current: Record | None, errors: Invalid) -> Record:
@@ -512,7 +518,12 @@ class Artefact(Resource):
             return str(current.get(field))
         if errors:
             return None  # a request that fails must not use up a number
-        return f"{self.number_prefix}-{ctx.business.next_number(self.number_prefix)}"
+        return self._next_number(ctx)
+
+    def _next_number(self, ctx: Ctx) -> str:
+        """The next number of this sales document (prefix and counter from the invoice settings)."""
+        counter = ctx.business.next_number(counter_key(ctx, self.number_prefix))
+        return f"{document_prefix(ctx, self.number_prefix)}{counter}"
 
     def _set_number(self, record: Record, number: str) -> None:
         assert self.number_field is not None
@@ -530,6 +541,8 @@ class Artefact(Resource):
         contact = self._contact(ctx, data, current, errors)
         status = self._status(data, current, errors)
         day = str(pick("date") or "")
+        if "date" in data:
+            check_not_before_start(ctx, day, "date", errors)
         due = self._due_date(ctx, data, current, contact, day)
         if due and day and due < day:
             errors.add("due_date", "must be on or after the date")
@@ -599,7 +612,11 @@ class Artefact(Resource):
                 values["vendor_reference"] or values["reference"] or values["contact_name"]
             )
         if number is not None:
-            values[f"{self.number_field}_prefix"] = f"{self.number_prefix}-"
+            values[f"{self.number_field}_prefix"] = (
+                current.get(f"{self.number_field}_prefix")
+                if current is not None and status not in NOT_POSTED
+                else document_prefix(ctx, self.number_prefix)
+            )
             self._set_number(values, number)
         record = {k: values.get(k) for k in self.record_keys}
         # a posted (not draft or pro forma) artefact books a transaction (invoicing guide, "Side Effects")

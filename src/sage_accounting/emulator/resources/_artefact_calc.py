@@ -92,6 +92,24 @@ def breakdown(ctx: Ctx, rate: Record | None, amount: Decimal) -> list[Record]:
     ]
 
 
+# sales lines: income accounts; purchase lines: expense accounts (invoicing guide: "GET /ledger_accounts?
+# visible_in=sales" for sales, "visible_in=expenses ... will return all expense ledger accounts" for purchases).
+# An account of another group that the chart of accounts shows there (its visible_in flag) is accepted too.
+LINE_GROUPS = {
+    True: ("INCOME", "visible_in_sales", "sales"),
+    False: ("EXPENSE", "visible_in_expenses", "expenses"),
+}
+
+
+def check_ledger_group(ledger: Record, source: str, errors: Invalid, *, sales: bool) -> None:
+    """422 on ``source`` unless ``ledger`` is an account sales (or purchase) lines may post to."""
+    group, flag, scope = LINE_GROUPS[sales]
+    if (ledger.get("ledger_account_group") or {}).get("id") == group or ledger.get(flag):
+        return
+    kind = "an income" if sales else "an expense"
+    errors.add(source, f"must be {kind} ledger account (GET /ledger_accounts?visible_in={scope})")
+
+
 def _mismatch(errors: Invalid, source: str, sent: Decimal | None, computed: Decimal) -> None:
     if sent is not None and sent != computed:
         errors.add(source, f"does not match the calculated amount ({format_money(computed)})")
@@ -118,6 +136,8 @@ def build_line(
     ledger = ctx.require(
         "ledger_accounts", data.get("ledger_account_id"), f"{source}.ledger_account_id", errors
     )
+    if ledger is not None:
+        check_ledger_group(ledger, f"{source}.ledger_account_id", errors, sales=sales)
     rate = ctx.require("tax_rates", data.get("tax_rate_id"), f"{source}.tax_rate_id", errors)
     product = ctx.require("products", data.get("product_id"), f"{source}.product_id", errors)
     service = ctx.require("services", data.get("service_id"), f"{source}.service_id", errors)

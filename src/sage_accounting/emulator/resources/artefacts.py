@@ -9,8 +9,9 @@ invoices, absent on credit notes), what ``DELETE`` does (void vs delete) and Sag
 
 from __future__ import annotations
 
-from .._resource import Resource
+from .._resource import Ctx, Record, Resource
 from ._artefact_base import Artefact
+from .pdf import render_document
 
 SALES_INVOICE_KEYS = (
     "id", "displayed_as", "$path", "created_at", "updated_at", "links", "editable", "vat_reverse_charge",
@@ -101,6 +102,10 @@ class SalesInvoices(Artefact):
     sortable = INVOICE_SORT
     search_fields = ("invoice_number", "reference", "contact_name")
 
+    def render_pdf(self, ctx: Ctx, record: Record) -> bytes:
+        """The printed invoice (``Accept: application/pdf``)."""
+        return render_document(ctx, self.name, record)
+
 
 class SalesCreditNotes(Artefact):
     name = "sales_credit_notes"
@@ -114,6 +119,10 @@ class SalesCreditNotes(Artefact):
     noun = "credit note"
     sortable = CREDIT_NOTE_SORT
     search_fields = ("credit_note_number", "reference", "contact_name")
+
+    def render_pdf(self, ctx: Ctx, record: Record) -> bytes:
+        """The printed credit note (``Accept: application/pdf``)."""
+        return render_document(ctx, self.name, record)
 
 
 class PurchaseInvoices(Artefact):

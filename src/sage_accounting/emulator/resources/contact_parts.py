@@ -49,6 +49,11 @@ def address_display(ctx: Ctx, address: Record) -> str:
     return str(country["displayed_as"]).rsplit(" (", 1)[0] if country else ""
 
 
+def _at(source: str, name: str) -> str:
+    """The ``$source`` of field ``name`` inside ``source`` (top level when ``source`` is empty)."""
+    return f"{source}.{name}" if source else name
+
+
 def ref_link(ctx: Ctx, collection: str, ref_id: str | None, source: str, errors: Invalid) -> Record | None:
     if ref_id is None:
         return None
@@ -64,10 +69,94 @@ def country_group(country_id: str | None) -> Record | None:
 
 
 class Addresses(Resource):
+    """``/addresses``: a contact's addresses. A contact always has exactly one main address: a new main
+    address takes over (the old one stays, no longer main), and the main address can be neither deleted
+    nor un-marked (mark another one main instead). A ``DELIVERY`` address becomes the contact's
+    ``delivery_address`` when it has none."""
+
     name = "addresses"
-    verbs = frozenset({"list", "get"})
+    wrapper = "address"
+    verbs = frozenset({"list", "get", "create", "update", "delete"})
     read_access = CONTACTS_LIST
     get_access = CONTACTS_READ
+    write_access = area("Contacts", WRITE)
+    delete_access = area("Contacts", FULL)
+    create_fields = (
+        F("contact_id", "id", required=True),
+        F("address_type_id", "id", required=True),
+        S("name", 50, required=True),
+        F("is_main_address", "boolean", required=True),
+        *(
+            f
+            for f in ADDRESS_FIELDS
+            if f.name not in ("contact_id", "address_type_id", "name", "is_main_address")
+        ),
+    )
+    update_fields = tuple(Field(f.name, f.kind, False, f.max_length, f.fields) for f in ADDRESS_FIELDS)
+
+    def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
+        contact = ctx.require("contacts", data.get("contact_id"), "contact_id", errors)
+        if data.get("bank_account_id") is not None:
+            errors.add(
+                "bank_account_id",
+                "is not accepted here: a bank account's address is part of the bank account",
+            )
+        if contact is None or errors:
+            return {}
+        main = bool(data.get("is_main_address"))
+        record = self.build(ctx, data, errors, "", contact=contact, main=main)
+        if errors:
+            return {}
+        ctx.collection(self.name)[record["id"]] = record
+        self._attach(ctx, contact, record)
+        return record
+
+    def update(self, ctx: Ctx, record: Record, data: dict[str, Any], errors: Invalid) -> Record:
+        if "contact_id" in data and data["contact_id"] != (record.get("contact") or {}).get("id"):
+            errors.add("contact_id", "cannot be changed")
+        if data.get("is_main_address") is False and record.get("is_main_address"):
+            errors.add(
+                "is_main_address", "A contact needs a main address; make another address the main one."
+            )
+        if errors:
+            return record
+        self.change(ctx, record, data, errors, "")
+        contact = ctx.get("contacts", (record.get("contact") or {}).get("id"))
+        if not errors and contact is not None:
+            if data.get("is_main_address"):
+                record["is_main_address"] = True
+            self._attach(ctx, contact, record)
+        return record
+
+    def delete(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record | None:
+        if record.get("is_main_address"):
+            raise invalid(
+                "base", "The main address cannot be deleted; make another address the main one first."
+            )
+        contact = ctx.get("contacts", (record.get("contact") or {}).get("id"))
+        ctx.remove(self.name, record)
+        if contact is not None and (contact.get("delivery_address") or {}).get("id") == record["id"]:
+            contact["delivery_address"] = None
+            ctx.touch(contact)
+        return None
+
+    def _attach(self, ctx: Ctx, contact: Record, record: Record) -> None:
+        """Point the contact at a new main (or first delivery) address, keeping one main address."""
+        link = ctx.link(self.name, record)
+        if record.get("is_main_address"):
+            previous = ctx.get(self.name, (contact.get("main_address") or {}).get("id"))
+            if previous is not None and previous["id"] != record["id"]:
+                previous["is_main_address"] = False
+                ctx.touch(previous)
+            contact["main_address"] = link
+            if "preferred_address" in contact:
+                contact["preferred_address"] = link
+        elif (record.get("address_type") or {}).get("id") == "DELIVERY" and not contact.get(
+            "delivery_address"
+        ):
+            contact["delivery_address"] = link
+        ctx.touch(contact)
+
     search_fields = ("displayed_as", "name", "postal_code")
     filters = {
         "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
@@ -88,14 +177,16 @@ class Addresses(Resource):
                 "address_line_2": data.get("address_line_2"),
                 "city": data.get("city"),
                 "postal_code": data.get("postal_code"),
-                "country": ref_link(ctx, "countries", country_id, f"{source}.country_id", errors),
+                "country": ref_link(ctx, "countries", country_id, _at(source, "country_id"), errors),
                 "bank_account": None,
                 "contact": {
                     "id": contact["id"],
                     "displayed_as": contact["displayed_as"],
                     "$path": contact["$path"],
                 },
-                "address_type": ref_link(ctx, "address_types", type_id, f"{source}.address_type_id", errors),
+                "address_type": ref_link(
+                    ctx, "address_types", type_id, _at(source, "address_type_id"), errors
+                ),
                 "name": data.get("name") or ("Main Address" if main else "Delivery Address"),
                 "region": data.get("region"),
                 "country_group": country_group(country_id),
@@ -114,11 +205,13 @@ class Addresses(Resource):
         if data.get("name"):
             record["name"] = data["name"]
         if data.get("country_id"):
-            record["country"] = ref_link(ctx, "countries", data["country_id"], f"{source}.country_id", errors)
+            record["country"] = ref_link(
+                ctx, "countries", data["country_id"], _at(source, "country_id"), errors
+            )
             record["country_group"] = country_group(data["country_id"])
         if data.get("address_type_id"):
             record["address_type"] = ref_link(
-                ctx, "address_types", data["address_type_id"], f"{source}.address_type_id", errors
+                ctx, "address_types", data["address_type_id"], _at(source, "address_type_id"), errors
             )
         record["displayed_as"] = address_display(ctx, record)
         ctx.touch(record)

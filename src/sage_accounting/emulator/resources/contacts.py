@@ -6,6 +6,7 @@ or ``VENDOR``); it stops being ``deletable`` once a transaction references it, a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from .._errors import ApiError, Invalid
@@ -77,6 +78,48 @@ def contact_display(name: str, reference: str | None) -> str:
     return f"{name} ({reference})" if reference else name
 
 
+# What a contact's balance is made of: (collection, sign); payments on account live in contact payments.
+BALANCE_PARTS = (
+    ("sales_invoices", 1),
+    ("sales_credit_notes", -1),
+    ("purchase_invoices", 1),
+    ("purchase_credit_notes", -1),
+)
+
+
+def balance(ctx: Ctx, contact: Record) -> Decimal:
+    """What the contact still owes (a customer) or is owed (a supplier): the outstanding amounts of its
+    invoices less those of its credit notes and unused payments on account. Drafts and voids owe nothing."""
+    total = Decimal(0)
+    contact_id = contact["id"]
+    for name, sign in BALANCE_PARTS:
+        records = ctx.collection(name)
+        for record_id in records.equal("contact", contact_id):
+            total += sign * Decimal(str(records[record_id].get("outstanding_amount") or "0"))
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("contact", contact_id):
+        poa = payments[payment_id].get("payment_on_account")
+        if poa:
+            total -= Decimal(str(poa.get("outstanding_amount") or "0"))
+    return total
+
+
+WEB_APP = "https://accounts-extra.sageone.com"
+
+
+def web_links(ctx: Ctx, data: dict[str, Any]) -> list[Record]:
+    """The contact's page in Sage's web app, as the captured record links it (``rel: alternate``): Sage
+    numbers contacts for the web app separately from their API ids."""
+    kinds = [str(k).upper() for k in data.get("contact_type_ids") or []]
+    folder = "vendors" if kinds == ["VENDOR"] else "customers"
+    number = ctx.business.next_number("web_contact")
+    return [{"href": f"{WEB_APP}/contacts/{folder}/{number}", "rel": "alternate", "type": "text/html"}]
+
+
+# Text fields Sage sends as "" when empty (the captured contact record), where others are null.
+EMPTY_AS_TEXT = ("notes", "tax_calculation")
+
+
 class Contacts(Resource):
     name = "contacts"
     wrapper = "contact"
@@ -99,6 +142,17 @@ class Contacts(Resource):
         "contact_type": lambda r: tuple(t["id"] for t in r.get("contact_types") or ()),
     }
     indexed_filters = {"contact_type_id": ("contact_type", str.upper)}
+
+    def render(self, ctx: Ctx, record: Record, params: dict[str, str]) -> Record:
+        """``show_balance=true`` adds ``balance`` (swagger order: after ``links``)."""
+        if params.get("show_balance", "").strip().lower() not in ("true", "1"):
+            return record
+        shown: Record = {}
+        for key, value in record.items():
+            shown[key] = value
+            if key == "links":
+                shown["balance"] = format_money(balance(ctx, record))
+        return shown
 
     def _check(
         self, ctx: Ctx, data: dict[str, Any], errors: Invalid, record: Record | None
@@ -145,7 +199,7 @@ class Contacts(Resource):
         links = self._check(ctx, data, errors, None)
         if errors:
             return {}
-        record: Record = {**ctx.stamp(self.name), "links": []}
+        record: Record = {**ctx.stamp(self.name), "links": web_links(ctx, data)}
         currency = links.get("currency_id") or ctx.link(
             "currencies", ctx.get("currencies", ctx.business.currency)
         )
@@ -161,7 +215,8 @@ class Contacts(Resource):
                 "default_sales_tax_rate": links.get("default_sales_tax_rate_id"),
                 "default_purchase_ledger_account": links.get("default_purchase_ledger_account_id"),
                 "tax_number": data.get("tax_number"),
-                "notes": data.get("notes"),
+                # Sage sends "" for a contact without notes or tax calculation (a captured record), not null
+                "notes": data.get("notes") or "",
                 "locale": data.get("locale") or "en",
                 "main_address": None,
                 "preferred_address": None,
@@ -191,7 +246,7 @@ class Contacts(Resource):
                     "is_importer": treatment.get("is_importer"),
                 },
                 "email": None,
-                "tax_calculation": data.get("tax_calculation"),
+                "tax_calculation": data.get("tax_calculation") or "",
                 "auxiliary_account": data.get("auxiliary_account"),
                 "gdpr_obfuscated": False,
                 "system": False,
@@ -268,6 +323,8 @@ class Contacts(Resource):
         ):
             if key in data:
                 record[key] = data[key]
+                if key in EMPTY_AS_TEXT and data[key] is None:
+                    record[key] = ""
         if "credit_limit" in data:
             record["credit_limit"] = (
                 format_money(data["credit_limit"]) if data["credit_limit"] is not None else "0.0"

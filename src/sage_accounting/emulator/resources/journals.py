@@ -15,9 +15,10 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import Ctx, Record, Resource, area
+from .._resource import Ctx, Record, Resource, area, transaction_key
 from .._state import new_id
 from . import ledger
+from .financial_settings import check_not_before_start
 
 NAME = "journals"
 READ_ROLES = frozenset({"read_only", "full_access"})  # Journals has no Restricted Access reads
@@ -50,6 +51,10 @@ class Journals(Resource):
         F("migrated", "boolean"),
     )
     search_fields = ("reference", "description")
+    indexes = {"transaction": transaction_key}
+    # swagger: "Reissues an existing Journal by voiding the existing one and creating a new one" (201)
+    actions = {"reissue": "reissue"}
+    action_status = 201
 
     # --- reads show the ledger accounts as they are now ------------------------------------------------
     def refresh(self, ctx: Ctx, record: Record) -> Record:
@@ -68,6 +73,7 @@ class Journals(Resource):
     # --- rules -------------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
         lines: list[dict[str, Any]] = data["journal_lines"]
+        check_not_before_start(ctx, data.get("date"), "date", errors)
         if len(lines) < MIN_LINES:
             errors.add("journal_lines", f"must have at least {MIN_LINES} lines")
         debits = credits = ZERO
@@ -117,6 +123,31 @@ class Journals(Resource):
         record["displayed_as"] = data["reference"]
         ctx.collection(NAME)[record["id"]] = record
         return record
+
+    def reissue(self, ctx: Ctx, record: Record, payload: dict[str, Any]) -> Record:
+        """Void the journal (it and its transaction are gone, as ``deleted_since`` shows) and post the same
+        entries again as a new journal with a new transaction."""
+        lines = [
+            {
+                "ledger_account_id": line["ledger_account"]["id"],
+                "debit": Decimal(line["debit"]),
+                "credit": Decimal(line["credit"]),
+                "details": line.get("details"),
+                "include_on_tax_return": line.get("include_on_tax_return"),
+            }
+            for line in record.get("journal_lines") or []
+        ]
+        data = {
+            "date": record["date"],
+            "reference": record["reference"],
+            "description": record.get("description"),
+            "journal_lines": lines,
+        }
+        ctx.remove(NAME, record)
+        errors = Invalid()
+        new = self.create(ctx, data, errors)
+        errors.raise_if_any()
+        return new
 
 
 def _amount(line: dict[str, Any], key: str, source: str, errors: Invalid) -> Decimal | None:

@@ -18,8 +18,8 @@ payments guide and the reference README:
 * Only ``UNPAID`` / ``PART_PAID`` artefacts can be paid ("You can only pay unpaid or part-paid
   invoices."), and never for more than they still owe.
 * ``total_amount`` cannot be less than the allocated amounts; what it exceeds them by is saved as a payment
-  on account (``payment_on_account``), as the guide's "not fully allocated" example shows. Allocating that
-  on-account money later (``contact_allocations``) is not emulated.
+  on account (``payment_on_account``), as the guide's "not fully allocated" example shows; contact
+  allocations (``allocations.py``) settle invoices with it later, lowering its ``outstanding_amount``.
 * Editing a payment re-allocates from scratch; deleting it gives every artefact its money back.
 * A payment whose payment on account has been refunded can be neither edited nor deleted until the refund is
   deleted (the emulator's choice; Sage's documents are silent): like an invoice with payments, its money is
@@ -34,7 +34,7 @@ from typing import Any
 from .._errors import Invalid, invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
 from .._state import new_id
 from ._artefact_base import (
     PAY_ONLY_UNPAID,
@@ -45,6 +45,7 @@ from ._artefact_base import (
     status_of,
 )
 from ._artefact_calc import dec
+from .financial_settings import check_not_before_start
 
 # transaction type -> (contact type, artefact collection it allocates, displayed name)
 PAYMENT_TYPES: dict[str, tuple[str, str, str]] = {
@@ -95,6 +96,7 @@ ALLOCATED_RECEIPT = (
     "It's not possible to refund a fully or partially allocated payment; clear its allocations first."
 )
 REFUNDED = "Its payment on account has been refunded; delete the refund first."
+ALLOCATED = "Its payment on account has been allocated to invoices; delete the contact allocation first."
 
 # An allocation the checks accepted: (artefact or payment on account, amount).
 Allocation = tuple[Record, Decimal]
@@ -110,20 +112,37 @@ def _is_on_account(link: Record) -> bool:
     return str(link.get("$path") or "").startswith(f"/{ON_ACCOUNT}/")
 
 
-def _owner_of(ctx: Ctx, on_account_id: Any) -> Record | None:
+def on_account_owner(ctx: Ctx, on_account_id: Any) -> Record | None:
     """The payment whose ``payment_on_account`` has this id."""
     if not isinstance(on_account_id, str):
         return None
-    for payment in ctx.collection("contact_payments").values():
-        if (payment.get("payment_on_account") or {}).get("id") == on_account_id:
-            return payment
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("on_account", on_account_id):
+        return payments[payment_id]
     return None
 
 
 def _refunded(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decimal:
     """How much of a payment on account refunds have given back (leaving out payment ``skip``)."""
+    return _refunds(ctx, on_account_id, skip=skip) + _allocated(ctx, on_account_id)
+
+
+def _allocated(ctx: Ctx, on_account_id: str) -> Decimal:
+    """How much of a payment on account contact allocations have settled invoices with."""
     total = ZERO
-    for payment in ctx.collection("contact_payments").values():
+    allocations = ctx.collection("contact_allocations")
+    for allocation_id in allocations.equal("artefact", on_account_id):
+        for item in allocations[allocation_id].get("allocated_artefacts") or []:
+            if item["artefact"]["id"] == on_account_id:
+                total += abs(dec(item["amount"]))
+    return total
+
+
+def _refunds(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decimal:
+    total = ZERO
+    payments = ctx.collection("contact_payments")
+    for payment_id in payments.equal("artefact", on_account_id):
+        payment = payments[payment_id]
         if payment["id"] == skip:
             continue
         for item in payment.get("allocated_artefacts") or []:
@@ -132,7 +151,7 @@ def _refunded(ctx: Ctx, on_account_id: str, *, skip: str | None = None) -> Decim
     return total
 
 
-def _refresh_on_account(ctx: Ctx, owner: Record) -> None:
+def refresh_on_account(ctx: Ctx, owner: Record) -> None:
     """Recompute a payment on account's outstanding amount and status from the refunds that name it."""
     poa = owner.get("payment_on_account")
     if not poa:
@@ -173,6 +192,14 @@ class ContactPayments(Resource):
         "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
     }
+    indexes = {
+        "transaction": transaction_key,
+        "contact": lambda r: (r.get("contact") or {}).get("id"),
+        # the payment on account it keeps, and what it allocates (refunds name payments on account)
+        "on_account": lambda r: (r.get("payment_on_account") or {}).get("id"),
+        "artefact": lambda r: tuple(a["artefact"]["id"] for a in r.get("allocated_artefacts") or ()),
+    }
+    indexed_filters = {"contact_id": ("contact", str)}
 
     # --- verbs -----------------------------------------------------------------------------------------
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:
@@ -215,17 +242,19 @@ class ContactPayments(Resource):
 
     def _check_not_refunded(self, ctx: Ctx, record: Record) -> None:
         poa = record.get("payment_on_account")
-        if poa and _refunded(ctx, poa["id"]) > 0:
+        if poa and _refunds(ctx, poa["id"]) > 0:
             raise invalid("base", REFUNDED)
+        if poa and _allocated(ctx, poa["id"]) > 0:
+            raise invalid("base", ALLOCATED)
 
     def _refresh_owners(self, ctx: Ctx, *records: Record) -> None:
         """Bring up to date the payments on account that these (refund) records allocate or allocated."""
         for record in records:
             for item in record.get("allocated_artefacts") or []:
                 if _is_on_account(item["artefact"]):
-                    owner = _owner_of(ctx, item["artefact"]["id"])
+                    owner = on_account_owner(ctx, item["artefact"]["id"])
                     if owner is not None:
-                        _refresh_on_account(ctx, owner)
+                        refresh_on_account(ctx, owner)
 
     # --- rules -------------------------------------------------------------------------------------------
     def _release_allocations(self, ctx: Ctx, record: Record) -> None:
@@ -252,7 +281,7 @@ class ContactPayments(Resource):
             artefact = ctx.get(kind[1], item.get("artefact_id"))
             amount: Decimal | None = item.get("amount")
             if artefact is None:
-                owner = _owner_of(ctx, item.get("artefact_id"))
+                owner = on_account_owner(ctx, item.get("artefact_id"))
                 if (
                     owner is not None
                     and REFUNDABLE_ON_ACCOUNT.get(type_id) == owner["transaction_type"]["id"]
@@ -299,6 +328,8 @@ class ContactPayments(Resource):
                 "Couldn't find Customer." if kind[0] == "CUSTOMER" else "Couldn't find Supplier.",
             )
             contact = None
+        if current is None or data.get("date") != current.get("date"):
+            check_not_before_start(ctx, data.get("date"), "date", errors)
         bank = ctx.require("bank_accounts", data.get("bank_account_id"), "bank_account_id", errors)
         method_id = data.get("payment_method_id")
         method = ctx.require("payment_methods", method_id, "payment_method_id", errors)
