@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
@@ -30,6 +31,9 @@ from ._core import loads, split_relative
 __all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
 
 T = TypeVar("T")
+
+CLOSE_WAIT = 5.0
+"""Seconds a stopped walk waits for prefetched pages still in flight before leaving them to finish alone."""
 Query = list[tuple[str, str]]
 SyncFetch = Callable[[str, Query], bytes]
 """Fetch one page: ``(path, query) -> raw JSON body``."""
@@ -213,8 +217,12 @@ class _Fetchers:
         for _ in self._threads:
             self._jobs.put(None)
         if wait:
+            # Bounded: a caller's Ctrl-C can land outside the walk (in its loop body), which closes the
+            # walk like a ``break``; a page that never answers must not then hold the program for ever.
+            # The threads are daemons: one still running after the deadline ends on its own.
+            deadline = time.monotonic() + CLOSE_WAIT
             for thread in self._threads:
-                thread.join()
+                thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class _Feed(_FeedBase):

@@ -349,8 +349,11 @@ class Stuck(httpx.BaseTransport):
 emu = Emulator(seed="minimal")
 emu.seed({"data": {DEMO.business_id: {"contacts": [{"contact": {"name": f"C {i}", "contact_type_ids": ["CUSTOMER"]}} for i in range(30)]}}})
 with SageAccounting(make_connection(emu), business_id=DEMO.business_id, transport=Stuck(emu.transport())) as sage:
-    for _ in sage.contacts.list(items_per_page=10, prefetch=4):
-        pass
+    for n, _ in enumerate(sage.contacts.list(items_per_page=10, prefetch=4)):
+        if n == 0:
+            print("reading", flush=True)
+        for _ in range(2_000_000):  # the interrupt lands here, outside the walk, as it may
+            pass
 """
 
 
@@ -360,7 +363,12 @@ def test_ctrl_c_during_a_prefetch_ends_the_program_at_once() -> None:
         [sys.executable, "-c", CTRL_C_CHILD, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        assert child.stdout is not None and "waiting" in child.stdout.readline()
+        assert child.stdout is not None
+        seen: set[str] = set()
+        while seen != {"waiting", "reading"}:
+            line = child.stdout.readline().strip()
+            assert line in ("waiting", "reading"), line
+            seen.add(line)
         child.send_signal(signal.SIGINT)
         # Pages stuck in flight do not hold the interpreter's exit (an executor's threads would, forever).
         returncode = child.wait(timeout=60)

@@ -193,7 +193,7 @@ def test_sigkill_during_refresh_never_loses_the_grant(server_url: str, tmp_path:
         lanes.append(_Lane(server_url, path, 200 // (4 if _PROC_LOCKS else 1)))
     before = _refresh_count(server_url)
     # Sage's answer takes a moment, so a refresh is in progress long enough to be caught.
-    control(server_url, "POST", "/faults", json={"method": "POST", "path": "/token", "latency": 0.02,
+    control(server_url, "POST", "/faults", json={"method": "POST", "path": "/token", "latency": 0.1,
                                                           "count": None})  # fmt: skip
     try:
         while busy := [lane for lane in lanes if lane.kills < lane.wanted]:
