@@ -238,6 +238,7 @@ def test_filtered_pages_walk_an_index_not_the_table(store: GatewayStore) -> None
         "agent = 'x'": "ix_gateway_audit_agent",
         "decision = 'denied'": "ix_gateway_audit_decision",
         "business_id = 'B1'": "ix_gateway_audit_business",
+        "agent = 'x' AND decision = 'denied'": "ix_gateway_audit_agent_decision",
     }
     with store.engine.connect() as conn:
         for where, index in probes.items():

@@ -28,7 +28,7 @@ def test_an_empty_database_is_upgraded_to_the_newest_schema(db_url: str) -> None
         inspector = sa.inspect(store.engine)
         assert set(inspector.get_table_names()) >= TABLES
         indexes = {i["name"] for i in inspector.get_indexes("gateway_audit")}
-        assert {"ix_gateway_audit_agent", "ix_gateway_audit_decision", "ix_gateway_audit_business",
+        assert {"ix_gateway_audit_agent", "ix_gateway_audit_agent_decision", "ix_gateway_audit_decision", "ix_gateway_audit_business",
                 "ix_gateway_audit_time"} <= indexes  # fmt: skip
         with store.engine.connect() as conn:
             assert (
@@ -72,3 +72,28 @@ def test_a_url_that_is_not_a_database_is_named_without_its_password() -> None:
     with pytest.raises(GatewayInputError, match=r"nosuchdb://user:\*\*\*@host/db: no driver") as info:
         GatewayStore.open("nosuchdb://user:hunter2@host/db")
     assert "hunter2" not in str(info.value)
+
+
+_OPEN_AND_ADD = """
+import sys
+from sage_accounting.gateway.store import GatewayStore
+with GatewayStore.open(sys.argv[1]) as store:
+    store.add_agent(sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+def test_processes_opening_a_fresh_database_at_once_migrate_it_once(db_url: str) -> None:
+    import subprocess
+    import sys
+
+    workers = [
+        subprocess.Popen([sys.executable, "-c", _OPEN_AND_ADD, db_url, f"agent-{n}"], stderr=subprocess.PIPE)
+        for n in range(3)
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()[-2000:]
+    with GatewayStore.open(db_url) as store:
+        assert sorted(a.name for a in store.list_agents()) == ["agent-0", "agent-1", "agent-2"]
+        assert store.verify_audit().ok and store.verify_audit().rows == 3

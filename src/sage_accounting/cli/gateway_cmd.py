@@ -393,7 +393,7 @@ def list_approvals(
         emit([_approval_data(a) for a in items], rt.output)
         return
     if not items:
-        err_console().print(f"No {status if status != 'all' else ''} approvals.".replace("  ", " "))
+        err_console().print("No approvals." if status == "all" else f"No {status} approvals.")
         return
     table = Table(title=f"Approvals ({len(items)})")
     for column in ("id", "status", "agent", "tool", "amount", "expires", "sentence"):

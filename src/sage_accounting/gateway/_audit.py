@@ -51,6 +51,19 @@ _HASHED = (
     "prev_hash",
 )
 _BATCH = 5000
+# Built once: appends are the hot path, and a statement built per call costs more than the SQL it sends.
+_HEAD = (
+    sa.select(audit_head.c.last_id, audit_head.c.last_hash, audit_head.c.last_time)
+    .where(audit_head.c.id == 1)
+    .with_for_update()
+)
+_INSERT = sa.insert(audit)
+_MOVE_HEAD = (
+    sa.update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(last_id=sa.bindparam("new_id"), last_hash=sa.bindparam("new_hash"),
+            last_time=sa.bindparam("new_time"), rows=audit_head.c.rows + 1)
+)  # fmt: skip
 
 
 def utc(value: datetime) -> datetime:
@@ -73,14 +86,11 @@ def append(conn: sa.Connection, entry: AuditEntry, now: datetime) -> AuditRow:
     """
     if entry.decision not in DECISIONS:
         raise GatewayInputError(f"decision {entry.decision!r} is not one of {', '.join(DECISIONS)}")
-    head = conn.execute(sa.select(audit_head).where(audit_head.c.id == 1).with_for_update()).one()
-    last_time = None
-    if head.last_id:
-        last_time = conn.execute(sa.select(audit.c.time).where(audit.c.id == head.last_id)).scalar()
+    head = conn.execute(_HEAD).one()
     # Times never go backwards along the chain, so `since` can be turned into an id bound.
     time = utc(now)
-    if last_time is not None and utc(last_time) > time:
-        time = utc(last_time)
+    if head.last_time is not None and utc(head.last_time) > time:
+        time = utc(head.last_time)
     values: dict[str, Any] = {
         "id": head.last_id + 1,  # under the lock: ids follow the chain with no gaps
         "time": time,
@@ -101,13 +111,8 @@ def append(conn: sa.Connection, entry: AuditEntry, now: datetime) -> AuditRow:
         "prev_hash": head.last_hash,
     }
     values["hash"] = row_hash(values)
-    row_id = values["id"]
-    conn.execute(sa.insert(audit).values(**values))
-    conn.execute(
-        sa.update(audit_head)
-        .where(audit_head.c.id == 1)
-        .values(last_id=row_id, last_hash=values["hash"], rows=audit_head.c.rows + 1)
-    )
+    conn.execute(_INSERT, values)
+    conn.execute(_MOVE_HEAD, {"new_id": values["id"], "new_hash": values["hash"], "new_time": time})
     return _row(values)
 
 

@@ -130,6 +130,7 @@ audit = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     # Keyset pages (newest first) filtered by one column walk these indexes backwards from a bound.
     sa.Index("ix_gateway_audit_agent", "agent", "id"),
+    sa.Index("ix_gateway_audit_agent_decision", "agent", "decision", "id"),
     sa.Index("ix_gateway_audit_decision", "decision", "id"),
     sa.Index("ix_gateway_audit_business", "business_id", "id"),
     sa.Index("ix_gateway_audit_time", "time", "id"),
@@ -143,6 +144,7 @@ audit_head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_id", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.Column("last_time", _TIME),
     sa.Column("rows", sa.BigInteger, nullable=False),
 )
 
@@ -167,6 +169,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     # WAL: readers never wait for the writer (and it is a no-op on an in-memory database).
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL never corrupts the database; a power cut (not a crash) may lose the last commits.
+    # FULL would fsync every audit row: about ten times fewer rows per second.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

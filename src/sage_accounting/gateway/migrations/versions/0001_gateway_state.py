@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_gateway_audit_agent", "gateway_audit", ["agent", "id"])
+    op.create_index("ix_gateway_audit_agent_decision", "gateway_audit", ["agent", "decision", "id"])
     op.create_index("ix_gateway_audit_decision", "gateway_audit", ["decision", "id"])
     op.create_index("ix_gateway_audit_business", "gateway_audit", ["business_id", "id"])
     op.create_index("ix_gateway_audit_time", "gateway_audit", ["time", "id"])
@@ -113,6 +114,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("last_id", sa.BigInteger, nullable=False),
         sa.Column("last_hash", sa.String(64), nullable=False),
+        sa.Column("last_time", _TIME),
         sa.Column("rows", sa.BigInteger, nullable=False),
     )
     op.bulk_insert(head, [{"id": 1, "last_id": 0, "last_hash": "0" * 64, "rows": 0}])
