@@ -134,6 +134,7 @@ def _build() -> None:
     from . import actions_cmd
     from ._generate import add_resource_commands
     from .auth_cmd import auth_app
+    from .console_cmd import console_app
     from .demo_cmd import demo
     from .emulator_cmd import emulator_app
     from .gateway_cmd import agents_app, approvals_app, audit_app
@@ -151,6 +152,7 @@ def _build() -> None:
     app.add_typer(agents_app, name="agents", rich_help_panel="AI agents")
     app.add_typer(approvals_app, name="approvals", rich_help_panel="AI agents")
     app.add_typer(audit_app, name="audit", rich_help_panel="AI agents")
+    app.add_typer(console_app, name="console", rich_help_panel="AI agents")
 
 
 _build()
