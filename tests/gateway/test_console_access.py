@@ -155,3 +155,22 @@ def test_console_token_prints_the_token_alone_on_its_last_line_and_stores_its_ha
         with console_client(store) as client:
             assert sign_in(client, token).status_code == 303
             assert client.get("/console/audit").status_code == 200
+
+
+def test_mcp_serve_http_serves_the_console_under_console_next_to_mcp(store: GatewayStore) -> None:
+    import httpx
+
+    from sage_accounting.emulator import Emulator
+    from sage_accounting.gateway.executor import Gateway
+
+    from .console_helpers import served_with_console
+    from .mcp_helpers import emulator_factory
+
+    with (
+        served_with_console(Gateway(store, emulator_factory(Emulator()))) as base,
+        httpx.Client(base_url=base, follow_redirects=False, trust_env=False) as http,
+    ):
+        assert http.get("/console").status_code == 303
+        assert http.post("/mcp", json={}).status_code == 401  # the agent's bearer key is still required
+        assert sign_in(http, admin_token(store)).status_code == 303
+        assert "bookkeeper" in http.get("/console/agents").text
