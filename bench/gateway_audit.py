@@ -37,10 +37,11 @@ def bulk_fill(store: GatewayStore, rows: int, start: datetime) -> None:
     batch: list[dict[str, Any]] = []
     with store.engine.begin() as conn:
         for i in range(1, rows + 1):
+            agent = AGENTS[(i // 7) % len(AGENTS)]  # not in step with the decisions: every pair occurs
             values: dict[str, Any] = {
                 "id": i,
                 "time": start + timedelta(seconds=i),
-                "agent": AGENTS[i % len(AGENTS)],
+                "agent": agent,
                 "tool": "sage_list_contacts",
                 "area": "contacts",
                 "business_id": BUSINESSES[i % len(BUSINESSES)],
@@ -53,7 +54,7 @@ def bulk_fill(store: GatewayStore, rows: int, start: datetime) -> None:
                 "record_id": None,
                 "record_displayed_as": None,
                 "duration_ms": 3.5,
-                "sentence": f"{AGENTS[i % len(AGENTS)]} listed 20 contacts in Demo Trading Ltd — allowed",
+                "sentence": f"{agent} listed 20 contacts in Demo Trading Ltd — allowed",
                 "prev_hash": prev,
             }
             values["hash"] = prev = row_hash(values)
@@ -129,6 +130,7 @@ def main() -> None:
     print(f"filled {args.rows:,} rows in {fill_s:.1f} s")
 
     appends = 500
+    store.append_audit(AuditEntry(agent="bench", tool="warm-up", decision="allowed", sentence="warm-up"))
     began = time.perf_counter()
     for i in range(appends):
         store.append_audit(AuditEntry(agent="bench", tool="sage_get_contact", decision="allowed",
@@ -146,6 +148,7 @@ def main() -> None:
             since=start + timedelta(seconds=args.rows - 86_400), limit=50
         ),
         "agent + denied": lambda: store.list_audit(agent="agent-4", decision="denied", limit=50),
+        "agent + failed (rare)": lambda: store.list_audit(agent="agent-5", decision="failed", limit=50),
         "deep keyset page": lambda: store.list_audit(before_id=middle, limit=50),
         "deep page by agent": lambda: store.list_audit(agent="agent-7", before_id=middle, limit=50),
         "a day in the middle": lambda: store.list_audit(
@@ -160,6 +163,7 @@ def main() -> None:
         "appends_per_s": round(append_rate),
     }
     for name, fn in pages.items():
+        assert fn(), f"{name}: the page is empty"  # a figure for an empty page would measure nothing
         ms = timed(fn)
         figures[f"page_ms[{name}]"] = ms
         print(f"{name:>22}: {ms:8.2f} ms per 50-row page")

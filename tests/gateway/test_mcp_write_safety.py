@@ -273,3 +273,27 @@ async def test_a_write_sage_may_have_done_is_never_repeated_under_its_key(
     assert retried.is_error and "idempotency_key" in text(retried) and "may have" in text(retried)
     assert len(writes(emu, "/sales_invoices")) == 1
     assert _decisions(store, "clerk")[-2:] == ["failed", "invalid"]
+
+
+async def test_retrying_a_held_write_tells_what_became_of_it(
+    store: GatewayStore, emu: Emulator, url: str
+) -> None:
+    key = add_agent(store, "clerk", {"contacts": "read", "sales": "full"}, approve_writes=True)
+    async with http_session(url, key) as session:
+        customer, sales = await demo_ids(session)
+        approved_args = {**invoice_arguments(customer, sales), "idempotency_key": "held-1"}
+        denied_args = {**invoice_arguments(customer, sales, quantity=2), "idempotency_key": "held-2"}
+        held = await session.call_tool("sage_create_sales_invoice", approved_args)
+        other = await session.call_tool("sage_create_sales_invoice", denied_args)
+        again = await session.call_tool("sage_create_sales_invoice", approved_args)
+        assert held.structured_content is not None and other.structured_content is not None
+        assert again.structured_content == held.structured_content
+        outcome = await acarry_out_approval(
+            store, held.structured_content["approval_id"], by="alice", client_factory=emulator_factory(emu)
+        )
+        store.decide_approval(other.structured_content["approval_id"], False, "alice", "wrong quantity")
+        done = await session.call_tool("sage_create_sales_invoice", approved_args)
+        refused = await session.call_tool("sage_create_sales_invoice", denied_args)
+    assert not done.is_error and done.structured_content == outcome.result
+    assert refused.is_error and "denied: wrong quantity" in text(refused)
+    assert len(writes(emu, "/sales_invoices")) == 1

@@ -58,6 +58,13 @@ How inputs are read, before anything is sent:
   fetched up to 8 at a time. Deletes return what Sage returned: the voided record
   for sales invoices and credit notes, `null` for a 204.
 
+Every action is also a tool for AI agents (`registry.by_tool_name("sage_create_sales_invoice")`): its
+tool name, the toolset it belongs to, and what it needs in Sage's role areas (Contacts, Sales, Purchases,
+Bank, Products & Services, Settings, Journals; `rawRequest` its own `raw` area) — Read or Full in any
+one of the areas named. A tool takes the inputs by their snake_case names (`contactId` → `contact_id`),
+described by `action.input_schema()` (a JSON Schema); `action.build_request(inputs)` shows the request
+it would send, without sending it.
+
 `sage-accounting actions describe --json` (and `sage_accounting.actions.manifest()`) gives the same in
 the shape of the component's `component.json`.
 """
@@ -92,10 +99,15 @@ def _input_row(item: ActionInput) -> str:
 
 def _action(action: Action, seed_keys: frozenset[str]) -> list[str]:
     origin = "from the component's documentation" if action.key in seed_keys else "wider API"
+    flags = [name for name, on in (("read-only", action.read_only), ("destructive", action.destructive),
+                                   ("idempotent", action.idempotent)) if on]  # fmt: skip
     lines = [
         f"### `{action.key}` — {action.label}",
         "",
         f"{action.description}. `{action.method} {action.path}` ({origin}).",
+        "",
+        f"Tool `{action.tool_name}` ({action.title}; toolset `{action.toolset}`): needs "
+        f"{action.access.describe()}; {', '.join(flags) or 'not idempotent'}.",
         "",
     ]
     if not action.inputs:

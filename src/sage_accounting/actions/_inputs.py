@@ -38,7 +38,11 @@ __all__ = [
     "StringList",
     "Text",
     "is_missing",
+    "load_json",
+    "number_text",
     "show_value",
+    "surrogate_problem",
+    "text_problem",
 ]
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -48,6 +52,16 @@ _ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _ATTRIBUTE_RE = re.compile(r"^[a-z0-9_$]+$")
 # Control characters other than tab, line feed and carriage return (NUL, ESC …): never meant as data.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Sage's numbers are money, quantities, codes and counts: nothing needs more digits than these, and a
+# bound keeps every value printable (Python refuses to print integers of more than 4,300 digits) and
+# every sum exact.
+MAX_DIGITS = 30
+_MAX_INT = 10**MAX_DIGITS
+MAX_TEXT = 5_000
+"""The longest text an input takes: more than any Sage field holds, and short enough for a URL."""
+MAX_ID = 200
+MAX_NUMBER = Decimal(10) ** 15
+"""Numbers (money, quantities) are refused from this magnitude on: no Sage amount comes near it."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +123,67 @@ def is_missing(value: Any) -> bool:
 
 
 def show_value(value: Any) -> str:
-    """``repr(value)``, shortened for error messages."""
-    text = repr(value)
+    """``repr(value)``, shortened for error messages; never fails (a huge integer, an object whose repr
+    raises)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_INT:
+        return f"a whole number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:60]
+    try:
+        text = repr(value)
+    except Exception:  # any failing repr: describe the value by its type instead
+        return f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text_problem(text: str) -> str | None:
+    """What makes ``text`` unsendable: control characters, or lone surrogates (not valid Unicode)."""
+    if _CONTROL_RE.search(text):
+        return f"must not contain control characters, got {show_value(text)}"
+    return surrogate_problem(text)
+
+
+def surrogate_problem(text: str) -> str | None:
+    """``text`` with a lone surrogate cannot be encoded as UTF-8 (and so cannot be sent): what to say."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"must be valid Unicode text (it has a lone surrogate), got {show_value(text)}"
+    return None
+
+
+def _number_text(value: int | float | Decimal, path: str) -> str:
+    """A number as text, refusing what is not a finite number of sensible size."""
+    if isinstance(value, int):
+        if abs(value) >= _MAX_INT:
+            raise Invalid(path, f"is too long a number ({show_value(value)})")
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Invalid(path, f"must be a finite number, got {show_value(value)}")
+    if isinstance(value, Decimal) and (not value.is_finite() or value.adjusted() >= MAX_DIGITS):
+        raise Invalid(path, f"must be a finite number of sensible size, got {show_value(value)}")
+    return str(value)
+
+
+def text_problem(text: str) -> str | None:
+    """What makes ``text`` unsendable (control characters, lone surrogates), or ``None``."""
+    return _text_problem(text)
+
+
+def number_text(value: int | float | Decimal, path: str) -> str:
+    """A number as text; :class:`Invalid` when it is not finite or absurdly long."""
+    return _number_text(value, path)
+
+
+def load_json(text: str | bytes, path: str, what: str) -> Any:
+    """``json.loads`` for an input: bad JSON, or JSON nested absurdly deep, is :class:`Invalid`."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise Invalid(path, f"must be {what}: the JSON is nested too deeply") from None
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not valid JSON"
+        raise Invalid(path, f"must be {what} ({reason})") from None
 
 
 class Converter(abc.ABC):
@@ -130,17 +202,20 @@ class Converter(abc.ABC):
 
 @dataclass(frozen=True)
 class Text(Converter):
-    """A string; numbers are accepted and turned into their text.  Control characters other than tab and
-    line breaks (NUL, ESC …) are refused."""
+    """A string of at most :data:`MAX_TEXT` characters; numbers are accepted and turned into their text.
+    Control characters other than tab and line breaks (NUL, ESC …) are refused."""
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, str):
-            if _CONTROL_RE.search(value):
-                raise Invalid(path, f"must not contain control characters, got {show_value(value)}")
+            if len(value) > MAX_TEXT:
+                raise Invalid(path, f"is too long ({len(value):,} characters; at most {MAX_TEXT:,})")
+            problem = _text_problem(value)
+            if problem:
+                raise Invalid(path, problem)
             return value
         if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
             raise Invalid(path, f"must be text, got {type(value).__name__}")
-        return str(value)
+        return _number_text(value, path)
 
     def describe(self) -> str:
         return "text"
@@ -153,10 +228,12 @@ class Id(Converter):
 
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+            value = _number_text(value, path)
         if not isinstance(value, str):
             raise Invalid(path, f"must be an id (text), got {type(value).__name__}")
         text = value.strip()
+        if len(text) > MAX_ID:
+            raise Invalid(path, f"is too long for a Sage id ({len(text):,} characters; at most {MAX_ID})")
         if not _ID_RE.match(text) or not any(ch.isalnum() for ch in text):
             raise Invalid(
                 path, f"is not a valid Sage id (letters, digits, '_', '-', '.'), got {show_value(value)}"
@@ -188,6 +265,10 @@ def _decimal(value: Any, path: str) -> Decimal:
         raise Invalid(path, f"must be a number, got {show_value(value)}")
     if not number.is_finite():
         raise Invalid(path, f"must be a finite number, got {show_value(value)}")
+    if abs(number) >= MAX_NUMBER:
+        raise Invalid(path, f"must be less than 10^15 in size, got {show_value(value)}")
+    if number != 0 and number.adjusted() < -MAX_DIGITS:
+        raise Invalid(path, f"has more than {MAX_DIGITS} decimal places, got {show_value(value)}")
     return number
 
 
@@ -207,6 +288,12 @@ class Number(Converter):
         return "number" if self.minimum is None else f"number ≥ {self.minimum}"
 
 
+def _is_whole(value: float | Decimal) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value) and value.is_integer() and abs(value) < _MAX_INT
+    return value.is_finite() and value.adjusted() < MAX_DIGITS and value == value.to_integral_value()
+
+
 @dataclass(frozen=True)
 class Integer(Converter):
     """A whole number within ``minimum``..``maximum``; text like "30" is accepted."""
@@ -219,12 +306,16 @@ class Integer(Converter):
             raise Invalid(path, f"must be a whole number, got {show_value(value)}")
         if isinstance(value, int):
             result = value
-        elif isinstance(value, str) and _INTEGER_RE.match(value.strip()):
+        elif isinstance(value, str) and _INTEGER_RE.match(value.strip()) and len(value.strip()) <= MAX_DIGITS:
             result = int(value.strip())
-        elif isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
+        elif isinstance(value, float | Decimal) and _is_whole(value):
             result = int(value)
         else:
             raise Invalid(path, f"must be a whole number, got {show_value(value)}")
+        if abs(result) >= _MAX_INT:
+            raise Invalid(
+                path, f"must be a whole number of at most {MAX_DIGITS} digits, got {show_value(result)}"
+            )
         low, high = self.minimum, self.maximum
         if (low is not None and result < low) or (high is not None and result > high):
             if high is None:
@@ -293,7 +384,10 @@ class DateTime(Converter):
         if isinstance(value, _dt.datetime):
             if value.tzinfo is None:
                 raise Invalid(path, "must be a timezone-aware date-time (give tzinfo, e.g. UTC)")
-            return value.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+            try:
+                return value.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+            except (OverflowError, ValueError):
+                raise Invalid(path, f"is out of the range of dates, got {show_value(value)}") from None
         if isinstance(value, _dt.date):
             return value.isoformat()
         if isinstance(value, str):
@@ -345,10 +439,7 @@ class StringList(Converter):
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                try:
-                    parsed = json.loads(text)
-                except ValueError:
-                    raise Invalid(path, f"is not a valid JSON list: {show_value(value)}") from None
+                parsed = load_json(text, path, "a JSON list of ids")
                 if not isinstance(parsed, list):
                     raise Invalid(path, "must be a list")
                 items = parsed
@@ -380,9 +471,11 @@ class Attributes(Converter):
         )
         if names is None:
             raise Invalid(path, f"must be 'all' or a list of field names, got {type(value).__name__}")
+        if len(names) > 500:
+            raise Invalid(path, f"names too many fields ({len(names):,}; at most 500)")
         names = [n for n in names if n]
         for name in names:
-            if not isinstance(name, str) or not _ATTRIBUTE_RE.match(name):
+            if not isinstance(name, str) or not _ATTRIBUTE_RE.match(name) or len(name) > 100:
                 raise Invalid(
                     path, f"has an invalid field name {show_value(name)} (Sage field names are snake_case)"
                 )

@@ -14,7 +14,7 @@ import httpx
 
 from .._core import DEFAULT_API_URL
 from ._common import BOOL, Path, inp
-from ._inputs import Choice, Converter, InputProblem, Integer, Invalid
+from ._inputs import Choice, Converter, InputProblem, Integer, Invalid, surrogate_problem
 from ._registry import Action, Inputs, Namer, PreparedRequest
 from ._structured import JsonBody, KeyValues
 
@@ -27,6 +27,7 @@ _SECRET_WORDS = ("auth", "token", "secret", "password", "cookie", "api-key", "ap
 _CLIENT_HEADERS = {"accept": "Accept", "content-type": "Content-Type", "user-agent": "User-Agent",
                    "x-business": "X-Business"}  # fmt: skip
 _LOG_BODY_LIMIT = 2000
+_MAX_URL = 8_000  # Sage's servers, like most, refuse longer request lines
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
@@ -47,6 +48,11 @@ class UrlPath(Converter):
             )
         if any(ch.isspace() or ord(ch) < 32 for ch in text):
             raise Invalid(path, "must not contain spaces or control characters")
+        problem = surrogate_problem(text)
+        if problem:
+            raise Invalid(path, problem)
+        if len(text) > _MAX_URL:
+            raise Invalid(path, f"is too long ({len(text):,} characters; at most {_MAX_URL:,})")
         if not text.startswith("/"):
             text = "/" + text
         segments = text.split("?", 1)[0].split("/")
@@ -72,6 +78,17 @@ def check(values: Inputs, name: Namer) -> list[InputProblem]:
             if key not in given:
                 shown = name("fileDataFileNames")
                 problems.append(InputProblem(shown, f"{shown} key {key!r} matches no {name('fileData')} key"))
+    for key in ("queryParams", "fileDataFileNames"):
+        for pair, value in values.get(key) or []:
+            if isinstance(value, bytes) and not _utf8(value):
+                shown = name(key)
+                problems.append(InputProblem(shown, f"{shown}: the value of {pair} must be UTF-8 text"))
+    query = sum(len(k) + len(v) + 2 for k, v in values.get("queryParams") or [])
+    if query + len(values["url"]) > _MAX_URL:
+        shown = name("queryParams")
+        problems.append(
+            InputProblem(shown, f"{shown} make the URL too long (at most {_MAX_URL:,} characters)")
+        )
     headers = name("headers")
     for key, value in values.get("headers") or []:
         if key.lower() == "authorization":
@@ -87,6 +104,14 @@ def check(values: Inputs, name: Namer) -> list[InputProblem]:
             if problem:
                 problems.append(InputProblem(headers, f"{headers}: the value of {key} {problem}"))
     return problems
+
+
+def _utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _header_value_problem(value: str | bytes) -> str | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .._errors import SageError
 from ._access import Access
-from ._inputs import ActionInputError, Converter, InputProblem, Invalid, Text, is_missing
+from ._inputs import ActionInputError, Converter, InputProblem, Invalid, Text, is_missing, show_value
 from ._naming import arg_name
 from ._targets import Target, sage_text
 
@@ -389,8 +389,10 @@ class Action:
 
 
 def _show_key(key: Any) -> str:
-    text = key if isinstance(key, str) else repr(key)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A given key as an error names it: as it is when it is plain printable text, else its repr."""
+    if isinstance(key, str) and key.isprintable() and key.strip() == key and key:
+        return key if len(key) <= 60 else key[:57] + "..."
+    return show_value(key)
 
 
 class UnknownActionError(SageError, KeyError):

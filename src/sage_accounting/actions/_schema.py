@@ -40,6 +40,46 @@ _DECIMAL_PATTERN = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$"
 _INTEGER_PATTERN = r"^\s*[+-]?\d+\s*$"
 
 
+# What each field of a line object means (invoice, credit note, journal, allocation, price and rate lines).
+FIELD_NOTES: dict[str, str] = {
+    "id": "The id of an existing line (updates only: keeps that line).",
+    "description": "What the line is for, as printed on the document.",
+    "ledger_account_id": "The ledger account the line posts to (see sage_list_ledger_accounts).",
+    "quantity": "How many.",
+    "unit_price": "The price of one, as a decimal string or number.",
+    "tax_rate_id": "The tax rate (see sage_list_tax_rates), e.g. GB_STANDARD.",
+    "product_id": "The product sold or bought, if any.",
+    "service_id": "The service sold or bought, if any.",
+    "net_amount": "The line's net amount (Sage computes it from quantity and unit price).",
+    "tax_amount": "The line's tax (Sage computes it from the tax rate unless given).",
+    "total_amount": "The line's total, net plus tax.",
+    "discount_amount": "A discount off the line's net amount.",
+    "discount_percentage": "A discount as a percentage of the line's net amount.",
+    "unit_price_includes_tax": "Whether unit_price includes tax.",
+    "debit": "The amount debited to the ledger account (0 on a credit line).",
+    "credit": "The amount credited to the ledger account (0 on a debit line).",
+    "details": "A note on the journal line.",
+    "include_on_tax_return": "Whether the journal line counts on the tax return.",
+    "artefact_id": "The invoice or credit note the payment settles.",
+    "amount": "How much of the payment goes to it.",
+    "discount": "A settlement discount given on it.",
+    "price": "The selling price.",
+    "price_name": "The price's name (e.g. Selling Price).",
+    "price_includes_tax": "Whether the price includes tax.",
+    "rate": "The selling rate.",
+    "rate_name": "The rate's name (e.g. Hourly).",
+    "rate_includes_tax": "Whether the rate includes tax.",
+}
+
+
+def _field(name: str, convert: Converter) -> dict[str, Any]:
+    schema = dict(converter_schema(convert))
+    note = FIELD_NOTES.get(name)
+    if note:
+        schema["description"] = note
+    return schema
+
+
 def converter_schema(convert: Converter) -> dict[str, Any]:
     """The JSON Schema of the values ``convert`` accepts (the usual spelling of them)."""
     if isinstance(convert, Id):
@@ -71,7 +111,7 @@ def converter_schema(convert: Converter) -> dict[str, Any]:
     if isinstance(convert, Lines):
         line = {
             "type": "object",
-            "properties": {name: converter_schema(field) for name, field in convert.fields.items()},
+            "properties": {name: _field(name, field) for name, field in convert.fields.items()},
             "required": list(convert.required),
             "additionalProperties": False,
         }

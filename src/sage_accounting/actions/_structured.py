@@ -3,25 +3,62 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._inputs import Converter, Invalid, is_missing, show_value
+from ._inputs import (
+    Converter,
+    Invalid,
+    is_missing,
+    load_json,
+    number_text,
+    show_value,
+    surrogate_problem,
+    text_problem,
+)
 
-__all__ = ["AnyValue", "JsonBody", "KeyValues", "Lines"]
+__all__ = ["AnyValue", "JsonBody", "KeyValues", "Lines", "check_json"]
+
+MAX_DEPTH = 32
+"""How deeply JSON data given to an action may nest (Sage's own records nest a few levels)."""
+
+
+def check_json(value: Any, path: str, depth: int = 0) -> Any:
+    """``value`` if it is JSON data Sage could be sent (text, finite numbers of sensible size, true/false,
+    null, lists, objects with text keys, at most :data:`MAX_DEPTH` deep); :class:`Invalid` naming the
+    first part that is not.  Tuples become lists."""
+    if depth > MAX_DEPTH:
+        raise Invalid(path, f"nests more than {MAX_DEPTH} levels deep")
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        problem = surrogate_problem(value)
+        if problem:
+            raise Invalid(path, problem)
+        return value
+    if isinstance(value, int | float | Decimal):
+        number_text(value, path)
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise Invalid(path, f"has a key that is not text: {show_value(key)}")
+            out[key] = check_json(item, f"{path}.{key}", depth + 1)
+        return out
+    if isinstance(value, list | tuple):
+        return [check_json(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
+    raise Invalid(
+        path, f"must be JSON data (text, number, true/false, list or object), got {type(value).__name__}"
+    )
 
 
 def _pairs_from_text(text: str, path: str) -> list[tuple[Any, Any]]:
     if text.startswith(("[", "{")):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            raise Invalid(path, f"is not valid JSON: {show_value(text)}") from None
-        return _pairs(parsed, path)
+        return _pairs(load_json(text, path, "valid JSON"), path)
     pairs: list[tuple[Any, Any]] = []
     for line in text.splitlines():
         if not line.strip():
@@ -64,16 +101,25 @@ class KeyValues(Converter):
         for i, (key, val) in enumerate(_pairs(value, path)):
             if not isinstance(key, str) or not key.strip():
                 raise Invalid(f"{path}[{i}]", "needs a non-empty text key")
-            if isinstance(val, bytes | str):
-                out.append((key.strip(), val))
+            problem = text_problem(key)
+            if problem:
+                raise Invalid(f"{path}[{i}]", f"key {problem}")
+            name = key.strip()
+            if isinstance(val, str):
+                problem = surrogate_problem(val)
+                if problem:
+                    raise Invalid(f"{path}[{name}]", problem)
+                out.append((name, val))
+            elif isinstance(val, bytes):
+                out.append((name, val))
             elif val is None:
-                out.append((key.strip(), ""))
+                out.append((name, ""))
             elif isinstance(val, bool):
-                out.append((key.strip(), "true" if val else "false"))
+                out.append((name, "true" if val else "false"))
             elif isinstance(val, int | float | Decimal):
-                out.append((key.strip(), str(val)))
+                out.append((name, number_text(val, f"{path}[{name}]")))
             else:
-                raise Invalid(f"{path}[{key.strip()}]", f"must be text, got {type(val).__name__}")
+                raise Invalid(f"{path}[{name}]", f"must be text, got {type(val).__name__}")
         return out
 
     def describe(self) -> str:
@@ -87,8 +133,15 @@ class JsonBody(Converter):
     manifest_type = "string"
 
     def convert(self, value: Any, path: str) -> Any:
-        if isinstance(value, str | bytes | Mapping | list):
+        if isinstance(value, bytes):
             return value
+        if isinstance(value, str):
+            problem = surrogate_problem(value)
+            if problem:
+                raise Invalid(path, problem)
+            return value
+        if isinstance(value, Mapping | list):
+            return check_json(value, path)
         raise Invalid(path, f"must be text or JSON data (object or array), got {type(value).__name__}")
 
     def describe(self) -> str:
@@ -111,10 +164,7 @@ class Lines(Converter):
     def convert(self, value: Any, path: str) -> Any:
         items = value
         if isinstance(value, str):
-            try:
-                items = json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise Invalid(path, f"must be a JSON array of {self.noun} objects ({exc.msg})") from None
+            items = load_json(value, path, f"a JSON array of {self.noun} objects")
         if isinstance(items, Mapping):
             items = [items]
         if not isinstance(items, list | tuple):
@@ -146,10 +196,11 @@ class Lines(Converter):
 
 
 class AnyValue(Converter):
-    """Anything JSON can carry (used for nested Sage structures passed through as they are)."""
+    """Any JSON data (used for nested Sage structures passed through as they are), checked to be JSON
+    Sage could be sent (:func:`check_json`)."""
 
     def convert(self, value: Any, path: str) -> Any:
-        return value
+        return check_json(value, path)
 
     def describe(self) -> str:
         return "JSON value"

@@ -74,6 +74,9 @@ def describe(
     console.print(f"[bold]{plain(action.key)}[/] — {plain(action.label)}: {plain(action.description)}")
     console.print(plain(f"{action.method} {action.path}  (kind {action.kind}, group {action.group})"))
     console.print(
+        plain(f"Tool: {action.tool_name} (toolset {action.toolset}; needs {action.access.describe()})")
+    )
+    console.print(
         plain(
             f"Command: sage-accounting {_commands()[key]}   or   sage-accounting run {key} --input KEY=VALUE"
         )

@@ -243,10 +243,7 @@ class Gateway:
                 self.store.idempotency_claim, agent.id, call.business_id, key, args_hash(tool, args)
             )
             if claim.state == "replay":
-                if isinstance(claim.result, Mapping) and isinstance(claim.result.get("record"), dict):
-                    call.record = claim.result["record"]
-                reason = f"{decision.reason}; same idempotency_key and arguments: the first result, no second write"
-                return await self._finish(call, "allowed", reason, structured=claim.result, replay=True)
+                return await self._replay(call, claim.result, decision.reason)
             if claim.state == "conflict":
                 return await self._finish(
                     call, "invalid", "idempotency_key was already used with other arguments", error=True
@@ -275,6 +272,25 @@ class Gateway:
             raise
         await self._remember(call, claim_key, outcome)
         return outcome
+
+    async def _replay(self, call: _Call, first: Any, granted: str) -> ToolOutcome:
+        """The first answer given under an idempotency key; for a held write, what became of it since."""
+        result = first if isinstance(first, dict) else {}
+        if result.get("status") == "held" and result.get("approval_id"):
+            approval = await self._store(self.store.get_approval, result["approval_id"])
+            if approval.status in ("denied", "expired"):
+                why = f"approval {approval.id} was {approval.status}" + (
+                    f": {approval.reason}" if approval.reason else ""
+                )
+                return await self._finish(
+                    call, "invalid", f"idempotency_key: {why}; nothing was written", error=True
+                )
+            if approval.status == "approved" and isinstance(approval.result, dict):
+                result = approval.result
+        if isinstance(result.get("record"), dict):
+            call.record = result["record"]
+        reason = f"{granted}; same idempotency_key and arguments: the first result, no second write"
+        return await self._finish(call, "allowed", reason, structured=result, replay=True)
 
     def _default_business(self, agent: Agent) -> str | None:
         if agent.businesses:
