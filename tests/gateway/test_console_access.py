@@ -174,3 +174,39 @@ def test_mcp_serve_http_serves_the_console_under_console_next_to_mcp(store: Gate
         assert http.post("/mcp", json={}).status_code == 401  # the agent's bearer key is still required
         assert sign_in(http, admin_token(store)).status_code == 303
         assert "bookkeeper" in http.get("/console/agents").text
+
+
+@pytest.mark.parametrize("command", [["mcp", "serve", "--http"], ["console"]])
+def test_the_commands_serve_the_console(tmp_path: Path, command: list[str]) -> None:
+    import time
+
+    import httpx
+
+    from .mcp_helpers import free_port
+
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    with GatewayStore.open(url) as opened:
+        opened.add_agent("bookkeeper")
+        token = admin_token(opened)
+    port = free_port()
+    argv = [sys.executable, "-m", "sage_accounting.cli", "--emulator", *command, "--port", str(port)]
+    proc = subprocess.Popen(argv, env=cli_env(url, None, tmp_path), cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", follow_redirects=False, trust_env=False
+        ) as http:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    first = http.get("/console")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            assert first.status_code == 303
+            assert sign_in(http, token).status_code == 303
+            assert "bookkeeper" in http.get("/console/agents").text
+    finally:
+        proc.terminate()
+        proc.wait(10)
