@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,7 @@ class Console:
         self.verdict: Any = None  # the last AuditVerdict and when it was made (verifying reads every row)
         self.verified_at: Any = None
         self._businesses: list[tuple[str, str]] | None = None
+        self._failed_at = -60.0
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn`` in a worker thread (the store is synchronous)."""
@@ -84,13 +86,15 @@ class Console:
         """The businesses the Sage connection reaches, (id, name) by name; [] when there is no connection."""
         if self._businesses is not None:
             return self._businesses
-        if self.client_factory is None:
+        # A connection that failed is tried again a minute later, not on every page.
+        if self.client_factory is None or time.monotonic() - self._failed_at < 60:
             return []
         client = self.client_factory(None)
         try:
             response = await client.request("GET", "/businesses", params={"items_per_page": 200})
             items = (response.json() or {}).get("$items", [])
         except Exception:  # the matrix still works by business id
+            self._failed_at = time.monotonic()
             return []
         finally:
             await client.close()

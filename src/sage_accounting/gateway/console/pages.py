@@ -199,6 +199,7 @@ async def audit(request: Request, session: Session, form: Form) -> Response:
     shown = {k: q.get(k, "") for k in ("agent", "decision", "business", "since", "until")}
     query = urlencode({k: v for k, v in shown.items() if v})
     names = [a.name for a in await console.run(console.store.list_agents)]
+    businesses = await console.businesses()
     return console.render(
         "audit.html",
         400 if error else 200,
@@ -210,6 +211,7 @@ async def audit(request: Request, session: Session, form: Form) -> Response:
         query=query,
         decisions=DECISIONS,
         agent_names=names,
+        businesses=businesses,
         verdict=console.verdict,
         verified_at=_when(console.verified_at),
         arguments=_pretty,
