@@ -5,7 +5,8 @@ Run: ``.venv/bin/python bench/gateway.py``.  The MCP path is the SDK's ClientSes
 --emulator mcp serve --http`` in a process of its own (audit on SQLite); the direct path runs the same action
 on the async client against an in-process emulator with the same demo data.  Calls are interleaved in rounds
 so a slow spell on a shared machine hits them alike; between the two, the same call through the gateway in
-process (policy, arguments, audit; no MCP, no HTTP) shows where the added cost goes; the machine's load average is printed beside the
+process (policy, arguments, audit; no MCP, no HTTP) and a bare HTTP round trip to the gateway's process (a
+401, before any MCP work) show where the added cost goes; the machine's load average is printed beside the
 figures.  The last line printed is one JSON object with the figures.
 """
 
@@ -101,11 +102,12 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
     direct: list[float] = []
     in_process: list[float] = []
     via_mcp: list[float] = []
+    floor: list[float] = []
     gateway = Gateway(store, emulator_factory(emu))
     await gateway.start()
     agent = store.get_agent("bench")
     with served(store.url, str(Path(store.url.removeprefix("sqlite:///")).parent)) as url:
-        async with http_session(url, key) as session:
+        async with http_session(url, key) as session, httpx.AsyncClient(timeout=30) as plain:
             for _ in range(20):  # warm up every path
                 await action.arun(direct_client, inputs)
                 await gateway.call(agent, TOOL, ARGS)
@@ -124,6 +126,11 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
                     result = await session.call_tool(TOOL, ARGS)
                     via_mcp.append(time.perf_counter() - start)
                     assert not result.is_error, result.content
+                for _ in range(per_round):
+                    # The floor: one HTTP round trip to the same process, answered 401 before any MCP work.
+                    start = time.perf_counter()
+                    assert (await plain.get(url)).status_code == 401
+                    floor.append(time.perf_counter() - start)
     await direct_client.close()
     await gateway.aclose()
     direct_ms = statistics.median(direct) * 1000
@@ -135,6 +142,7 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
         "mcp_http_median_ms": round(mcp_ms, 3),
         "added_median_ms": round(mcp_ms - direct_ms, 3),
         "mcp_http_p90_ms": round(statistics.quantiles(via_mcp, n=10)[-1] * 1000, 3),
+        "http_round_trip_floor_median_ms": round(statistics.median(floor) * 1000, 3),
         "target_added_ms": TARGET_MS,
     }
 

@@ -1,7 +1,7 @@
 """An agent granted Contacts: Read and Sales: Full, through a real MCP client (the SDK's ClientSession) over
 stdio (``sage-accounting --emulator mcp serve`` as a subprocess) and over streamable HTTP (a served gateway
 on a real socket): the tools it sees, a list, a sales invoice, a refused contact create, and one audit row
-for each call with its sentence."""
+for each call with its sentence; and the same server in process with the SDK's Client."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from mcp import ClientSession
+from mcp import Client, ClientSession
 
 from sage_accounting.emulator import Emulator
 from sage_accounting.gateway.executor import Gateway
+from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
 
 from .mcp_helpers import (
@@ -210,3 +211,24 @@ async def test_over_stdio_a_retry_writes_once_a_dry_run_writes_nothing_and_a_big
         if r.tool == "sage_create_sales_invoice"
     ]
     assert sorted(decisions) == ["allowed", "allowed", "allowed", "held"]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_in_process_with_the_sdk_client_the_agent_key_names_the_agent(
+    store: GatewayStore, mode: str
+) -> None:
+    key = add_agent(store, "bookkeeper", GRANTS)
+    server = GatewayServer(Gateway(store, emulator_factory(Emulator())), agent_key=key)
+    async with Client(server.server, mode=mode) as client:
+        names = {tool.name for tool in (await client.list_tools()).tools}
+        listed = await client.call_tool("sage_list_contacts", {"limit": 2})
+        refused = await client.call_tool("sage_create_contact", {"name": "X"})
+    assert "sage_create_sales_invoice" in names and "sage_create_contact" not in names
+    assert not listed.is_error and len(listed.structured_content["items"]) == 2  # type: ignore[index]
+    assert refused.is_error and text(refused) == "sage_create_contact needs Contacts: Full"
+    assert [
+        r.decision for r in store.list_audit(agent="bookkeeper", limit=10) if r.tool.startswith("sage_")
+    ] == [
+        "denied",
+        "allowed",
+    ]

@@ -29,16 +29,14 @@ import anyio
 import anyio.to_thread
 
 from . import audit_facts
+from .arguments import BadArgument, parse_arguments
 from .tools import (
     BUSINESS_ID,
     CURSOR,
     DRY_RUN,
     IDEMPOTENCY_KEY,
     LIMIT,
-    MAX_LIMIT,
-    CursorError,
     ToolSpec,
-    decode_cursor,
     encode_cursor,
     tool_specs,
 )
@@ -224,8 +222,8 @@ class Gateway:
         if decision.outcome == "deny":
             return await self._finish(call, "denied", decision.reason, error=True)
         try:
-            inputs, page, dry_run, key = self._arguments(spec, args)
-        except _BadArgument as exc:
+            inputs, page, dry_run, key = parse_arguments(spec, args)
+        except BadArgument as exc:
             return await self._finish(call, "invalid", str(exc), error=True)
         call.amount = spec.action.amount(inputs) if spec.is_write else None
         decision = policy.decide(agent, spec.action, call.business_id, call.amount)
@@ -307,64 +305,6 @@ class Gateway:
             await self._store(
                 self.store.idempotency_store, call.agent.id, call.business_id, key, outcome.structured
             )
-
-    def _arguments(self, spec: ToolSpec, args: dict[str, Any]) -> tuple[Any, int, bool, str | None]:
-        """Split the gateway's own arguments off and check the action's; :class:`_BadArgument` names one."""
-        rest = dict(args)
-        if not spec.own_business_arg:
-            business = rest.pop(BUSINESS_ID, None)
-            if business is not None and (not isinstance(business, str) or not business.strip()):
-                raise _BadArgument(f"{BUSINESS_ID} must be a business id string")
-        dry_run = False
-        key: str | None = None
-        if spec.is_write:
-            dry_value = rest.pop(DRY_RUN, False)
-            if not isinstance(dry_value, bool):
-                raise _BadArgument(f"{DRY_RUN} must be true or false")
-            dry_run = dry_value
-            key_value = rest.pop(IDEMPOTENCY_KEY, None)
-            if key_value is not None:
-                if not isinstance(key_value, str) or not key_value.strip() or len(key_value) > 200:
-                    raise _BadArgument(
-                        f"{IDEMPOTENCY_KEY} must be a non-empty string of at most 200 characters"
-                    )
-                key = key_value
-        page = 1
-        if spec.shape == "list":
-            limit = rest.pop(LIMIT, None)
-            cursor = rest.pop(CURSOR, None)
-            if limit is not None and (
-                isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT
-            ):
-                raise _BadArgument(f"{LIMIT} must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}")
-            for public, inner in spec.renamed.items():
-                if public in rest:
-                    rest[inner] = rest.pop(public)
-            if cursor is not None:
-                try:
-                    page = decode_cursor(cursor, spec.name, rest)
-                except CursorError as exc:
-                    raise _BadArgument(f"{CURSOR}: {exc}") from None
-            if spec.page_size_arg is not None:
-                rest[spec.page_size_arg] = limit if limit is not None else 20
-            if spec.page_arg is not None and page > 1:
-                rest[spec.page_arg] = page
-        from ..actions import ActionInputError
-
-        try:
-            inputs = spec.action.validate_args(rest)
-        except ActionInputError as exc:
-            raise _BadArgument(self._public(spec, str(exc))) from None
-        return inputs, page, dry_run, key
-
-    @staticmethod
-    def _public(spec: ToolSpec, message: str) -> str:
-        """An input error in the tool's own argument names."""
-        for public, inner in spec.renamed.items():
-            message = message.replace(inner, public)
-        if spec.page_size_arg:
-            message = message.replace(spec.page_size_arg, LIMIT)
-        return message
 
     async def _held(
         self,
@@ -460,8 +400,8 @@ class Gateway:
             outcome = await self._finish(call, "failed", f"{approval.tool} is no longer a tool", error=True)
         else:
             try:
-                inputs, page, _dry, _key = self._arguments(spec, dict(approval.arguments))
-            except _BadArgument as exc:
+                inputs, page, _dry, _key = parse_arguments(spec, dict(approval.arguments))
+            except BadArgument as exc:
                 outcome = await self._finish(
                     call, "failed", f"the held arguments no longer pass: {exc}", error=True
                 )
@@ -505,10 +445,6 @@ class Gateway:
         return ToolOutcome(
             text=text, structured=structured, is_error=error, decision=decision, sentence=sentence
         )
-
-
-class _BadArgument(ValueError):
-    """An argument the tool cannot take; the message names it."""
 
 
 # --- approvals -----------------------------------------------------------------------------------------
