@@ -8,25 +8,21 @@ go to stderr), so ``KEY=$(sage-accounting agents add bot)`` keeps it out of the 
 
 from __future__ import annotations
 
-import getpass
-import inspect
 import re
-import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from ._errors import CliError, ExitCode, redact_userinfo, register_secret
+from ._errors import CliError, ExitCode, register_secret
+from ._gateway_common import DbOpt, acting_user, gateway_command, open_store, parse_time
+from ._gateway_common import _db_shown as _db_shown  # mcp serve reports database errors the same way
+from ._gateway_common import _first_line as _first_line
 from ._output import emit, err_console, out_console, plain, to_json
-from ._state import CsvOpt, DebugOpt, JsonOpt, NdjsonOpt, apply_common, command, runtime
+from ._state import command, runtime
 
 if TYPE_CHECKING:
     from ..gateway._types import Agent, Approval
-    from ..gateway.store import GatewayStore
 
 __all__ = ["agents_app", "approvals_app", "audit_app"]
 
@@ -40,106 +36,6 @@ approvals_app = typer.Typer(
 audit_app = typer.Typer(
     help="The gateway's audit: one row per tool call, hash-chained.", no_args_is_help=True
 )
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option("--db", envvar="SAGE_GATEWAY_DB", show_default=False, metavar="URL",
-                 help="The gateway's database (default: SAGE_GATEWAY_DB, else gateway.db in the XDG data "
-                      "directory), e.g. postgresql+psycopg://user@host/db."),
-]  # fmt: skip
-_OUTPUT_OPTS: list[tuple[str, Any]] = [
-    ("opt_json", JsonOpt),
-    ("opt_ndjson", NdjsonOpt),
-    ("opt_csv", CsvOpt),
-    ("opt_debug", DebugOpt),
-]
-
-
-def _command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``fn`` with the output options and ``--debug`` (not ``--business``: ``agents grant`` has
-    its own)."""
-
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        hints = typing.get_type_hints(fn, include_extras=True)
-        params = [
-            p.replace(annotation=hints.get(p.name, p.annotation))
-            for p in inspect.signature(fn).parameters.values()
-        ]
-        for opt, annotation in _OUTPUT_OPTS:
-            params.append(
-                inspect.Parameter(opt, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation)
-            )
-
-        def wrapper(**kwargs: Any) -> Any:
-            apply_common(kwargs)
-            return fn(**kwargs)
-
-        wrapper.__name__ = fn.__name__
-        wrapper.__doc__ = fn.__doc__
-        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        app.command(name)(wrapper)
-        return fn
-
-    return decorate
-
-
-@contextmanager
-def _store(db: str | None) -> Iterator[GatewayStore]:
-    """The gateway's store, its errors turned into one-line CLI errors with their exit codes."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from ..gateway._types import (
-        AgentExistsError,
-        ApprovalStateError,
-        GatewayError,
-        GatewayInputError,
-        UnknownAgentError,
-        UnknownApprovalError,
-    )
-    from ..gateway.store import GatewayStore
-
-    try:
-        store = GatewayStore.open(db)
-    except GatewayInputError as exc:
-        raise CliError(str(exc), ExitCode.USAGE) from None
-    except (SQLAlchemyError, OSError) as exc:
-        raise CliError(
-            f"cannot open the gateway database {_db_shown(db)}: {_first_line(exc)}", ExitCode.OTHER
-        ) from None
-    try:
-        yield store
-    except (UnknownAgentError, UnknownApprovalError) as exc:
-        raise CliError(str(exc), ExitCode.NOT_FOUND) from None
-    except (GatewayInputError, AgentExistsError) as exc:
-        raise CliError(str(exc), ExitCode.USAGE) from None
-    except (ApprovalStateError, GatewayError) as exc:
-        raise CliError(str(exc), ExitCode.OTHER) from None
-    except SQLAlchemyError as exc:
-        raise CliError(
-            f"the gateway database {_db_shown(db)} failed: {_first_line(exc)}", ExitCode.OTHER
-        ) from None
-    finally:
-        store.close()
-
-
-def _db_shown(db: str | None) -> str:
-    from ..gateway._db import default_url
-
-    return redact_userinfo(db or default_url())
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return redact_userinfo(text.splitlines()[0] if text else type(exc).__name__)
-
-
-def _by() -> str:
-    """Who is making the change, for the audit: the operating-system user."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "admin"
-
 
 # --- agents -------------------------------------------------------------------------------------------
 
@@ -175,22 +71,22 @@ def _print_key(name: str, key: str, what: str) -> None:
     typer.echo(key)
 
 
-@_command(agents_app, "add")
+@gateway_command(agents_app, "add")
 def add(
     name: Annotated[str, typer.Argument(help="The agent's name (letters, digits, '_', '.', '-').")],
     description: Annotated[str | None, typer.Option(help="What the agent is for.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Create an agent (every area off) and print its key, once."""
-    with _store(db) as store:
-        agent, key = store.add_agent(name, description, by=_by())
+    with open_store(db) as store:
+        agent, key = store.add_agent(name, description, by=acting_user())
     _print_key(agent.name, key, f"Agent {agent.name} added; every area is off until granted (agents grant).")
 
 
-@_command(agents_app, "list")
+@gateway_command(agents_app, "list")
 def list_agents(db: DbOpt = None) -> None:
     """List the agents and what each is granted."""
-    with _store(db) as store:
+    with open_store(db) as store:
         agents = store.list_agents()
     rt = runtime()
     if rt.output != "table":
@@ -229,26 +125,26 @@ def _show(agent: Agent) -> None:
     out_console().print(table)
 
 
-@_command(agents_app, "show")
+@gateway_command(agents_app, "show")
 def show(name: Annotated[str, typer.Argument(help="The agent's name.")], db: DbOpt = None) -> None:
     """Show an agent's level in every area, its businesses, max amount and approvals."""
-    with _store(db) as store:
+    with open_store(db) as store:
         _show(store.get_agent(name))
 
 
-@_command(agents_app, "rotate-key")
+@gateway_command(agents_app, "rotate-key")
 def rotate_key(name: Annotated[str, typer.Argument(help="The agent's name.")], db: DbOpt = None) -> None:
     """Give an agent a new key (printed once); the old key stops working at once."""
-    with _store(db) as store:
-        key = store.rotate_key(name, by=_by())
+    with open_store(db) as store:
+        key = store.rotate_key(name, by=acting_user())
     _print_key(name, key, f"Agent {name} has a new key; the old one no longer works.")
 
 
-@_command(agents_app, "remove")
+@gateway_command(agents_app, "remove")
 def remove(name: Annotated[str, typer.Argument(help="The agent's name.")], db: DbOpt = None) -> None:
     """Remove an agent: its key stops working and its pending approvals are denied (the audit stays)."""
-    with _store(db) as store:
-        store.remove_agent(name, by=_by())
+    with open_store(db) as store:
+        store.remove_agent(name, by=acting_user())
     err_console().print(plain(f"Agent {name} removed."))
 
 
@@ -274,7 +170,7 @@ def _parse_specs(specs: list[str]) -> dict[str, str]:
     return levels
 
 
-@_command(agents_app, "grant")
+@gateway_command(agents_app, "grant")
 def grant(
     name: Annotated[str, typer.Argument(help="The agent's name.")],
     specs: Annotated[
@@ -344,9 +240,9 @@ def grant(
         raise CliError(
             "nothing to grant: give AREA=LEVEL (e.g. sales=full) or an option (see --help)", ExitCode.USAGE
         )
-    with _store(db) as store:
+    with open_store(db) as store:
         agent = store.grant(name, levels, businesses=businesses, max_amount=amount,
-                            approve_writes=approve_writes, by=_by())  # fmt: skip
+                            approve_writes=approve_writes, by=acting_user())  # fmt: skip
         sentence = store.list_audit(agent=name, limit=1)[0].sentence
     err_console().print(plain(sentence))
     _show(agent)
@@ -377,7 +273,7 @@ def _approval_data(a: Approval) -> dict[str, Any]:
 _STATUSES = ("pending", "approved", "denied", "expired", "all")
 
 
-@_command(approvals_app, "list")
+@gateway_command(approvals_app, "list")
 def list_approvals(
     status: Annotated[str, typer.Option(help=f"Which ones: {', '.join(_STATUSES)}.")] = "pending",
     agent: Annotated[str | None, typer.Option(help="Only this agent's.", show_default=False)] = None,
@@ -386,7 +282,7 @@ def list_approvals(
     """List held writes (by default those waiting for a decision; they expire after 24 hours)."""
     if status not in _STATUSES:
         raise CliError(f"--status {status!r} is not one of {', '.join(_STATUSES)}", ExitCode.USAGE)
-    with _store(db) as store:
+    with open_store(db) as store:
         items = store.list_approvals(None if status == "all" else status, agent=agent)
     rt = runtime()
     if rt.output != "table":
@@ -415,7 +311,7 @@ def approve(
     from ..gateway.executor import carry_out_approval
     from .mcp_cmd import runtime_client_factory
 
-    with _store(db) as store:
+    with open_store(db) as store:
         approval = store.get_approval(approval_id)
         if approval.status != "pending":
             from ..gateway._types import ApprovalStateError
@@ -424,7 +320,9 @@ def approve(
             raise ApprovalStateError(
                 f"approval {approval.id} is {approval.status}{who}: only a pending approval can be approved"
             )
-        outcome = carry_out_approval(store, approval_id, by=_by(), client_factory=runtime_client_factory())
+        outcome = carry_out_approval(
+            store, approval_id, by=acting_user(), client_factory=runtime_client_factory()
+        )
     rt = runtime()
     if rt.output != "table":
         emit({**_approval_data(outcome.approval), "ok": outcome.ok, "result": outcome.result,
@@ -437,7 +335,7 @@ def approve(
         )
 
 
-@_command(approvals_app, "deny")
+@gateway_command(approvals_app, "deny")
 def deny(
     approval_id: Annotated[str, typer.Argument(metavar="ID", help="The approval's id (approvals list).")],
     reason: Annotated[
@@ -446,8 +344,8 @@ def deny(
     db: DbOpt = None,
 ) -> None:
     """Deny a held write: it is never carried out; the denial is audited."""
-    with _store(db) as store:
-        approval = store.decide_approval(approval_id, False, _by(), reason)
+    with open_store(db) as store:
+        approval = store.decide_approval(approval_id, False, acting_user(), reason)
     rt = runtime()
     if rt.output != "table":
         emit(_approval_data(approval), rt.output)
@@ -459,27 +357,8 @@ def deny(
 
 # --- audit --------------------------------------------------------------------------------------------
 
-_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 
-
-def _since(value: str, option: str) -> datetime:
-    """An ISO 8601 date or time (UTC unless it says otherwise), or a span back from now: 30m, 24h, 7d, 2w."""
-    text = value.strip()
-    if match := _RELATIVE.match(text.lower()):
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
-        return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())
-        except ValueError:
-            raise CliError(f"{option} {value!r} is not a date or time (2026-11-29, 2026-11-29T09:00Z) or a span "
-                           "(30m, 24h, 7d)", ExitCode.USAGE) from None  # fmt: skip
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-@_command(audit_app, "list")
+@gateway_command(audit_app, "list")
 def list_audit(
     agent: Annotated[str | None, typer.Option(help="Only this agent's rows.", show_default=False)] = None,
     decision: Annotated[
@@ -510,10 +389,10 @@ def list_audit(
 
     if decision is not None and decision not in DECISIONS:
         raise CliError(f"--decision {decision!r} is not one of {', '.join(DECISIONS)}", ExitCode.USAGE)
-    start = _since(since, "--since") if since else None
-    end = _since(until, "--until") if until else None
+    start = parse_time(since, "--since") if since else None
+    end = parse_time(until, "--until") if until else None
     rows: list[dict[str, Any]] = []
-    with _store(db) as store:
+    with open_store(db) as store:
         cursor = before
         while True:
             page = store.list_audit(agent=agent, decision=decision, business_id=business_id, since=start,
@@ -540,10 +419,10 @@ def list_audit(
     out_console().print(table)
 
 
-@_command(audit_app, "verify")
+@gateway_command(audit_app, "verify")
 def verify(db: DbOpt = None) -> None:
     """Check the audit's hash chain; name the first row altered or following a removed one (exit 1)."""
-    with _store(db) as store:
+    with open_store(db) as store:
         verdict = store.verify_audit()
     rt = runtime()
     if rt.output != "table":
