@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 
 from ._errors import CliError
+from ._gateway_common import DbOpt, acting_user
 from ._output import emit
 from ._state import apply_common, with_common
-from .gateway_cmd import DbOpt, _by
 
 __all__ = ["console_app"]
 
@@ -60,11 +60,11 @@ def token(
 ) -> None:
     """Create an admin token for the console (shown once, alone on the last line; stored hashed)."""
     from ..gateway.console.auth import ConsoleAuth
-    from .gateway_cmd import _store
+    from ._gateway_common import open_store
 
     apply_common({})
-    with _store(db) as store:
-        value = ConsoleAuth(store.engine).create_token(by=_by())
+    with open_store(db) as store:
+        value = ConsoleAuth(store.engine).create_token(by=acting_user())
     if json_:
         emit({"token": value}, "json")
         return
