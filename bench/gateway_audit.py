@@ -1,6 +1,7 @@
 """The gateway's audit at scale: appends per second through the store, then the console's pages (newest first,
 filtered by agent, decision, business or time, and a deep keyset page) on an audit of a million rows, and
-how long `verify` takes over all of them.
+how long `verify` takes over all of them; and the web console's audit page (``/console/audit`` over HTTP,
+in process: sign-in session, template and all) at 1,000 rows and at the full size, side by side.
 
 Run: ``.venv/bin/python bench/gateway_audit.py [--rows 1000000] [--db URL]`` (default: a SQLite file in a
 temporary directory).  The million rows are written in bulk with their real hash chain (the store's own
@@ -80,12 +81,45 @@ def timed(fn: Any, repeat: int = 7) -> float:
     return round(statistics.median(runs), 2)
 
 
+def console_pages(store: GatewayStore, rows: int) -> dict[str, float]:
+    """Milliseconds per answer of the console's audit page (first page, filtered, a deep keyset page)."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from sage_accounting.gateway.console.app import create_app
+    from sage_accounting.gateway.console.auth import ConsoleAuth
+
+    token = ConsoleAuth(store.engine).create_token(by="bench")
+    with TestClient(create_app(store), base_url="http://127.0.0.1", follow_redirects=False) as client:
+        form = client.get("/console/sign-in").text
+        csrf = re.search(r'name="csrf" value="([^"]*)"', form).group(1)  # type: ignore[union-attr]
+        assert client.post("/console/sign-in", data={"token": token, "csrf": csrf}).status_code == 303
+        urls = {
+            "first page": "/console/audit",
+            "agent + denied": "/console/audit?agent=agent-4&decision=denied",
+            "deep keyset page": f"/console/audit?before={rows // 2}",
+        }
+        figures = {}
+        for name, url in urls.items():
+            assert client.get(url).status_code == 200
+            figures[name] = timed(lambda url=url: client.get(url))  # type: ignore[misc]
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--small", type=int, default=1000, help="rows of the small audit the console is compared on"
+    )
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
+    small = GatewayStore.open(f"sqlite:///{Path(tmp.name) / 'small.db'}")
+    bulk_fill(small, args.small, datetime(2026, 1, 1, tzinfo=UTC))
+    small_pages = console_pages(small, args.small)
+    small.close()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'audit.db'}"
     store = GatewayStore.open(url)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -133,6 +167,15 @@ def main() -> None:
         ms = timed(fn)
         figures[f"page_ms[{name}]"] = ms
         print(f"{name:>22}: {ms:8.2f} ms per 50-row page")
+
+    big_pages = console_pages(store, args.rows)
+    for name, ms in big_pages.items():
+        ratio = round(ms / small_pages[name], 2)
+        figures[f"console_ms[{name}][{args.small}]"] = small_pages[name]
+        figures[f"console_ms[{name}][{args.rows}]"] = ms
+        figures[f"console_ratio[{name}]"] = ratio
+        print(f"console {name:>16}: {small_pages[name]:8.2f} ms at {args.small:,} rows, {ms:8.2f} ms at "
+              f"{args.rows:,} rows (x{ratio})")  # fmt: skip
 
     began = time.perf_counter()
     verdict = store.verify_audit()

@@ -32,7 +32,7 @@ def test_an_empty_database_is_upgraded_to_the_newest_schema(db_url: str) -> None
                 "ix_gateway_audit_time"} <= indexes  # fmt: skip
         with store.engine.connect() as conn:
             assert (
-                conn.exec_driver_sql("SELECT version_num FROM gateway_alembic_version").scalar_one() == "0001"
+                conn.exec_driver_sql("SELECT version_num FROM gateway_alembic_version").scalar_one() == "0002"
             )
         store.add_agent("bookkeeper")
 

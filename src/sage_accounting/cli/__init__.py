@@ -74,6 +74,7 @@ COMMANDS: dict[str, Lazy] = {
     "agents": Lazy(".gateway_cmd:agents_app", "AI agents of the gateway: their keys and what each may do, area by area (every area off until granted).", "AI agents"),
     "approvals": Lazy(".gateway_cmd:approvals_app", "Writes held for a human's approval: list, approve, deny.", "AI agents"),
     "audit": Lazy(".gateway_cmd:audit_app", "The gateway's audit: one row per tool call, hash-chained.", "AI agents"),
+    "console": Lazy(".console_cmd:console_app", "The gateway's web console: agents and their access, the audit, approvals (in a browser).", "AI agents"),
     "sync": Lazy(".sync_cmd:sync_app", "Copy Sage into a database (SQLite or PostgreSQL), incrementally.", "Sync"),
     "watch": Lazy(".sync_cmd:watch", "Sync in a loop and deliver one event per change (contact.created, sales_invoice.updated …) to a webhook signed per Standard Webhooks, or print them with --ndjson.", "Sync"),
 }  # fmt: skip

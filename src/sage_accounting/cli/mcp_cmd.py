@@ -150,17 +150,24 @@ def _run(
 
     async def main() -> None:
         if http:
-            await _serve_http(server, host, port, stateless)
+            await _serve_http(server, host, port, stateless, factory)
         else:
             await server.run_stdio()
 
     anyio.run(main)
 
 
-async def _serve_http(server: GatewayServer, host: str, port: int, stateless: bool) -> None:
+async def _serve_http(
+    server: GatewayServer, host: str, port: int, stateless: bool, factory: ClientFactory
+) -> None:
     import uvicorn
 
-    app = server.http_app(host=host, stateless=stateless)
+    from ..gateway.console.app import create_app, with_console
+
+    # The web console shares the store and the Sage connection: approving in it runs the call here.
+    console = create_app(server.gateway.store, client_factory=factory, host=host)
+    app = with_console(server.http_app(host=host, stateless=stateless), console)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
-    print(f"sage-accounting MCP gateway on http://{host}:{port}/mcp", file=sys.stderr, flush=True)
+    print(f"sage-accounting MCP gateway on http://{host}:{port}/mcp (console: /console)", file=sys.stderr,
+          flush=True)  # fmt: skip
     await uvicorn.Server(config).serve()
