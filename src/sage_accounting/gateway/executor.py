@@ -26,7 +26,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import anyio.to_thread
 
 from . import audit_facts
 from .arguments import BadArgument, parse_arguments
@@ -424,8 +423,8 @@ class Gateway:
     # --- the audit ----------------------------------------------------------------------------------
 
     async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run a store call off the event loop (the store is synchronous and thread-safe)."""
-        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+        """A store call from the event loop (in place on SQLite, on a worker thread for a server)."""
+        return await self.store.acall(fn, *args, **kwargs)
 
     async def _finish(
         self,
@@ -459,7 +458,7 @@ async def acarry_out_approval(
             "carrying out an approval needs a Sage connection: pass client_factory "
             "(the CLI passes sage_accounting.cli.mcp_cmd.runtime_client_factory())"
         )
-    approval = await anyio.to_thread.run_sync(lambda: store.decide_approval(approval_id, True, by, None))
+    approval = await store.acall(store.decide_approval, approval_id, True, by, None)
     gateway = Gateway(store, client_factory)
     try:
         try:

@@ -19,8 +19,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-import anyio
-import anyio.to_thread
 import mcp_types as types
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
@@ -72,7 +70,7 @@ class AgentKeyVerifier:
 
     async def verify_token(self, token: str) -> AccessToken | None:
         """The agent of ``token`` as an access token (None: 401)."""
-        agent = await anyio.to_thread.run_sync(agent_for_key, self.store, token)
+        agent = await self.store.acall(agent_for_key, self.store, token)
         if agent is None:
             return None
         return AccessToken(token=token, client_id=agent.name, scopes=[], claims={"agent": agent})
@@ -123,7 +121,7 @@ class GatewayServer:
             if isinstance(known, Agent):
                 return known
         if self.agent_key is not None:
-            agent = await anyio.to_thread.run_sync(agent_for_key, self.gateway.store, self.agent_key)
+            agent = await self.gateway.store.acall(agent_for_key, self.gateway.store, self.agent_key)
             if agent is not None:
                 return agent
         # Only reachable when the agent was removed or its key rotated while connected.

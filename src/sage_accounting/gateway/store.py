@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -54,6 +55,8 @@ __all__ = [
     "check_amount",
     "check_levels",
 ]
+
+T = TypeVar("T")
 
 KEY_PREFIX = "sga_"
 DEFAULT_APPROVAL_TTL = timedelta(hours=24)
@@ -152,6 +155,24 @@ class GatewayStore(ApprovalsMixin):
     def engine(self) -> sa.Engine:
         """The SQLAlchemy engine (for tests and maintenance)."""
         return self._engine
+
+    @property
+    def local(self) -> bool:
+        """True when the database is a SQLite file (or memory) in this process's reach, not a server."""
+        return self._engine.dialect.name == "sqlite"
+
+    async def acall(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` (one of this store's methods) from async code.
+
+        On SQLite it runs in place: a call is a millisecond of local file work, while handing it to a worker
+        thread and back costs several on a busy machine (two thread switches and the GIL), twice per tool
+        call.  WAL readers never wait, and a write waits only for another process's write of the same
+        size.  A database server (PostgreSQL) is a network round trip away, so there the call goes to a
+        worker thread and the event loop keeps serving other agents meanwhile.
+        """
+        if self.local:
+            return fn(*args, **kwargs)
+        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
 
     def close(self) -> None:
         """Close every pooled connection."""
