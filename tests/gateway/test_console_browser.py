@@ -1,7 +1,8 @@
 """The console in headless Chromium over a real socket, next to the MCP server (as ``mcp serve --http``
 serves it): sign in, add an agent, set its matrix by clicking, the agent's MCP client sees exactly those
 tools, a held write is approved in the page and runs once, the audit tells every step, the CSV matches, and
-no page had a CSP violation or an uncaught script error.  The run refreshes the screenshots in docs/."""
+no page had a CSP violation or an uncaught script error.  Screenshots go to a temporary folder, or to the
+folder in ``SAGE_CONSOLE_SCREENSHOTS`` (``SAGE_CONSOLE_SCREENSHOTS=docs`` refreshes docs/console-*.png)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from .console_helpers import admin_token, served_with_console
 from .mcp_helpers import ROOT, emulator_factory, http_session, invoice_arguments, writes
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DOCS = ROOT / "docs"
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Chromium (.ci/run installs it)")
 
@@ -63,6 +63,11 @@ async def _invoices_and_ledger(emu: Emulator) -> tuple[int, str]:
 
 
 def test_an_admin_sets_access_and_approves_a_write_in_the_browser(tmp_path: Path, browser: Browser) -> None:
+    shots = (
+        ROOT / os.environ["SAGE_CONSOLE_SCREENSHOTS"]
+        if os.environ.get("SAGE_CONSOLE_SCREENSHOTS")
+        else tmp_path
+    )
     emu = Emulator()
     with GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}") as store:
         gateway = Gateway(store, emulator_factory(emu))
@@ -97,7 +102,7 @@ def test_an_admin_sets_access_and_approves_a_write_in_the_browser(tmp_path: Path
             assert browser.js("document.getElementById('level-sales-full').checked")
             browser.click("#save")
             browser.wait("document.querySelector('.note') && location.search === '?done=saved'")
-            browser.screenshot(DOCS / "console-matrix.png")
+            browser.screenshot(shots / "console-matrix.png")
             agent = store.get_agent("bookkeeper")
             assert {a: lv for a, lv in agent.levels.items() if lv != "off"} == {
                 "contacts": "read",
@@ -121,7 +126,7 @@ def test_an_admin_sets_access_and_approves_a_write_in_the_browser(tmp_path: Path
             browser.click_link("Approvals")
             browser.wait(f"document.getElementById('approve-{approval_id}')")
             browser.js("document.querySelector('.approval details').open = true")
-            browser.screenshot(DOCS / "console-approval.png")
+            browser.screenshot(shots / "console-approval.png")
             browser.click(f"#approve-{approval_id}")
             outcome = browser.wait(
                 "document.getElementById('outcome') && document.getElementById('outcome').textContent"
@@ -149,7 +154,7 @@ def test_an_admin_sets_access_and_approves_a_write_in_the_browser(tmp_path: Path
                 assert any(s.startswith(step) for s in shown), (step, shown)
             browser.click("#audit-rows li:first-child summary")
             assert browser.js("document.querySelector('#audit-rows li:first-child details').open")
-            browser.screenshot(DOCS / "console-audit.png")
+            browser.screenshot(shots / "console-audit.png")
 
             # The CSV export, downloaded with the browser's session, is the audit.
             assert browser.js("document.getElementById('csv').getAttribute('href')") == "/console/audit.csv"
