@@ -43,8 +43,9 @@ class SyncOptions:
     """How often resources without ``deleted_since`` get a full pass to find deletions."""
     workers: int = 4
     """Jobs (business, resource) run at once."""
-    prefetch: int = 32
-    """Pages in flight per job (all within the connection's concurrency cap)."""
+    prefetch: int = 16
+    """Pages in flight per job (all within the connection's concurrency cap); each holds its parsed
+    records, so a larger window costs memory and, past the writer's pace, buys no speed."""
     batch_size: int = 1000
     """Records written per transaction (pages are gathered up to this many)."""
     items_per_page: int = 200
@@ -229,8 +230,8 @@ class Syncer:
             progress=progress,
         )
         # a writer thread stores batches while this one reads the next pages (the database and the
-        # network both release the GIL); at most two batches wait, so memory stays flat
-        queue: Queue[list[dict[str, Any]] | None] = Queue(maxsize=2)
+        # network both release the GIL); at most one batch waits, so memory stays flat
+        queue: Queue[list[dict[str, Any]] | None] = Queue(maxsize=1)
         failed: list[BaseException] = []
 
         def write() -> None:
