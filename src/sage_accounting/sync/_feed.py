@@ -42,8 +42,9 @@ class FeedOptions:
     """The cursor stops this long before the walk's start (clocks differ; writes land late)."""
     full_every: dt.timedelta = dt.timedelta(days=1)
     """How often resources without ``deleted_since`` get a full pass to find deletions."""
-    prefetch: int = 32
-    """Pages in flight per walk (within the connection's concurrency cap)."""
+    prefetch: int = 16
+    """Pages in flight per walk (within the connection's concurrency cap).  Sixteen keep a walk well
+    ahead of the writing at Sage's latencies; each page in flight holds 200 parsed records."""
     items_per_page: int = 200
 
 

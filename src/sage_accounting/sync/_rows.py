@@ -11,7 +11,7 @@ import orjson
 
 from ._catalog import Column, SyncResource
 
-__all__ = ["event_id", "fingerprint", "parse_ts", "row_of", "utc"]
+__all__ = ["canonical_json", "event_id", "fingerprint", "parse_ts", "row_of", "utc"]
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -34,6 +34,9 @@ def parse_ts(value: Any) -> dt.datetime | None:
 
 
 def _dig(record: dict[str, Any], path: tuple[str | int, ...]) -> Any:
+    key = path[0]
+    if len(path) == 1 and isinstance(key, str):  # most columns: a top-level attribute
+        return record.get(key)
     value: Any = record
     for key in path:
         if isinstance(key, int):
@@ -48,30 +51,40 @@ def _dig(record: dict[str, Any], path: tuple[str | int, ...]) -> Any:
 def _typed(column: Column, value: Any) -> Any:
     if value is None or value == "":
         return None
+    kind = column.kind
+    if kind == "text":
+        return value if isinstance(value, str) else str(value)
     try:
-        if column.kind == "money":
+        if kind == "money":
             return Decimal(str(value))
-        if column.kind == "date":
+        if kind == "date":
             return dt.date.fromisoformat(str(value)[:10])
-        if column.kind == "bool":
+        if kind == "bool":
             return bool(value)
-        if column.kind == "int":
+        if kind == "int":
             return int(value)
     except (ValueError, InvalidOperation, TypeError):
         return None  # a surprising value stays readable in ``data``; the column is a convenience
     return value if isinstance(value, str) else str(value)
 
 
-def fingerprint(record: dict[str, Any]) -> str:
+def canonical_json(record: dict[str, Any]) -> bytes:
+    """The record as JSON with its keys sorted: what :func:`fingerprint` hashes, and what SQLite stores
+    as ``data`` (one serialisation serves both)."""
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+
+
+def fingerprint(record: dict[str, Any], text: bytes | None = None) -> str:
     """A stable hash of the whole record (keys sorted), to tell two versions with one ``updated_at``
-    apart."""
-    return hashlib.sha1(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    apart (``text``: the record's :func:`canonical_json`, when already made)."""
+    return hashlib.sha1(canonical_json(record) if text is None else text).hexdigest()
 
 
 def row_of(
     resource: SyncResource, business_id: str, record: dict[str, Any], now: dt.datetime
 ) -> dict[str, Any]:
-    """The table row for ``record``."""
+    """The table row for ``record`` (``data_json`` holds ``data`` already serialised)."""
+    text = canonical_json(record)
     row: dict[str, Any] = {
         "business_id": business_id,
         "id": str(record["id"]),
@@ -80,7 +93,8 @@ def row_of(
         "updated_at": parse_ts(record.get("updated_at")),
         "deleted_at": None,
         "data": record,
-        "sync_hash": fingerprint(record),
+        "data_json": text,
+        "sync_hash": fingerprint(record, text),
         "synced_at": now,
     }
     for column in resource.columns:

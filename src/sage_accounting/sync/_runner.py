@@ -2,19 +2,17 @@
 and hand what changed to the store in batches, the cursor committed with the last one.
 
 Jobs run on a few threads at once (``SyncOptions.workers``), each walking its pages with a prefetch
-window; every request waits for a slot of the connection's rate budget, so the whole run stays within
-the cap however many jobs run.
+window that keeps pages arriving while the job writes a batch; every request waits for a slot of the
+connection's rate budget, so the whole run stays within the cap however many jobs run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from queue import Queue
 from typing import TYPE_CHECKING, Any
 
 from ._catalog import RESOURCES, SyncResource, resource_named
@@ -43,8 +41,9 @@ class SyncOptions:
     """How often resources without ``deleted_since`` get a full pass to find deletions."""
     workers: int = 4
     """Jobs (business, resource) run at once."""
-    prefetch: int = 32
-    """Pages in flight per job (all within the connection's concurrency cap)."""
+    prefetch: int = 16
+    """Pages in flight per job (all within the connection's concurrency cap); each holds its parsed
+    records, so a larger window costs memory and, past the writer's pace, buys no speed."""
     batch_size: int = 1000
     """Records written per transaction (pages are gathered up to this many)."""
     items_per_page: int = 200
@@ -228,39 +227,18 @@ class Syncer:
             options=self.options.feed(),
             progress=progress,
         )
-        # a writer thread stores batches while this one reads the next pages (the database and the
-        # network both release the GIL); at most two batches wait, so memory stays flat
-        queue: Queue[list[dict[str, Any]] | None] = Queue(maxsize=2)
-        failed: list[BaseException] = []
-
-        def write() -> None:
-            while (records := queue.get()) is not None:
-                if failed:
-                    continue
-                try:
-                    self._apply(job, resource, records=records)
-                    self._renew(job.business_id, resource.name)
-                except BaseException as exc:  # handed to the reading thread
-                    failed.append(exc)
-
-        writer = threading.Thread(target=write, name="sage-sync-writer", daemon=True)
-        writer.start()
-        try:
-            pending: list[dict[str, Any]] = []
-            for batch in feed.pages():
-                pending.extend(batch)
-                if len(pending) >= self.options.batch_size:
-                    queue.put(pending)
-                    pending = []
-                if failed:
-                    break
-            if pending:
-                queue.put(pending)
-        finally:
-            queue.put(None)
-            writer.join()
-        if failed:
-            raise failed[0]
+        # Batches are written on this thread: the walk's prefetch window keeps the next pages coming
+        # while a batch is written (the database and the network both release the GIL), and a second
+        # thread handing batches over would only add memory and contention for the interpreter.
+        pending: list[dict[str, Any]] = []
+        for batch in feed.pages():
+            pending.extend(batch)
+            if len(pending) >= self.options.batch_size:
+                self._apply(job, resource, records=pending)
+                self._renew(job.business_id, resource.name)
+                pending = []
+        if pending:
+            self._apply(job, resource, records=pending)
         deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
         job.requests = feed.requests
         job.shifted = feed.shifted
