@@ -122,6 +122,9 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> Sequence[Rec
             for d in ctx.business.deleted.get(resource.name, [])
             if d["deleted_at"] > since
         ]
+    answered = resource.listing(ctx, params)
+    if answered is not None:
+        return answered
     if type(resource).records is not Resource.records:
         return _select_in_memory(resource, ctx, params)
     collection = ctx.collection(resource.name)
@@ -158,7 +161,7 @@ def select(resource: Resource, ctx: Ctx, params: dict[str, str]) -> Sequence[Rec
         value = params.get(name)
         if value is not None and value != "" and name not in resource.indexed_filters:
             scan.append(functools.partial(_holds, predicate, value))
-    keys = _sort_keys(resource, params.get("sort"))
+    keys = sort_keys(resource, params.get("sort"))
     if keys and chosen is None and not scan and len(keys) == 1:
         key, descending = keys[0]
         entries = collection.sorted_ids(key)
@@ -192,7 +195,7 @@ def _stable_descending(entries: list[tuple[Any, int, str]]) -> list[str]:
     return out
 
 
-def _sort_keys(resource: Resource, sort: str | None) -> list[tuple[str, bool]]:
+def sort_keys(resource: Resource, sort: str | None) -> list[tuple[str, bool]]:
     """``sort=a,b:desc`` as ``[(field, descending)]``; 400 for a field or direction Sage does not accept."""
     if not sort or not resource.sortable:
         return []
@@ -231,7 +234,7 @@ def _select_in_memory(resource: Resource, ctx: Ctx, params: dict[str, str]) -> l
         value = params.get(name)
         if value is not None and value != "":
             items = [r for r in items if predicate(r, value)]
-    for key, descending in reversed(_sort_keys(resource, params.get("sort"))):
+    for key, descending in reversed(sort_keys(resource, params.get("sort"))):
         items.sort(key=_sort_key(key), reverse=descending)
     return items
 

@@ -7,7 +7,7 @@ limits and faults, then calls these methods through ``Ctx``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -132,6 +132,25 @@ def transaction_key(record: Record) -> Any:
     return (record.get("transaction") or {}).get("id")
 
 
+def transaction_type_key(record: Record) -> Any:
+    """The id of the record's transaction type (``/transactions?transaction_type_id`` selects through it)."""
+    return (record.get("transaction_type") or {}).get("id")
+
+
+def unbooked_key(record: Record) -> Any:
+    """``True`` for a record that books no transaction (a draft, say): the few ``/transactions`` skips."""
+    return True if not record.get("transaction") else None
+
+
+# The equality indexes of every collection whose records book a ledger transaction: ``/transactions``
+# answers its lists and GET one from them, decoding only the page it shows.
+BOOKING_INDEXES: dict[str, Callable[[Record], Any]] = {
+    "transaction": transaction_key,
+    "transaction_type": transaction_type_key,
+    "unbooked": unbooked_key,
+}
+
+
 class Resource:
     """One Sage collection. Subclasses set the class attributes and override the verbs they support."""
 
@@ -166,6 +185,11 @@ class Resource:
     action_status: ClassVar[int] = 200
 
     # --- hooks -------------------------------------------------------------------------------------------
+    def listing(self, ctx: Ctx, params: dict[str, str]) -> Sequence[Record] | None:
+        """The records a list request selects, for a resource that answers its lists itself from indexes
+        (``None``: the shared listing in ``_listing`` does)."""
+        return None
+
     def records(self, ctx: Ctx) -> Iterable[Record]:
         return ctx.collection(self.name).values()
 

@@ -18,6 +18,7 @@ from . import (
     on_account,
     other_payments,
     payments,
+    quotes,
     reference,
     transactions,
 )
@@ -28,6 +29,7 @@ MODULES = (
     contacts,
     ledger,
     artefacts,
+    quotes,
     payments,
     on_account,
     allocations,

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
 from .._money import ZERO, format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
+from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_calc import (
     PURCHASE_LINE_FIELDS,
@@ -292,7 +292,7 @@ class Artefact(Resource):
         )
         number = cls.number_field
         cls.indexes = {
-            "transaction": transaction_key,
+            **BOOKING_INDEXES,
             "contact": lambda r: (r.get("contact") or {}).get("id"),
             "number": (lambda r: r.get(number)) if number else (lambda r: None),
         }

@@ -29,7 +29,7 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F
 from .._money import ZERO, format_money
-from .._resource import FULL, Ctx, Record, Resource, transaction_key
+from .._resource import BOOKING_INDEXES, FULL, Ctx, Record, Resource
 from .._state import new_id
 from ._artefact_base import PAY_ONLY_UNPAID, mark_contact_used, reference_link, refresh_paid, status_of
 from ._artefact_calc import dec
@@ -79,7 +79,7 @@ class ContactAllocations(Resource):
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
     }
     indexes = {
-        "transaction": transaction_key,
+        **BOOKING_INDEXES,
         "contact": lambda r: (r.get("contact") or {}).get("id"),
         "artefact": lambda r: tuple(a["artefact"]["id"] for a in r.get("allocated_artefacts") or ()),
     }

@@ -23,6 +23,9 @@ INVOICE = "invoice_settings"
 NUMBERING = {
     "SI": ("next_invoice_number", "sales_invoice_number_prefix"),
     "SCN": ("next_credit_note_number", "sales_credit_note_number_prefix"),
+    "SQ": ("next_quote_number", "quote_number_prefix"),
+    # the settings keep one next number for quotes and estimates (no next_estimate_number)
+    "SE": ("next_quote_number", "estimate_number_prefix"),
 }
 
 _TEXTS = (
@@ -235,6 +238,8 @@ INVOICE_KEYS = (
 def counter_key(ctx: Ctx, prefix_key: str) -> str:
     """The numbering counter a sales document uses: credit notes share the invoices' one when numbering is
     combined (``separate_invoice_credit_note_numbering`` false)."""
+    if prefix_key == "SE":
+        return "SQ"
     if prefix_key == "SCN" and not _stored_invoice_settings(ctx)["separate_invoice_credit_note_numbering"]:
         return "SI"
     return prefix_key
@@ -254,6 +259,7 @@ def invoice_settings(ctx: Ctx) -> Record:
         **stored,
         "next_invoice_number": counters.get("SI", 0) + 1,
         "next_credit_note_number": counters.get(counter_key(ctx, "SCN"), 0) + 1,
+        "next_quote_number": counters.get("SQ", 0) + 1,
     }
     return {k: shown.get(k) for k in INVOICE_KEYS}
 
@@ -270,6 +276,8 @@ def update_invoice_settings(ctx: Ctx, body: Any) -> Record:
         wanted = data.get(field)
         if wanted is None:
             continue
+        if prefix_key == "SE":
+            continue  # next_quote_number moves the quotes' counter, which estimates share
         key = counter_key(ctx, prefix_key) if prefix_key == "SCN" else prefix_key
         last = counters.get(key, 0)
         if wanted < 1:

@@ -15,7 +15,7 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import Ctx, Record, Resource, area, transaction_key
+from .._resource import BOOKING_INDEXES, Ctx, Record, Resource, area
 from .._state import new_id
 from . import ledger
 from .financial_settings import check_not_before_start
@@ -51,7 +51,7 @@ class Journals(Resource):
         F("migrated", "boolean"),
     )
     search_fields = ("reference", "description")
-    indexes = {"transaction": transaction_key}
+    indexes = {**BOOKING_INDEXES}
     # swagger: "Reissues an existing Journal by voiding the existing one and creating a new one" (201)
     actions = {"reissue": "reissue"}
     action_status = 201

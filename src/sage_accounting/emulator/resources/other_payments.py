@@ -24,7 +24,7 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F, S
 from .._money import ZERO, format_money, round2
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
+from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_base import mark_contact_used, reference_link
 from .financial_settings import check_not_before_start
@@ -90,7 +90,7 @@ class OtherPayments(Resource):
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
         "has_attachments": lambda r, v: v.strip().lower() not in ("true", "1"),
     }
-    indexes = {"contact": lambda r: (r.get("contact") or {}).get("id"), "transaction": transaction_key}
+    indexes = {"contact": lambda r: (r.get("contact") or {}).get("id"), **BOOKING_INDEXES}
     indexed_filters = {"contact_id": ("contact", str)}
 
     def create(self, ctx: Ctx, data: dict[str, Any], errors: Invalid) -> Record:

@@ -34,7 +34,7 @@ from typing import Any
 from .._errors import Invalid, invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, transaction_key
+from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area
 from .._state import new_id
 from ._artefact_base import (
     PAY_ONLY_UNPAID,
@@ -193,7 +193,7 @@ class ContactPayments(Resource):
         "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
     }
     indexes = {
-        "transaction": transaction_key,
+        **BOOKING_INDEXES,
         "contact": lambda r: (r.get("contact") or {}).get("id"),
         # the payment on account it keeps, and what it allocates (refunds name payments on account)
         "on_account": lambda r: (r.get("payment_on_account") or {}).get("id"),

@@ -1,4 +1,4 @@
-"""Printable documents: a sales invoice or credit note as a PDF (``GET …/{id}`` with ``Accept:
+"""Printable documents: a sales invoice, credit note, quote or estimate as a PDF (``GET …/{id}`` with ``Accept:
 application/pdf``).
 
 The layout follows what Sage prints: the business's name and address, the document heading from the invoice
@@ -19,6 +19,8 @@ from .invoice_settings import invoice_settings
 DOCUMENTS = {
     "sales_invoices": ("sales_invoice", "invoice_number", "invoice_lines"),
     "sales_credit_notes": ("sales_credit_note", "credit_note_number", "credit_note_lines"),
+    "sales_quotes": ("sales_quote", "quote_number", "quote_lines"),
+    "sales_estimates": ("sales_estimate", "estimate_number", "estimate_lines"),
 }
 STATUS_NOTES = {"DRAFT": "DRAFT", "PRO_FORMA": "PRO FORMA", "VOID": "VOID"}
 # (title, key, width in mm, align)
@@ -57,7 +59,7 @@ def _money(value: Any, currency: str) -> str:
 
 
 def render_document(ctx: Ctx, collection: str, record: Record) -> bytes:
-    """The PDF of a sales invoice or credit note, as bytes."""
+    """The PDF of a sales invoice, credit note, quote or estimate, as bytes."""
     from fpdf import FPDF  # lazily: only a PDF request needs it
 
     heading_key, number_field, lines_key = DOCUMENTS[collection]
@@ -92,6 +94,7 @@ def render_document(ctx: Ctx, collection: str, record: Record) -> bytes:
         ("Number", record.get(number_field)),
         ("Date", record.get("date")),
         ("Due date", record.get("due_date")),
+        ("Expiry date", record.get("expiry_date")),
         ("Reference", record.get("reference")),
     ]
     for label, value in facts:
@@ -126,7 +129,7 @@ def render_document(ctx: Ctx, collection: str, record: Record) -> bytes:
         ("Tax", record.get("tax_amount")),
         ("Total", record.get("total_amount")),
     ]
-    if status not in STATUS_NOTES:
+    if status not in STATUS_NOTES and "outstanding_amount" in record:  # quotes owe nothing
         totals.append(("Outstanding", record.get("outstanding_amount")))
     for label, value in totals:
         pdf.set_font("Helvetica", "B" if label == "Total" else "", 10)
