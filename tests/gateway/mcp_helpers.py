@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
@@ -27,6 +28,33 @@ from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# Fixtures shared by the MCP test modules, which import them by their function names; each is registered
+# under its ``name``, so a test asks for ``store``, ``emu`` or ``url``.
+@pytest.fixture(name="anyio_backend")
+def anyio_backend_fixture() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(name="store")
+def sqlite_store_fixture(tmp_path: Path) -> Iterator[GatewayStore]:
+    """A gateway store on a fresh SQLite file (the MCP tests run on SQLite only)."""
+    opened = GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(name="emu")
+def emulator_fixture() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture(name="url")
+def served_url_fixture(store: GatewayStore, emu: Emulator) -> Iterator[str]:
+    """The URL of the gateway (over ``emu``) served as streamable HTTP on a real loopback socket."""
+    with served(Gateway(store, emulator_factory(emu))) as address:
+        yield address
 
 
 def emulator_factory(emu: Emulator) -> ClientFactory:
