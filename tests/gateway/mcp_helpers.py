@@ -21,8 +21,9 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore
-from sage_accounting.emulator import DEMO, Emulator
+from emulator_helpers import make_connection
+from sage_accounting import AsyncSageAccounting
+from sage_accounting.emulator import Emulator
 from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
@@ -59,17 +60,7 @@ def served_url_fixture(store: GatewayStore, emu: Emulator) -> Iterator[str]:
 
 def emulator_factory(emu: Emulator) -> ClientFactory:
     """Async clients for ``emu`` (in process), one per business."""
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    conn = Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=emu.transport(),
-        async_transport=emu.async_transport(),
-        store=MemoryTokenStore(),
-    )
+    conn = make_connection(emu)
 
     def factory(business_id: str | None) -> AsyncSageAccounting:
         return AsyncSageAccounting(conn, business_id=business_id, transport=emu.async_transport())
