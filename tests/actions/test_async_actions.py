@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from emulator_helpers import make_connection
 from sage_accounting import (
     AsyncSageAccounting,
-    Connection,
     InternalServerError,
-    MemoryTokenStore,
     SageAccounting,
 )
 from sage_accounting.actions import ActionInputError, arun_action, raw, registry
@@ -28,17 +27,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def aclient(emu: Emulator) -> AsyncIterator[AsyncSageAccounting]:
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    connection = Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=emu.transport(),
-        async_transport=emu.async_transport(),
-        store=MemoryTokenStore(),
-    )
+    connection = make_connection(emu)
     async with AsyncSageAccounting(connection, business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
         yield sage
 

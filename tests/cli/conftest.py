@@ -3,7 +3,6 @@ runner, a shared embedded emulator, and a profile pointing at an emulator served
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from emulator_helpers import disk_full  # noqa: F401  (the CLI tests import it from here)
 from sage_accounting.cli import _state, app
 from sage_accounting.emulator import DEMO, Emulator
 
@@ -173,20 +173,3 @@ def expire_stored_token(profile: str = "default") -> None:
     token = store.load()
     assert token is not None
     store.save(token.expired_copy())
-
-
-@contextlib.contextmanager
-def disk_full() -> Iterator[None]:
-    """Every write to a file fails with EFBIG, as on a full disk, for this process and the processes it
-    starts (a soft ``RLIMIT_FSIZE`` of 0, raised back afterwards); works for root too."""
-    import resource
-    import signal
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)

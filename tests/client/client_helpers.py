@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import anyio.from_thread
 import httpx
 
-from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore, RetryConfig, SageAccounting
-from sage_accounting.emulator import DEMO, Emulator
-
-FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
-
-
-def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
-    """A connection signed in to ``emu`` (tokens granted without the browser), in process."""
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    kwargs.setdefault("store", MemoryTokenStore())
-    return Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=emu.transport(),
-        async_transport=emu.async_transport(),
-        **kwargs,
-    )
+from emulator_helpers import FAST_RETRY, disk_full, make_connection  # noqa: F401  (shared by the client tests)
+from sage_accounting import AsyncSageAccounting, Connection, SageAccounting
 
 
 def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
@@ -37,24 +18,6 @@ def control(url: str, method: str, path: str, **kwargs: Any) -> Any:
     response = httpx.request(method, f"{url}/__emulator__{path}", timeout=30, **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None
-
-
-@contextlib.contextmanager
-def disk_full() -> Iterator[None]:
-    """Every write to a file fails with EFBIG, as on a full disk, for this process and the processes it
-    starts (``RLIMIT_FSIZE`` 0; a soft limit, raised back afterwards).  Works for root too, unlike a
-    directory without write permission."""
-    import resource
-    import signal
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
 
 
 class Driver:

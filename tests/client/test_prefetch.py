@@ -333,7 +333,7 @@ def test_an_error_mid_prefetch_reaches_the_caller_without_waiting_for_pages_in_f
 CTRL_C_CHILD = """
 import sys, threading, httpx
 sys.path.insert(0, sys.argv[1])
-from client_helpers import make_connection
+from emulator_helpers import make_connection
 from sage_accounting import SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
 
@@ -360,7 +360,7 @@ with SageAccounting(make_connection(emu), business_id=DEMO.business_id, transpor
 
 
 def test_ctrl_c_during_a_prefetch_ends_the_program_at_once() -> None:
-    here = str(Path(__file__).parent)
+    here = str(Path(__file__).parents[1])  # tests/, where emulator_helpers is
     child = subprocess.Popen(
         [sys.executable, "-c", CTRL_C_CHILD, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

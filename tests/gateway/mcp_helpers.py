@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from sage_accounting import AsyncSageAccounting, Connection, MemoryTokenStore
-from sage_accounting.emulator import DEMO, Emulator
+from emulator_helpers import make_connection
+from sage_accounting import AsyncSageAccounting
+from sage_accounting.emulator import Emulator
 from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
@@ -29,19 +31,36 @@ from sage_accounting.gateway.store import GatewayStore
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Fixtures shared by the MCP test modules, which import them by their function names; each is registered
+# under its ``name``, so a test asks for ``store``, ``emu`` or ``url``.
+@pytest.fixture(name="anyio_backend")
+def anyio_backend_fixture() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(name="store")
+def sqlite_store_fixture(tmp_path: Path) -> Iterator[GatewayStore]:
+    """A gateway store on a fresh SQLite file (the MCP tests run on SQLite only)."""
+    opened = GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(name="emu")
+def emulator_fixture() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture(name="url")
+def served_url_fixture(store: GatewayStore, emu: Emulator) -> Iterator[str]:
+    """The URL of the gateway (over ``emu``) served as streamable HTTP on a real loopback socket."""
+    with served(Gateway(store, emulator_factory(emu))) as address:
+        yield address
+
+
 def emulator_factory(emu: Emulator) -> ClientFactory:
     """Async clients for ``emu`` (in process), one per business."""
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    conn = Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=emu.transport(),
-        async_transport=emu.async_transport(),
-        store=MemoryTokenStore(),
-    )
+    conn = make_connection(emu)
 
     def factory(business_id: str | None) -> AsyncSageAccounting:
         return AsyncSageAccounting(conn, business_id=business_id, transport=emu.async_transport())

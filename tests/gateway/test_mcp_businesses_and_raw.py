@@ -3,44 +3,25 @@ request tool, only for an agent granted ``raw`` — over streamable HTTP with th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from sage_accounting.emulator import DEMO, Emulator
 from sage_accounting.gateway._types import AuditRow
-from sage_accounting.gateway.executor import Gateway
 from sage_accounting.gateway.store import GatewayStore
 
-from .mcp_helpers import add_agent, emulator_factory, http_session, served, text
+from .mcp_helpers import (  # noqa: F401  (the MCP fixtures)
+    add_agent,
+    anyio_backend_fixture,
+    emulator_fixture,
+    http_session,
+    served_url_fixture,
+    sqlite_store_fixture,
+    text,
+)
 
 pytestmark = pytest.mark.anyio
 
 IRISH = "0f9e8d7c6b5a49382716a5b4c3d2e1f0"  # the demo seed's second business
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GatewayStore]:
-    store = GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def emu() -> Emulator:
-    return Emulator()
-
-
-@pytest.fixture
-def url(store: GatewayStore, emu: Emulator) -> Iterator[str]:
-    with served(Gateway(store, emulator_factory(emu))) as address:
-        yield address
 
 
 def _rows(store: GatewayStore, agent: str) -> list[AuditRow]:

@@ -5,8 +5,6 @@ sessionless protocol, and the toolsets a server is limited to."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,29 +16,21 @@ from sage_accounting.gateway.executor import Gateway
 from sage_accounting.gateway.store import GatewayStore
 from sage_accounting.gateway.tools import parse_toolsets
 
-from .mcp_helpers import add_agent, emulator_factory, http_session, served, text
+from .mcp_helpers import (  # noqa: F401  (the MCP fixtures)
+    add_agent,
+    anyio_backend_fixture,
+    emulator_factory,
+    emulator_fixture,
+    http_session,
+    served,
+    sqlite_store_fixture,
+    text,
+)
 
 pytestmark = pytest.mark.anyio
 
 LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GatewayStore]:
-    store = GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def emu() -> Emulator:
-    return Emulator()
 
 
 def _post(url: str, key: str | None) -> httpx.Response:

@@ -4,10 +4,8 @@ approved (exactly one write), denied or left to expire; elicitation asks the hum
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import mcp_types as types
@@ -15,44 +13,24 @@ import pytest
 
 from sage_accounting.emulator import Emulator
 from sage_accounting.gateway._types import ApprovalStateError
-from sage_accounting.gateway.executor import Gateway, acarry_out_approval
+from sage_accounting.gateway.executor import acarry_out_approval
 from sage_accounting.gateway.store import GatewayStore
 
-from .mcp_helpers import (
+from .mcp_helpers import (  # noqa: F401  (the MCP fixtures)
     add_agent,
+    anyio_backend_fixture,
     demo_ids,
     emulator_factory,
+    emulator_fixture,
     http_session,
     invoice_arguments,
-    served,
+    served_url_fixture,
+    sqlite_store_fixture,
     text,
     writes,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GatewayStore]:
-    store = GatewayStore.open(f"sqlite:///{tmp_path / 'gateway.db'}")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def emu() -> Emulator:
-    return Emulator()
-
-
-@pytest.fixture
-def url(store: GatewayStore, emu: Emulator) -> Iterator[str]:
-    with served(Gateway(store, emulator_factory(emu))) as address:
-        yield address
 
 
 def _decisions(store: GatewayStore, agent: str) -> list[str]:
