@@ -20,6 +20,7 @@ import asyncio
 import math
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
@@ -136,7 +137,7 @@ def _raw_items(data: Mapping[str, Any]) -> list[Any]:
     return items if isinstance(items, list) else list(items)
 
 
-class _FeedBase:
+class _FeedBase(ABC):
     """What the sync and async feeds share: the planned pages still to request, and the ``$next``
     links followed so far (a link seen twice ends the walk instead of looping)."""
 
@@ -149,11 +150,13 @@ class _FeedBase:
         if planned:
             self._link = None  # the planned pages stand in for $next until they run out
 
+    @abstractmethod
     def _submit(self) -> None:
-        raise NotImplementedError
+        """Request the next planned page."""
 
+    @abstractmethod
     def _in_flight(self) -> int:
-        raise NotImplementedError
+        """How many planned pages are requested and not yet read."""
 
     def _start(self) -> None:
         while self._todo and self._in_flight() < self._window:
