@@ -126,6 +126,11 @@ class Ctx:
         return self.registry[name]
 
 
+def linked(field: str) -> Callable[[Record, str], bool]:
+    """A list filter: the record links (``{"id": …}``) to the id given, e.g. ``contact_id`` → ``linked("contact")``."""
+    return lambda record, value: (record.get(field) or {}).get("id") == value
+
+
 def transaction_key(record: Record) -> Any:
     """The id of the ledger transaction a record books (an index key: ``/transactions/{id}`` finds its
     origin through it)."""

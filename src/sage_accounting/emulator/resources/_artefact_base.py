@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
 from .._money import ZERO, format_money
-from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area, linked
 from .._state import new_id
 from ._artefact_calc import (
     PURCHASE_LINE_FIELDS,
@@ -264,7 +264,7 @@ class Artefact(Resource):
     date_field = "date"
     search_fields: ClassVar[tuple[str, ...]] = ("displayed_as", "reference", "contact_name")
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
+        "contact_id": linked("contact"),
         "status_id": lambda r, v: status_of(r) == v,
     }
     indexed_filters = {"contact_id": ("contact", str)}

@@ -29,7 +29,7 @@ from typing import Any
 from .._errors import Invalid
 from .._fields import F
 from .._money import ZERO, format_money
-from .._resource import BOOKING_INDEXES, FULL, Ctx, Record, Resource
+from .._resource import BOOKING_INDEXES, FULL, Ctx, Record, Resource, linked
 from .._state import new_id
 from ._artefact_base import PAY_ONLY_UNPAID, mark_contact_used, reference_link, refresh_paid, status_of
 from ._artefact_calc import dec
@@ -75,8 +75,8 @@ class ContactAllocations(Resource):
     date_field = "date"
     search_fields = ("displayed_as",)
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
+        "contact_id": linked("contact"),
+        "transaction_type_id": linked("transaction_type"),
     }
     indexes = {
         **BOOKING_INDEXES,

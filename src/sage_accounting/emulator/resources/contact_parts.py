@@ -6,7 +6,7 @@ from typing import Any
 
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
-from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import FULL, READ, WRITE, Ctx, Record, Resource, area, linked
 
 CONTACTS_READ = (("Contacts", READ), ("Sales", READ), ("Purchases", READ), ("Bank", READ))
 CONTACTS_LIST = (("Contacts", READ), ("Sales", READ), ("Purchases", READ))
@@ -159,8 +159,8 @@ class Addresses(Resource):
 
     search_fields = ("displayed_as", "name", "postal_code")
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
+        "contact_id": linked("contact"),
+        "bank_account_id": linked("bank_account"),
     }
     indexes = {"contact": lambda r: (r.get("contact") or {}).get("id")}
     indexed_filters = {"contact_id": ("contact", str)}
@@ -255,8 +255,8 @@ class ContactPersons(Resource):
     update_fields = PERSON_FIELDS
     search_fields = ("name", "email")
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "address_id": lambda r, v: (r.get("address") or {}).get("id") == v,
+        "contact_id": linked("contact"),
+        "address_id": linked("address"),
     }
     indexes = {"contact": lambda r: (r.get("contact") or {}).get("id")}
     indexed_filters = {"contact_id": ("contact", str)}

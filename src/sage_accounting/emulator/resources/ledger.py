@@ -12,7 +12,7 @@ from typing import Any
 from .._errors import ApiError, Invalid
 from .._fields import F, S
 from .._money import format_money
-from .._resource import READ, Ctx, Record, Resource, area
+from .._resource import READ, Ctx, Record, Resource, area, linked
 
 NAME = "ledger_accounts"
 
@@ -139,7 +139,7 @@ class LedgerAccounts(Resource):
     )
     search_fields = ("name", "display_name", "nominal_code", "displayed_as")
     filters = {
-        "ledger_account_type_id": lambda r, v: (r.get("ledger_account_type") or {}).get("id") == v,
+        "ledger_account_type_id": linked("ledger_account_type"),
         "ledger_account_classification_id": lambda r, v: (
             (r.get("ledger_account_classification") or {}).get("id") == v
         ),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._errors import not_found
-from .._resource import READ, Ctx, Record, Resource, area
+from .._resource import READ, Ctx, Record, Resource, area, linked
 from .payments import on_account_owner
 
 
@@ -25,8 +25,8 @@ class PaymentsOnAccount(Resource):
     sortable = ("created_at", "updated_at", "date")
     search_fields = ("displayed_as", "reference", "contact_name")
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "status_id": lambda r, v: (r.get("status") or {}).get("id") == v,
+        "contact_id": linked("contact"),
+        "status_id": linked("status"),
     }
 
     def records(self, ctx: Ctx) -> Iterable[Record]:

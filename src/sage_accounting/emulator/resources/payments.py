@@ -34,7 +34,7 @@ from typing import Any
 from .._errors import Invalid, invalid
 from .._fields import F, S
 from .._money import ZERO, format_money
-from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area
+from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resource, area, linked
 from .._state import new_id
 from ._artefact_base import (
     PAY_ONLY_UNPAID,
@@ -188,9 +188,9 @@ class ContactPayments(Resource):
     date_field = "date"
     search_fields = ("displayed_as", "reference")
     filters = {
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
-        "bank_account_id": lambda r, v: (r.get("bank_account") or {}).get("id") == v,
-        "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
+        "contact_id": linked("contact"),
+        "bank_account_id": linked("bank_account"),
+        "transaction_type_id": linked("transaction_type"),
     }
     indexes = {
         **BOOKING_INDEXES,

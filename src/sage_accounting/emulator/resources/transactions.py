@@ -33,7 +33,7 @@ from typing import overload
 from .._errors import not_found
 from .._listing import parse_date, parse_since, sort_keys
 from .._money import format_money
-from .._resource import Ctx, Record, Resource, area
+from .._resource import Ctx, Record, Resource, area, linked
 from .._store import Collection
 
 READ_ROLES = frozenset({"read_only", "full_access"})
@@ -125,13 +125,13 @@ class Transactions(Resource):
     sortable = ("created_at", "updated_at", "date")
     search_fields = ("displayed_as", "reference")
     filters = {
-        "transaction_type_id": lambda r, v: (r.get("transaction_type") or {}).get("id") == v,
+        "transaction_type_id": linked("transaction_type"),
         "updated_from_date": lambda r, v: (
             str(r.get("updated_at") or "") >= parse_since(v, "updated_from_date")
         ),
         "updated_to_date": lambda r, v: str(r.get("updated_at") or "")[:10] <= v.strip()[:10],
         "has_attachments": lambda r, v: _on(v) == ((r.get("number_of_attachments") or 0) > 0),
-        "contact_id": lambda r, v: (r.get("contact") or {}).get("id") == v,
+        "contact_id": linked("contact"),
     }
 
     def listing(self, ctx: Ctx, params: dict[str, str]) -> Sequence[Record]:
