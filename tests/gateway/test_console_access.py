@@ -138,6 +138,17 @@ def test_signing_out_ends_the_session(store: GatewayStore) -> None:
         assert client.get("/console/agents").status_code == 303
 
 
+def test_console_db_before_token_is_where_the_token_is_stored(tmp_path: Path) -> None:
+    chosen = f"sqlite:///{tmp_path / 'chosen.db'}"
+    env = cli_env(f"sqlite:///{tmp_path / 'default.db'}", None, tmp_path)  # SAGE_GATEWAY_DB: another database
+    run = [sys.executable, "-m", "sage_accounting.cli", "console", "--db", chosen, "token"]
+    token = subprocess.run(run, env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()[
+        -1
+    ]
+    with GatewayStore.open(chosen) as store, console_client(store) as client:
+        assert sign_in(client, token).status_code == 303
+
+
 def test_console_token_prints_the_token_alone_on_its_last_line_and_stores_its_hash(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'gateway.db'}"
     env = cli_env(url, None, tmp_path)

@@ -30,6 +30,8 @@ PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on.", min=0
 def _serve(ctx: typer.Context, host: HostOpt = "127.0.0.1", port: PortOpt = 8771, db: DbOpt = None) -> None:
     """Serve the console at http://HOST:PORT/console (approvals run on the profile's Sage, or --emulator)."""
     if ctx.invoked_subcommand is not None:
+        if _given(ctx, "db"):
+            ctx.meta["console_db"] = db  # `console --db URL token` stores the token in that database
         return
     import uvicorn
 
@@ -50,11 +52,18 @@ def _serve(ctx: typer.Context, host: HostOpt = "127.0.0.1", port: PortOpt = 8771
         store.close()
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed on this command (not taken from the environment or a default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
 console_app.callback(invoke_without_command=True)(with_common(_serve, output=False))
 
 
 @console_app.command("token")
 def token(
+    ctx: typer.Context,
     db: DbOpt = None,
     json_: Annotated[bool, typer.Option("--json", help='Print {"token": ...}.')] = False,
 ) -> None:
@@ -63,6 +72,8 @@ def token(
     from ._gateway_common import open_store
 
     apply_common({})
+    if not _given(ctx, "db"):
+        db = ctx.meta.get("console_db", db)
     with open_store(db) as store:
         value = ConsoleAuth(store.engine).create_token(by=acting_user())
     if json_:
