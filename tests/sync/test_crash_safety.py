@@ -1,6 +1,7 @@
 """A sync SIGKILLed at random moments, again and again, while Sage keeps changing: the next run
 converges on Sage record for record, no row is lost or duplicated and no change event is lost or
-emitted twice."""
+emitted twice.  The moments are random steps of the run (an HTTP response, an SQL statement, a commit),
+not random times, so the kills land mid-run on a machine of any speed."""
 
 from __future__ import annotations
 
@@ -49,19 +50,22 @@ class Worker:
             env=env,
         )
 
-    def start(self) -> int:
+    def run(self, kill_at: int) -> tuple[int, int | None]:
+        """One sync that SIGKILLs itself at step ``kill_at`` (0: never): its exit status, and its number
+        of steps when it finished unkilled."""
         assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write("go\n")
+        self.proc.stdin.write(f"go {kill_at}\n")
         self.proc.stdin.flush()
-        word, pid = self.proc.stdout.readline().split()
+        word, _pid = self.proc.stdout.readline().split()
         assert word == "pid"
-        return int(pid)
-
-    def reaped(self) -> int:
-        assert self.proc.stdout
-        word, _pid, status = self.proc.stdout.readline().split()
+        steps = None
+        line = self.proc.stdout.readline().split()
+        if line[0] == "steps":
+            steps = int(line[1])
+            line = self.proc.stdout.readline().split()
+        word, _pid, status = line
         assert word == "exit"
-        return int(status)
+        return int(status), steps
 
     def close(self) -> None:
         assert self.proc.stdin
@@ -95,36 +99,45 @@ def test_sigkilled_syncs_converge_with_no_row_or_event_lost_or_doubled(tmp_path:
     token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
     changed: set[str] = set()
     removed: set[str] = set()
-    killed_mid_run = 0
     with emu.serve() as url, SageAccounting(connect(emu)) as sage:
         contacts = [c["id"] for c in sage.contacts.list_raw(items_per_page=200)]
         assert len(contacts) == 1000  # with their addresses and people: 3,000 records
         worker = Worker(url, token, db)
+        bound = 200  # steps a run may take; learnt from each run that finishes
+        kill_points: Counter[int] = Counter()
+        runs = 0
         try:
             started = time.monotonic()
-            for kill in range(KILLS):
-                pid = worker.start()
-                time.sleep(rng.uniform(0.0, 0.5))  # from start-up to the cursor's commit
-                os.kill(pid, signal.SIGKILL)
-                status = worker.reaped()
-                killed_mid_run += os.WIFSIGNALED(status)
-                if kill % 10 == 5:  # Sage changes between crashes
+            while sum(kill_points.values()) < KILLS:
+                runs += 1
+                assert runs <= KILLS * 3, f"only {sum(kill_points.values())} of {runs} runs were killed"
+                kill_at = rng.randint(1, bound)
+                status, steps = worker.run(kill_at)
+                if steps is not None:  # the run ended before its step: a clean, complete run
+                    assert status == 0, f"a run left alone ended with status {status}"
+                    bound = steps
+                    continue
+                assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+                kill_points[kill_at] += 1
+                killed = sum(kill_points.values())
+                if killed % 10 == 5:  # Sage changes between crashes
                     for rid in rng.sample(contacts, 3):
                         if rid not in removed:
-                            sage.contacts.update(rid, notes=f"edit {kill}")
+                            sage.contacts.update(rid, notes=f"edit {killed}")
                             changed.add(rid)
-                    new = sage.contacts.create(name=f"Arrived {kill} Ltd", contact_type_ids=["CUSTOMER"])
+                    new = sage.contacts.create(name=f"Arrived {killed} Ltd", contact_type_ids=["CUSTOMER"])
                     assert new.id
                     contacts.append(new.id)
-                    if kill % 20 == 5:
+                    if killed % 20 == 5:
                         sage.contacts.delete(new.id)
                         removed.add(new.id)
             elapsed = time.monotonic() - started
-            print(f"{KILLS} SIGKILLs in {elapsed:.1f}s")
-            assert worker.start() and worker.reaped() == 0  # a run left alone finishes cleanly
+            print(f"{KILLS} SIGKILLs at {len(kill_points)} different steps in {runs} runs, {elapsed:.1f}s")
+            status, steps = worker.run(0)
+            assert status == 0 and steps  # a run left alone finishes cleanly
         finally:
             worker.close()
-        assert killed_mid_run >= KILLS * 0.8, f"only {killed_mid_run} kills landed mid-run in {elapsed:.0f}s"
+        assert len(kill_points) >= 30, f"the kills landed at only {sorted(kill_points)}"
         resources = [sage_sync.resource_named(r) for r in RESOURCES]
         assert_matches(sage, store, [DEMO.business_id], resources, get_each=False)
 
