@@ -146,3 +146,50 @@ def test_watch_once_delivers_signed_events_to_a_webhook(tmp_path: Path) -> None:
         assert table.exit_code == 0 and "services" in table.stdout
     finally:
         receiver.close()
+
+
+def test_a_terminal_sees_a_progress_bar_per_resource_and_a_pipe_sees_none(tmp_path: Path) -> None:
+    """On a terminal the sync draws one bar per resource on stderr, counting records read against
+    Sage's totals; the bars are cleared at the end and the summary table goes to stdout.  Piped, stderr
+    gets no bar at all."""
+    import pty
+    import re
+    import select
+
+    db = f"sqlite:///{tmp_path / 'bars.db'}"
+    env = {**os.environ, "COLUMNS": "120", "LINES": "40", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    args = [sys.executable, "-m", "sage_accounting.cli", "--emulator", "sync", "--db", db]
+    args += ["--resources", "contacts,sales-invoices"]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    screen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        assert ready, "the sync printed nothing on its terminal for 60 s"
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed: the process is done with it
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    assert proc.wait(timeout=60) == 0, screen.decode(errors="replace")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+    counts = {
+        name: {(int(m.group(1)), int(m.group(2))) for m in re.finditer(rf"{name}\s.*?(\d+)/(\d+)", text)}
+        for name in ("contacts", "sales_invoices")
+    }
+    for name, seen in counts.items():
+        assert seen, f"no progress bar for {name} on the terminal:\n{text}"
+        done, total = max(seen)
+        assert done == total > 0, (name, sorted(seen))  # the bar reaches Sage's total
+    assert max(counts["sales_invoices"])[1] > 170  # the UK's 170 and the Irish ones, in one bar
+    assert "sales_invoices" in stdout and "created" in stdout  # the summary table, on stdout
+
+    piped = subprocess.run(args, capture_output=True, env=env, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert b"/" not in piped.stderr and b"\x1b[" not in piped.stderr
