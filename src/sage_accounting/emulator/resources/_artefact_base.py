@@ -5,7 +5,7 @@ Lifecycle (invoicing guide, "Changing The State Of An Invoice"): an artefact is 
 UNPAID, DRAFT or PRO_FORMA"; the guide offers pro forma for sales invoices only, so credit notes and purchase
 invoices refuse it). Drafts and pro formas are "not taken into account": no transaction, nothing owed, no
 payments. ``POST /{id}/release`` turns either into ``UNPAID`` with a real number; ``PART_PAID`` and ``PAID``
-come only from payments (``contact_payments``, which call ``allocate`` / ``deallocate`` here).
+come only from payments (``contact_payments``, which call ``book`` / ``unbook`` here).
 ``DELETE`` voids sales artefacts (``void_reason`` required, 200 with the voided record) and deletes purchase
 ones (204). A draft (or pro forma) is deleted outright on both sides: drafts are "not taken into account" and
 have no transaction to void, and the swagger only requires ``void_reason`` "unless status is DRAFT" — so a
@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from .._errors import Invalid, invalid
 from .._fields import F, Field, S
@@ -151,25 +151,29 @@ def refresh_paid(record: Record, ctx: Ctx) -> None:
         set_status(ctx, record, "UNPAID" if paid == 0 else "PAID" if outstanding == 0 else "PART_PAID")
 
 
-def allocate(ctx: Ctx, artefact: Record, payment: Record, amount: Decimal) -> None:
-    """Record ``amount`` of ``payment`` against ``artefact`` (the caller has checked it is payable)."""
+# What settles an artefact: the key its ``payments_allocations`` entries link the settling record by.
+Settler = Literal["contact_payment", "contact_allocation"]
+
+
+def book(
+    ctx: Ctx, artefact: Record, via: Settler, source: Record, amount: Decimal, reference: str | None
+) -> None:
+    """Show ``amount`` of ``source`` settled on ``artefact``: one ``payments_allocations`` entry linking
+    the record that settles it, a ``contact_payment`` or a ``contact_allocation`` (``via``)."""
+    link = {"id": source["id"], "displayed_as": source.get("displayed_as"), "$path": source["$path"]}
     artefact.setdefault("payments_allocations", []).append(
         {
             "links": [],
-            "date": payment["date"],
-            "type": (payment.get("transaction_type") or {}).get("displayed_as"),
-            "reference": payment.get("reference"),
+            "date": source["date"],
+            "type": (source.get("transaction_type") or {}).get("displayed_as"),
+            "reference": reference,
             "amount": format_money(amount),
             "discount": "0.0",
             "stripe_transaction_id": None,
-            "contact_allocation": None,
+            "contact_allocation": link if via == "contact_allocation" else None,
             "artefact": None,
-            "contact_payment": {
-                "id": payment["id"],
-                "displayed_as": payment.get("displayed_as"),
-                "$path": payment["$path"],
-            },
-            "displayed_as": payment.get("displayed_as"),
+            "contact_payment": link if via == "contact_payment" else None,
+            "displayed_as": source.get("displayed_as"),
             "negative_payment": False,
         }
     )
@@ -177,10 +181,10 @@ def allocate(ctx: Ctx, artefact: Record, payment: Record, amount: Decimal) -> No
     ctx.touch(artefact)
 
 
-def deallocate(ctx: Ctx, artefact: Record, payment_id: str) -> None:
-    """Undo every allocation of one payment on ``artefact`` (deleting or editing the payment)."""
+def unbook(ctx: Ctx, artefact: Record, via: Settler, source_id: str) -> None:
+    """Take off ``artefact`` every entry :func:`book` made for one ``via`` record (deleted or edited)."""
     entries = artefact.get("payments_allocations") or []
-    kept = [e for e in entries if (e.get("contact_payment") or {}).get("id") != payment_id]
+    kept = [e for e in entries if (e.get(via) or {}).get("id") != source_id]
     if len(kept) != len(entries):
         artefact["payments_allocations"] = kept
         refresh_paid(artefact, ctx)

@@ -31,7 +31,7 @@ from .._fields import F
 from .._money import ZERO, format_money
 from .._resource import BOOKING_INDEXES, FULL, Ctx, Record, Resource, linked
 from .._state import new_id
-from ._artefact_base import PAY_ONLY_UNPAID, mark_contact_used, reference_link, refresh_paid, status_of
+from ._artefact_base import PAY_ONLY_UNPAID, book, mark_contact_used, reference_link, status_of, unbook
 from ._artefact_calc import dec
 from .financial_settings import check_not_before_start
 from .payments import ON_ACCOUNT, on_account_owner, refresh_on_account
@@ -266,7 +266,7 @@ def _apply(ctx: Ctx, allocation: Record, items: list[Record]) -> None:
         if collection == ON_ACCOUNT:
             _refresh_owner(ctx, item["artefact"]["id"])  # reads the stored allocation's lines
         elif target is not None:
-            _book(ctx, target, allocation, dec(item["amount"]))
+            book(ctx, target, "contact_allocation", allocation, abs(dec(item["amount"])), None)
 
 
 def _withdraw(ctx: Ctx, allocation: Record) -> list[Record]:
@@ -277,43 +277,8 @@ def _withdraw(ctx: Ctx, allocation: Record) -> list[Record]:
         if collection == ON_ACCOUNT:
             _refresh_owner(ctx, item["artefact"]["id"])
         elif target is not None:
-            _unbook(ctx, target, allocation["id"])
+            unbook(ctx, target, "contact_allocation", allocation["id"])
     return items
-
-
-def _book(ctx: Ctx, artefact: Record, allocation: Record, amount: Decimal) -> None:
-    """Record the allocation on an invoice or credit note (it shows in ``payments_allocations``)."""
-    artefact.setdefault("payments_allocations", []).append(
-        {
-            "links": [],
-            "date": allocation["date"],
-            "type": allocation["transaction_type"]["displayed_as"],
-            "reference": None,
-            "amount": format_money(abs(amount)),
-            "discount": "0.0",
-            "stripe_transaction_id": None,
-            "contact_allocation": {
-                "id": allocation["id"],
-                "displayed_as": allocation["displayed_as"],
-                "$path": allocation["$path"],
-            },
-            "artefact": None,
-            "contact_payment": None,
-            "displayed_as": allocation["displayed_as"],
-            "negative_payment": False,
-        }
-    )
-    refresh_paid(artefact, ctx)
-    ctx.touch(artefact)
-
-
-def _unbook(ctx: Ctx, artefact: Record, allocation_id: str) -> None:
-    entries = artefact.get("payments_allocations") or []
-    kept = [e for e in entries if (e.get("contact_allocation") or {}).get("id") != allocation_id]
-    if len(kept) != len(entries):
-        artefact["payments_allocations"] = kept
-        refresh_paid(artefact, ctx)
-        ctx.touch(artefact)
 
 
 RESOURCES: list[type[Resource]] = [ContactAllocations]

@@ -38,11 +38,11 @@ from .._resource import BOOKING_INDEXES, FULL, READ, WRITE, Ctx, Record, Resourc
 from .._state import new_id
 from ._artefact_base import (
     PAY_ONLY_UNPAID,
-    allocate,
-    deallocate,
+    book,
     mark_contact_used,
     reference_link,
     status_of,
+    unbook,
 )
 from ._artefact_calc import dec
 from .financial_settings import check_not_before_start
@@ -261,7 +261,7 @@ class ContactPayments(Resource):
         for item in record.get("allocated_artefacts") or []:
             artefact = _artefact_of(ctx, item["artefact"])  # None for a payment on account
             if artefact is not None:
-                deallocate(ctx, artefact, record["id"])
+                unbook(ctx, artefact, "contact_payment", record["id"])
 
     def _allocations(
         self,
@@ -363,8 +363,9 @@ class ContactPayments(Resource):
             self._release_allocations(ctx, current)
         record = self._record(ctx, data, current, kind, contact, bank, method, total)
         for artefact, amount in allocations:
+            # a payment on account is refreshed once stored
             if not artefact["$path"].startswith(f"/{ON_ACCOUNT}/"):
-                allocate(ctx, artefact, record, amount)  # a payment on account is refreshed once stored
+                book(ctx, artefact, "contact_payment", record, amount, record.get("reference"))
             record["allocated_artefacts"].append(
                 {
                     "id": new_id(),
