@@ -402,6 +402,16 @@ class UnknownActionError(SageError, KeyError):
         return str(self.args[0]) if self.args else "unknown action"
 
 
+def _look_up(table: Mapping[str, Action], key: str, what: str) -> Action:
+    """``table[key]``, or an :class:`UnknownActionError` naming ``key`` and the closest ``what`` there is."""
+    try:
+        return table[key]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(key), list(table), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise UnknownActionError(f"no {what} {key!r}{hint}") from None
+
+
 class Registry(Mapping[str, Action]):
     """Every action by key, in key order; also finds an action by tool name and builds the manifest."""
 
@@ -418,12 +428,7 @@ class Registry(Mapping[str, Action]):
         self._component = dict(component)
 
     def __getitem__(self, key: str) -> Action:
-        try:
-            return self._actions[key]
-        except (KeyError, TypeError):
-            close = difflib.get_close_matches(str(key), list(self._actions), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UnknownActionError(f"no action {key!r}{hint}") from None
+        return _look_up(self._actions, key, "action")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._actions)
@@ -433,12 +438,7 @@ class Registry(Mapping[str, Action]):
 
     def by_tool_name(self, name: str) -> Action:
         """The action whose tool is ``name`` (``sage_create_sales_invoice``)."""
-        try:
-            return self._tools[name]
-        except (KeyError, TypeError):
-            close = difflib.get_close_matches(str(name), list(self._tools), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UnknownActionError(f"no tool {name!r}{hint}") from None
+        return _look_up(self._tools, name, "tool")
 
     def tool_names(self) -> list[str]:
         """Every tool name, sorted."""
