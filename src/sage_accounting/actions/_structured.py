@@ -135,12 +135,7 @@ class JsonBody(Converter):
     def convert(self, value: Any, path: str) -> Any:
         if isinstance(value, bytes):
             return value
-        if isinstance(value, str):
-            problem = surrogate_problem(value)
-            if problem:
-                raise Invalid(path, problem)
-            return value
-        if isinstance(value, Mapping | list):
+        if isinstance(value, str | Mapping | list):  # text is sent as it is, once it is valid Unicode
             return check_json(value, path)
         raise Invalid(path, f"must be text or JSON data (object or array), got {type(value).__name__}")
 
