@@ -4,9 +4,7 @@ output options, the store with its errors as one-line CLI errors, who is acting,
 from __future__ import annotations
 
 import getpass
-import inspect
 import re
-import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ._errors import CliError, ExitCode, redact_userinfo
-from ._state import CsvOpt, DebugOpt, JsonOpt, NdjsonOpt, apply_common
+from ._state import OUTPUT_OPTIONS, DebugOpt, with_options
 
 if TYPE_CHECKING:
     from ..gateway.store import GatewayStore
@@ -28,12 +26,6 @@ DbOpt = Annotated[
                  help="The gateway's database (default: SAGE_GATEWAY_DB, else gateway.db in the XDG data "
                       "directory), e.g. postgresql+psycopg://user@host/db."),
 ]  # fmt: skip
-_OUTPUT_OPTS: list[tuple[str, Any]] = [
-    ("opt_json", JsonOpt),
-    ("opt_ndjson", NdjsonOpt),
-    ("opt_csv", CsvOpt),
-    ("opt_debug", DebugOpt),
-]
 
 
 def gateway_command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -41,24 +33,7 @@ def gateway_command(app: typer.Typer, name: str) -> Callable[[Callable[..., Any]
     its own)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        hints = typing.get_type_hints(fn, include_extras=True)
-        params = [
-            p.replace(annotation=hints.get(p.name, p.annotation))
-            for p in inspect.signature(fn).parameters.values()
-        ]
-        for opt, annotation in _OUTPUT_OPTS:
-            params.append(
-                inspect.Parameter(opt, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation)
-            )
-
-        def wrapper(**kwargs: Any) -> Any:
-            apply_common(kwargs)
-            return fn(**kwargs)
-
-        wrapper.__name__ = fn.__name__
-        wrapper.__doc__ = fn.__doc__
-        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        app.command(name)(wrapper)
+        app.command(name)(with_options(fn, [*OUTPUT_OPTIONS, ("opt_debug", DebugOpt, False)]))
         return fn
 
     return decorate

@@ -353,7 +353,7 @@ _COMMON: list[tuple[str, Any, Any]] = [
     ("opt_emulator", EmulatorOpt, False),
     ("opt_debug", DebugOpt, False),
 ]
-_OUTPUT: list[tuple[str, Any, Any]] = [
+OUTPUT_OPTIONS: list[tuple[str, Any, Any]] = [
     ("opt_json", JsonOpt, False),
     ("opt_ndjson", NdjsonOpt, False),
     ("opt_csv", CsvOpt, False),
@@ -376,15 +376,15 @@ def apply_common(values: dict[str, Any]) -> None:
     )
 
 
-def with_common(fn: Callable[..., Any], *, output: bool = True) -> Callable[..., Any]:
-    """``fn`` with the common options added to its signature (they are merged, then ``fn`` runs)."""
+def with_options(fn: Callable[..., Any], options: list[tuple[str, Any, Any]]) -> Callable[..., Any]:
+    """``fn`` with ``options`` (name, annotation, default) added to its signature: they are merged by
+    :func:`apply_common`, then ``fn`` runs."""
     hints = typing.get_type_hints(fn, include_extras=True)
     params = [
         p.replace(annotation=hints.get(p.name, p.annotation))
         for p in inspect.signature(fn).parameters.values()
     ]
-    extra = _COMMON + (_OUTPUT if output else [])
-    for name, annotation, default in extra:
+    for name, annotation, default in options:
         params.append(
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
         )
@@ -397,6 +397,11 @@ def with_common(fn: Callable[..., Any], *, output: bool = True) -> Callable[...,
     wrapper.__doc__ = fn.__doc__
     wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return wrapper
+
+
+def with_common(fn: Callable[..., Any], *, output: bool = True) -> Callable[..., Any]:
+    """``fn`` with the common options added to its signature (they are merged, then ``fn`` runs)."""
+    return with_options(fn, _COMMON + (OUTPUT_OPTIONS if output else []))
 
 
 def command(
