@@ -218,6 +218,26 @@ def fill(emu: Emulator, http: httpx.Client, count: int) -> str:
     return marker
 
 
+def list_us_per_record(http: httpx.Client, path: str, total: int) -> float:
+    """Microseconds per record of fetching ten 200-record pages of ``path`` spread over its ``total`` records
+    (first to last page)."""
+    pages = (total + 199) // 200
+    spent, listed = 0.0, 0
+    for page in sorted({1 + (pages - 1) * i // 9 for i in range(10)}):
+        started = time.perf_counter()
+        answer = http.get(path, params={"items_per_page": 200, "page": page})
+        spent += time.perf_counter() - started
+        listed += len(answer.json()["$items"])
+    return spent / listed * 1e6
+
+
+def signed_in(emu: Emulator) -> httpx.Client:
+    """A client of ``emu`` in process, signed in, with no daily request limit in the way."""
+    emu.settings.daily_request_limit = 10**9
+    headers = {"Authorization": f"Bearer {emu.grant_tokens()['access_token']}"}
+    return httpx.Client(transport=emu.transport(), base_url=f"{ROOT}/v3.1", headers=headers)
+
+
 def listing_figures() -> dict[str, Any]:
     """Per-record cost of listing contacts (200-record pages spread over the whole list) and of a ``search``
     page, at each size; the memory each size takes per contact. The sizes are measured in turns, several
@@ -228,9 +248,7 @@ def listing_figures() -> dict[str, Any]:
         gc.collect()
         before = rss_bytes()
         emu = Emulator(seed="minimal")
-        emu.settings.daily_request_limit = 10**9
-        headers = {"Authorization": f"Bearer {emu.grant_tokens()['access_token']}"}
-        http = httpx.Client(transport=emu.transport(), base_url=f"{ROOT}/v3.1", headers=headers)
+        http = signed_in(emu)
         marker = fill(emu, http, size)
         gc.collect()
         figures[f"memory_bytes_per_contact_{size}"] = round((rss_bytes() - before) / size)
@@ -239,14 +257,7 @@ def listing_figures() -> dict[str, Any]:
     searching: dict[int, list[float]] = {size: [] for size in SIZES}
     for _ in range(5):
         for size, (_emu, http, marker) in sandboxes.items():
-            pages = (size + 199) // 200
-            spent, listed = 0.0, 0
-            for page in sorted({1 + (pages - 1) * i // 9 for i in range(10)}):
-                started = time.perf_counter()
-                answer = http.get("/contacts", params={"items_per_page": 200, "page": page})
-                spent += time.perf_counter() - started
-                listed += len(answer.json()["$items"])
-            listing[size].append(spent / listed * 1e6)
+            listing[size].append(list_us_per_record(http, "/contacts", size))
             for _ in range(6):
                 started = time.perf_counter()
                 found = http.get("/contacts", params={"search": marker.split()[0].lower()}).json()
@@ -274,24 +285,12 @@ def transaction_figures(sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     sandboxes: dict[int, tuple[Emulator, httpx.Client]] = {}
     for size in sizes:
         emu = Emulator(seed=f"generated:{size}", seed_random=1)
-        emu.settings.daily_request_limit = 10**9
-        headers = {"Authorization": f"Bearer {emu.grant_tokens()['access_token']}"}
-        sandboxes[size] = (
-            emu,
-            httpx.Client(transport=emu.transport(), base_url=f"{ROOT}/v3.1", headers=headers),
-        )
+        sandboxes[size] = (emu, signed_in(emu))
     listing: dict[int, list[float]] = {size: [] for size in sizes}
     for _ in range(5):
         for size, (_emu, http) in sandboxes.items():
             total = http.get("/transactions", params={"items_per_page": 1}).json()["$total"]
-            pages = (total + 199) // 200
-            spent, listed = 0.0, 0
-            for page in sorted({1 + (pages - 1) * i // 9 for i in range(10)}):
-                started = time.perf_counter()
-                answer = http.get("/transactions", params={"items_per_page": 200, "page": page})
-                spent += time.perf_counter() - started
-                listed += len(answer.json()["$items"])
-            listing[size].append(spent / listed * 1e6)
+            listing[size].append(list_us_per_record(http, "/transactions", total))
     for size, (_emu, http) in sandboxes.items():
         http.close()
         figures[f"transactions_list_us_per_record_{size}"] = round(statistics.median(listing[size]), 2)
