@@ -7,14 +7,17 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
+
 from sage_accounting import Connection, MemoryTokenStore, RetryConfig
 from sage_accounting.emulator import DEMO, Emulator
 
 FAST_RETRY = RetryConfig(initial_delay=0.01, max_delay=0.05, max_retry_after=2.0)
 
 
-def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
-    """A connection signed in to ``emu`` (tokens granted without the browser), in process."""
+def make_connection(emu: Emulator, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> Connection:
+    """A connection signed in to ``emu`` (tokens granted without the browser), in process: through
+    ``transport`` (one that records what is sent, say), else the emulator's own."""
     token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
     kwargs.setdefault("store", MemoryTokenStore())
     return Connection(
@@ -23,7 +26,7 @@ def make_connection(emu: Emulator, **kwargs: Any) -> Connection:
         redirect_uri=DEMO.redirect_uri,
         host="http://sage.test",
         token=token,
-        transport=emu.transport(),
+        transport=transport or emu.transport(),
         async_transport=emu.async_transport(),
         **kwargs,
     )

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sage_accounting import Connection, MemoryTokenStore, RetryConfig, SageAccounting
+from emulator_helpers import make_connection
+from sage_accounting import RetryConfig, SageAccounting
 from sage_accounting.emulator import DEMO, Emulator
 
 FAST_RETRY = RetryConfig(initial_delay=0.001, max_delay=0.005, max_retry_after=0.01)
@@ -37,20 +38,6 @@ class Recorder(httpx.BaseTransport):
         return json.loads(self.api()[-1].content)
 
 
-def connect(emu: Emulator, transport: httpx.BaseTransport) -> Connection:
-    """A connection signed in to ``emu`` (tokens granted without the browser)."""
-    token = emu.grant_tokens(client_id=DEMO.client_id, user_id=DEMO.user_id)
-    return Connection(
-        DEMO.client_id,
-        DEMO.client_secret,
-        redirect_uri=DEMO.redirect_uri,
-        host="http://sage.test",
-        token=token,
-        transport=transport,
-        store=MemoryTokenStore(),
-    )
-
-
 @pytest.fixture
 def emu() -> Emulator:
     """A fresh emulator: one UK business with its chart of accounts and reference data."""
@@ -64,7 +51,9 @@ def recorder(emu: Emulator) -> Recorder:
 
 @pytest.fixture
 def client(emu: Emulator, recorder: Recorder) -> Iterator[SageAccounting]:
-    with SageAccounting(connect(emu, recorder), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+    with SageAccounting(
+        make_connection(emu, recorder), business_id=DEMO.business_id, retry=FAST_RETRY
+    ) as sage:
         yield sage
 
 

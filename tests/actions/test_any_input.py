@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator_helpers import make_connection
 from sage_accounting import APIStatusError, SageAccounting
 from sage_accounting.actions import Action, ActionInputError, raw, registry
 from sage_accounting.actions._structured import KeyValues, Lines
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import FAST_RETRY, Recorder, connect
+from .conftest import FAST_RETRY, Recorder
 
 EXAMPLES = int(os.environ.get("SAGE_ANY_INPUT_EXAMPLES", "25"))
 
@@ -115,7 +116,9 @@ def recorder(emu: Emulator) -> Recorder:
 
 @pytest.fixture(scope="module")
 def client(emu: Emulator, recorder: Recorder) -> Iterator[SageAccounting]:
-    with SageAccounting(connect(emu, recorder), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+    with SageAccounting(
+        make_connection(emu, recorder), business_id=DEMO.business_id, retry=FAST_RETRY
+    ) as sage:
         yield sage
 
 

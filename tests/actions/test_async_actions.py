@@ -16,7 +16,7 @@ from sage_accounting import (
 from sage_accounting.actions import ActionInputError, arun_action, raw, registry
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import FAST_RETRY, connect
+from .conftest import FAST_RETRY
 from .helpers import api_calls, line
 
 
@@ -34,9 +34,7 @@ async def aclient(emu: Emulator) -> AsyncIterator[AsyncSageAccounting]:
 
 @pytest.fixture
 def sync_client(emu: Emulator) -> Iterator[SageAccounting]:
-    with SageAccounting(
-        connect(emu, emu.transport()), business_id=DEMO.business_id, retry=FAST_RETRY
-    ) as sage:
+    with SageAccounting(make_connection(emu), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
         yield sage
 
 

@@ -6,12 +6,13 @@ import threading
 
 import httpx
 
+from emulator_helpers import make_connection
 from sage_accounting import SageAccounting
 from sage_accounting.actions import run_action
 from sage_accounting.actions._request import FETCH_ALL_WINDOW
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import FAST_RETRY, connect
+from .conftest import FAST_RETRY
 
 
 class InFlight(httpx.BaseTransport):
@@ -40,7 +41,9 @@ def test_fetch_all_fetches_following_pages_concurrently_in_order(emu: Emulator) 
     bodies = [{"contact": {"name": f"Customer {i:02d}", "contact_type_ids": ["CUSTOMER"]}} for i in range(40)]
     emu.seed({"data": {DEMO.business_id: {"contacts": bodies}}})
     transport = InFlight(emu.transport())
-    with SageAccounting(connect(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+    with SageAccounting(
+        make_connection(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY
+    ) as sage:
         expected = [c.id for c in sage.contacts.list(items_per_page=3)]
         emu.faults.add("GET", "/v3.1/contacts", latency=0.3, count=None)  # every page takes a while
         transport.most = 0

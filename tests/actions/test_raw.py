@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from emulator_helpers import make_connection
 from sage_accounting import (
     APIConnectionError,
     APITimeoutError,
@@ -25,7 +26,7 @@ from sage_accounting import (
 from sage_accounting.actions import raw, run_action
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import FAST_RETRY, Recorder, connect
+from .conftest import FAST_RETRY, Recorder
 
 GET = {"method": "GET", "url": "/contacts"}
 
@@ -157,7 +158,9 @@ def test_a_post_is_retried_when_it_never_reached_sage_or_got_a_429(
     emu: Emulator, pauses: list[float]
 ) -> None:
     transport = RefusingConnections(emu.transport(), count=1)
-    with SageAccounting(connect(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+    with SageAccounting(
+        make_connection(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY
+    ) as sage:
         created = run_action(sage, "rawRequest", {**POST_CONTACT, "maxRetries": 1})
         assert created["name"] == "Retry Ltd" and transport.count == 0 and len(pauses) == 1
         emu.faults.add("POST", "/v3.1/contacts", status=429, count=1)
@@ -238,7 +241,9 @@ class Redirecting(httpx.BaseTransport):
 
 def test_3xx_is_returned_unless_retry_all_errors(emu: Emulator, pauses: list[float]) -> None:
     transport = Redirecting(emu.transport(), count=1)
-    with SageAccounting(connect(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY) as sage:
+    with SageAccounting(
+        make_connection(emu, transport), business_id=DEMO.business_id, retry=FAST_RETRY
+    ) as sage:
         assert run_action(sage, "rawRequest", {**GET, "maxRetries": 2}) == "moved"
         assert transport.redirects == 1
         transport.count = 2
