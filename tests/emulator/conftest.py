@@ -1,7 +1,9 @@
-"""Fixtures for the emulator's own tests: an in-process emulator and HTTP clients into it."""
+"""Fixtures for the emulator's own tests: an in-process emulator and HTTP clients into it (in process, or
+over a real socket)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +42,18 @@ def http(emu: Emulator) -> Iterator[httpx.Client]:
     """An httpx client on the emulator's root (OAuth endpoints, control plane), no token."""
     with httpx.Client(transport=emu.transport(), base_url=ROOT) as client:
         yield client
+
+
+@contextlib.contextmanager
+def served_api(emu: Emulator) -> Iterator[httpx.Client]:
+    """``emu`` served on a real socket, and an httpx client on its ``/v3.1`` carrying a full-access token of
+    the seeded user."""
+    token = emu.grant_tokens()["access_token"]
+    with (
+        emu.serve() as url,
+        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
+    ):
+        yield api
 
 
 def client_for(emu: Emulator, access_token: str, business: str | None = None) -> httpx.Client:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sage_accounting.emulator import Emulator
 
-from .conftest import assert_error
+from .conftest import assert_error, served_api
 from .test_invoices import created, ledger_id, line, make_contact, post_invoice
 
 Body = dict[str, Any]
@@ -95,11 +95,7 @@ def test_resources_without_a_print_answer_406(api: httpx.Client, customer: Body)
 
 
 def test_a_pdf_over_a_real_socket(emu: Emulator) -> None:
-    token = emu.grant_tokens()["access_token"]
-    with (
-        emu.serve() as url,
-        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
-    ):
+    with served_api(emu) as api:
         customer = make_contact(api, "Socket Ltd")
         invoice = created(post_invoice(api, customer["id"], [line(ledger_id(api, 4000))]))
         assert "GBP 120.0" in text_of(api.get(invoice["$path"], headers=PDF))

@@ -12,7 +12,7 @@ import pytest
 
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import ROOT, assert_error
+from .conftest import ROOT, assert_error, served_api
 
 HUGE = "1e999999999"
 
@@ -116,11 +116,7 @@ def test_state_directory_removed_while_serving(tmp_path: Path) -> None:
     state_file = folder / "state.json"
     emu = Emulator(seed="minimal")
     emu.autosave(state_file)
-    token = emu.grant_tokens()["access_token"]
-    with (
-        emu.serve() as url,
-        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
-    ):
+    with served_api(emu) as api:
         body = {"contact": {"name": "Before", "contact_type_ids": ["CUSTOMER"]}}
         assert api.post("/contacts", json=body).status_code == 201
         shutil.rmtree(folder)

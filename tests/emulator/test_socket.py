@@ -16,7 +16,7 @@ import pytest
 
 from sage_accounting.emulator import DEMO, Emulator
 
-from .conftest import assert_error
+from .conftest import assert_error, served_api
 
 CLI = [sys.executable, "-m", "sage_accounting.cli"]
 
@@ -179,11 +179,7 @@ def test_served_connections_send_answers_without_waiting_for_acks() -> None:
 
 def test_many_requests_on_one_keep_alive_connection() -> None:
     emu = Emulator(seed="minimal")
-    token = emu.grant_tokens()["access_token"]
-    with (
-        emu.serve() as url,
-        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
-    ):
+    with served_api(emu) as api:
         made = api.post(
             "/contacts", json={"contact": {"name": "Kept Alive", "contact_type_ids": ["CUSTOMER"]}}
         )

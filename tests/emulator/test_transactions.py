@@ -10,7 +10,7 @@ import pytest
 
 from sage_accounting.emulator import Emulator
 
-from .conftest import assert_error
+from .conftest import assert_error, served_api
 from .test_invoices import created, ledger_id, limited_client, line, make_contact, post_invoice, post_purchase
 from .test_payments import pay
 
@@ -107,11 +107,7 @@ def test_transactions_need_journals_read_access(emu: Emulator) -> None:
 
 
 def test_allocations_and_their_transactions_over_a_real_socket(emu: Emulator) -> None:
-    token = emu.grant_tokens()["access_token"]
-    with (
-        emu.serve() as url,
-        httpx.Client(base_url=f"{url}/v3.1", headers={"Authorization": f"Bearer {token}"}) as api,
-    ):
+    with served_api(emu) as api:
         customer = make_contact(api, "Socket Ltd")
         bank = api.get("/bank_accounts").json()["$items"][0]["id"]
         invoice = created(post_invoice(api, customer["id"], [line(ledger_id(api, 4000))]))
