@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sage_accounting.emulator import Emulator
 
 from .conftest import assert_error, served_api
-from .test_invoices import created, ledger_id, line, make_contact, post_invoice
+from .test_invoices import created, ledger_id, line, make_contact, post_invoice, sales_credit_note
 
 Body = dict[str, Any]
 PDF = {"Accept": "application/pdf"}
@@ -52,18 +52,7 @@ def test_an_invoice_prints_its_number_lines_and_total(api: httpx.Client, custome
 
 
 def test_a_credit_note_and_a_void_invoice_print_as_such(api: httpx.Client, customer: Body) -> None:
-    note = created(
-        api.post(
-            "/sales_credit_notes",
-            json={
-                "sales_credit_note": {
-                    "contact_id": customer["id"],
-                    "date": "2024-03-02",
-                    "credit_note_lines": [line(ledger_id(api, 4000), 1, "10")],
-                }
-            },
-        )
-    )
+    note = created(sales_credit_note(api, customer["id"], [line(ledger_id(api, 4000), 1, "10")]))
     text = text_of(api.get(note["$path"], headers=PDF))
     assert "Sales Credit Note" in text and note["credit_note_number"] in text and "GBP 12.0" in text
     invoice = created(post_invoice(api, customer["id"], [line(ledger_id(api, 4000))]))

@@ -19,6 +19,7 @@ from .test_invoices import (
     post_invoice,
     post_purchase,
     rejected,
+    sales_credit_note,
 )
 from .test_payments import pay, state
 
@@ -105,16 +106,7 @@ def test_a_payment_on_account_settles_an_invoice_and_deleting_gives_it_back(
 
 def test_a_credit_note_part_pays_an_invoice(api: httpx.Client, customer: Body, invoice: Body) -> None:
     note = created(
-        api.post(
-            "/sales_credit_notes",
-            json={
-                "sales_credit_note": {
-                    "contact_id": customer["id"],
-                    "date": "2024-03-05",
-                    "credit_note_lines": [line(ledger_id(api, 4000), 1, "20.00")],
-                }
-            },
-        )
+        sales_credit_note(api, customer["id"], [line(ledger_id(api, 4000), 1, "20.00")], date="2024-03-05")
     )
     created(allocate(api, customer["id"], [(invoice["id"], "24.00"), (note["id"], "-24.00")]))
     assert state(api, invoice) == ("PART_PAID", "24.0", "96.0")

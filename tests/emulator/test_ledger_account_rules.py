@@ -6,7 +6,16 @@ from typing import Any
 
 import httpx
 
-from .test_invoices import created, ledger_id, line, make_contact, post_invoice, post_purchase, rejected
+from .test_invoices import (
+    created,
+    ledger_id,
+    line,
+    make_contact,
+    post_invoice,
+    post_purchase,
+    rejected,
+    sales_credit_note,
+)
 
 Body = dict[str, Any]
 SALES_ONLY = "must be an income ledger account (GET /ledger_accounts?visible_in=sales)"
@@ -20,16 +29,7 @@ def test_sales_lines_take_income_accounts(api: httpx.Client) -> None:
     assert rejected(response, "invoice_lines[1].ledger_account_id") == SALES_ONLY
     assert rejected(response, "invoice_lines[2].ledger_account_id") == SALES_ONLY
     assert len(response.json()) == 2  # the income line is fine
-    note = api.post(
-        "/sales_credit_notes",
-        json={
-            "sales_credit_note": {
-                "contact_id": customer["id"],
-                "date": "2024-03-02",
-                "credit_note_lines": [line(ledger_id(api, 7500))],
-            }
-        },
-    )
+    note = sales_credit_note(api, customer["id"], [line(ledger_id(api, 7500))])
     assert rejected(note, "credit_note_lines[0].ledger_account_id") == SALES_ONLY
 
 

@@ -11,7 +11,16 @@ import pytest
 from sage_accounting.emulator import Emulator
 
 from .conftest import assert_error
-from .test_invoices import created, ledger_id, limited_client, line, make_contact, post_invoice, rejected
+from .test_invoices import (
+    created,
+    ledger_id,
+    limited_client,
+    line,
+    make_contact,
+    post_invoice,
+    rejected,
+    sales_credit_note,
+)
 
 Body = dict[str, Any]
 
@@ -141,16 +150,7 @@ def test_invoice_settings_drive_the_next_numbers_and_prefixes(api: httpx.Client,
 def test_combined_numbering_shares_one_sequence(api: httpx.Client, customer: Body) -> None:
     api.put("/invoice_settings", json={"invoice_settings": {"separate_invoice_credit_note_numbering": False}})
     created(post_invoice(api, customer["id"], [line(ledger_id(api, 4000))]))
-    note = api.post(
-        "/sales_credit_notes",
-        json={
-            "sales_credit_note": {
-                "contact_id": customer["id"],
-                "date": "2024-03-02",
-                "credit_note_lines": [line(ledger_id(api, 4000))],
-            }
-        },
-    )
+    note = sales_credit_note(api, customer["id"], [line(ledger_id(api, 4000))])
     assert created(note)["credit_note_number"] == "SCN-2"
     assert api.get("/invoice_settings").json()["next_credit_note_number"] == 3
 
