@@ -129,6 +129,12 @@ def deleted_query(endpoint: Endpoint, owner: str, since: Any, items_per_page: in
     return query
 
 
+def check_limit(limit: int | None) -> None:
+    """Refuse a ``limit`` (records to stop iterating after) that is not ``None`` or a count."""
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
+
+
 def prefetch_window(prefetch: bool | int, cap: int) -> int:
     """How many pages to keep in flight for ``prefetch``."""
     if prefetch is False or prefetch == 0:
@@ -187,6 +193,22 @@ class _Resource(Generic[M]):
     def _owner(self) -> str:
         return type(self).__name__.removeprefix("Async").lower()
 
+    def _list_query(
+        self,
+        items_per_page: int | None,
+        attributes: str | Sequence[str] | None,
+        page: int | None,
+        filters: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        return list_query(
+            self._endpoint,
+            self._owner,
+            items_per_page=items_per_page,
+            attributes=attributes,
+            page=page,
+            filters=filters,
+        )
+
 
 class SyncResource(_Resource[M]):
     """A resource bound to a :class:`SageAccounting` client."""
@@ -226,14 +248,7 @@ class ListMixin(SyncResource[M]):
         ``True`` or a number of pages in flight) and the endpoint's filters as keywords
         (``updated_or_created_since`` accepts an aware ``datetime``).
         """
-        query = list_query(
-            self._endpoint,
-            self._owner,
-            items_per_page=items_per_page,
-            attributes=attributes,
-            page=page,
-            filters=filters,
-        )
+        query = self._list_query(items_per_page, attributes, page, filters)
         return self._walk(query, self._parser(), limit, prefetch, business_id, max_retries, timeout)
 
     def list_raw(
@@ -254,14 +269,7 @@ class ListMixin(SyncResource[M]):
         For code that stores records as they are (the sync): nothing is validated or converted, so a
         long walk spends its time on the network.
         """
-        query = list_query(
-            self._endpoint,
-            self._owner,
-            items_per_page=items_per_page,
-            attributes=attributes,
-            page=page,
-            filters=filters,
-        )
+        query = self._list_query(items_per_page, attributes, page, filters)
         return self._walk(query, _raw, limit, prefetch, business_id, max_retries, timeout)
 
     def deleted(
@@ -280,7 +288,7 @@ class ListMixin(SyncResource[M]):
 
         Only resources whose Sage endpoint has ``deleted_since``; others raise ``TypeError``.
         """
-        query = deleted_query(self._endpoint, f"{self._owner}", since, items_per_page)
+        query = deleted_query(self._endpoint, self._owner, since, items_per_page)
         return self._walk(query, _stub, limit, prefetch, business_id, max_retries, timeout)
 
     def _walk(
@@ -293,8 +301,7 @@ class ListMixin(SyncResource[M]):
         max_retries: int | None,
         timeout: Timeout | NotGiven,
     ) -> Page[T]:
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
+        check_limit(limit)
         opts = _options(business_id, max_retries, timeout)
         client = self._client
 
@@ -407,14 +414,7 @@ class AsyncListMixin(AsyncResource[M]):
 
         Same arguments as the sync ``list()``.
         """
-        query = list_query(
-            self._endpoint,
-            self._owner,
-            items_per_page=items_per_page,
-            attributes=attributes,
-            page=page,
-            filters=filters,
-        )
+        query = self._list_query(items_per_page, attributes, page, filters)
         return self._walk(query, self._parser(), limit, prefetch, business_id, max_retries, timeout)
 
     def list_raw(
@@ -431,14 +431,7 @@ class AsyncListMixin(AsyncResource[M]):
         **filters: Any,
     ) -> AsyncPageRequest[dict[str, Any]]:
         """Same as :meth:`list`, records as the decoded JSON Sage sent (plain dicts, no models)."""
-        query = list_query(
-            self._endpoint,
-            self._owner,
-            items_per_page=items_per_page,
-            attributes=attributes,
-            page=page,
-            filters=filters,
-        )
+        query = self._list_query(items_per_page, attributes, page, filters)
         return self._walk(query, _raw, limit, prefetch, business_id, max_retries, timeout)
 
     def deleted(
@@ -453,7 +446,7 @@ class AsyncListMixin(AsyncResource[M]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncPageRequest[DeletedRecord]:
         """The records deleted after ``since``, as deletion stubs (see the sync ``deleted()``)."""
-        query = deleted_query(self._endpoint, f"{self._owner}", since, items_per_page)
+        query = deleted_query(self._endpoint, self._owner, since, items_per_page)
         return self._walk(query, _stub, limit, prefetch, business_id, max_retries, timeout)
 
     def _walk(
@@ -466,8 +459,7 @@ class AsyncListMixin(AsyncResource[M]):
         max_retries: int | None,
         timeout: Timeout | NotGiven,
     ) -> AsyncPageRequest[T]:
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValueError(f"limit must be an integer >= 0, got {limit!r}")
+        check_limit(limit)
         opts = _options(business_id, max_retries, timeout)
         client = self._client
         window = prefetch_window(prefetch, client.connection.limiter.max_concurrency)
