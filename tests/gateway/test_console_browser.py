@@ -16,6 +16,7 @@ from pathlib import Path
 import anyio
 import pytest
 
+from chromium_devtools import CHROMIUM
 from sage_accounting.actions import registry
 from sage_accounting.emulator import Emulator
 from sage_accounting.gateway.executor import Gateway
@@ -24,8 +25,6 @@ from sage_accounting.gateway.store import GatewayStore
 from .console_browser import Browser
 from .console_helpers import admin_token, served_with_console
 from .mcp_helpers import ROOT, emulator_factory, http_session, invoice_arguments, writes
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Chromium (.ci/run installs it)")
 
