@@ -23,6 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from emulator_helpers import make_connection
 from sage_accounting import AsyncSageAccounting
+from sage_accounting.cli.mcp_cmd import KEEP_ALIVE_S
 from sage_accounting.emulator import Emulator
 from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.server import GatewayServer
@@ -95,7 +96,14 @@ def served(gateway: Gateway, *, stateless: bool = False) -> Iterator[str]:
     app = GatewayServer(gateway).http_app(stateless=stateless)
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
