@@ -91,9 +91,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(gateway: Gateway, *, stateless: bool = False) -> Iterator[str]:
+def served(gateway: Gateway, *, stateless: bool = False, **options: Any) -> Iterator[str]:
     """The gateway as streamable HTTP on a real loopback socket (its own thread and loop); yields the URL."""
-    app = GatewayServer(gateway).http_app(stateless=stateless)
+    with served_app(GatewayServer(gateway).http_app(stateless=stateless, **options)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """``app`` (a gateway's :meth:`GatewayServer.http_app`) on a real loopback socket; yields the MCP URL."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(

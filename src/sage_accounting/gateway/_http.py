@@ -160,7 +160,7 @@ class SessionModeRouter:
     def _prune(self) -> None:
         """Forget the JSON sessions idle for longer than their managers keep them (once a minute at most)."""
         now = time.monotonic()
-        if now - self._pruned_at < _PRUNE_EVERY:
+        if now - self._pruned_at < min(_PRUNE_EVERY, self.idle_timeout):
             return
         self._pruned_at = now
         gone = [
@@ -193,4 +193,4 @@ async def _peek_body(receive: Receive, limit: int) -> tuple[bytes | None, Receiv
         return await receive()
 
     body = b"".join(m.get("body", b"") for m in read if m["type"] == "http.request")
-    return (body if complete else None), replay
+    return (body if complete and size <= limit else None), replay

@@ -180,28 +180,35 @@ class GatewayServer:
         async with stdio_server() as (read_stream, write_stream):
             await self.server.run(read_stream, write_stream, self.server.create_initialization_options())
 
-    def http_app(self, *, host: str = "127.0.0.1", stateless: bool = False) -> ASGIApp:
+    def http_app(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        stateless: bool = False,
+        session_idle_timeout: float = DEFAULT_SESSION_IDLE_TIMEOUT,
+    ) -> ASGIApp:
         """The streamable-HTTP app at ``/mcp``, every request authenticated by its agent key.
 
         A session is answered as SSE when its client declared elicitation, else as JSON; ``stateless``
-        (no sessions, so nothing can be asked of the client) answers JSON always.
+        (no sessions, so nothing can be asked of the client) answers JSON always.  A session with no
+        request for ``session_idle_timeout`` seconds is closed (its id then answers 404).
         """
         from ._http import SessionModeRouter
 
         if stateless:
-            return self._sdk_app(host=host, stateless=True, json_response=True)
+            return self._sdk_app(host, True, True, session_idle_timeout)
         return SessionModeRouter(
-            self._sdk_app(host=host, stateless=False, json_response=False),
-            self._sdk_app(host=host, stateless=False, json_response=True),
-            idle_timeout=DEFAULT_SESSION_IDLE_TIMEOUT,
+            self._sdk_app(host, False, False, session_idle_timeout),
+            self._sdk_app(host, False, True, session_idle_timeout),
+            idle_timeout=session_idle_timeout,
         )
 
-    def _sdk_app(self, *, host: str, stateless: bool, json_response: bool) -> Starlette:
+    def _sdk_app(self, host: str, stateless: bool, json_response: bool, idle_timeout: float) -> Starlette:
         return self.server.streamable_http_app(
             streamable_http_path="/mcp",
             json_response=json_response,
             stateless_http=stateless,
-            session_idle_timeout=DEFAULT_SESSION_IDLE_TIMEOUT,
+            session_idle_timeout=idle_timeout,
             host=host,
             auth=AuthSettings(issuer_url=AnyHttpUrl("http://127.0.0.1"), resource_server_url=None),
             token_verifier=AgentKeyVerifier(self.gateway.store),
