@@ -26,13 +26,14 @@ The SDK client's figures are printed beside it, not hidden: ``sdk_added_median_m
 the SDK's client sees.
 
 Between the paths: the same call through the gateway in process (policy, arguments, audit; no MCP, no HTTP)
-and a bare HTTP round trip to the gateway's process (a 401, before any MCP work) show where the added cost
-goes.
+and a bare HTTP round trip to the gateway's process (a 401, before any MCP work; on httpx2 like ``lean``)
+show where the added cost goes.
 
 Changes to what is measured (so figures before them are not comparable): until the gateway answered
 sessions without elicitation as JSON, every path here was SSE; and the SDK client was given an httpx 0.28
 client (whose httpcore 1.x retries a failed ``import sniffio`` on every request when sniffio is not
-installed, as here), where it now has the httpx2 client it is built on.
+installed, as here), where it now has the httpx2 client it is built on; the bare round trip moved from
+httpx to httpx2 with it.
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
             lean_session(url, key) as lean,
             sdk_session(url, key) as sdk,
             sdk_session(url, key, elicitation=True) as sdk_elicitation,
-            httpx.AsyncClient(timeout=30) as plain,
+            httpx2.AsyncClient(timeout=30) as plain,
         ):
             sessions: dict[str, LeanMcpClient | ClientSession] = {
                 "lean": lean, "sdk": sdk, "sdk_elicitation": sdk_elicitation,
