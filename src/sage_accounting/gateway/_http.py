@@ -37,6 +37,7 @@ PEEK_LIMIT = 256 * 1024
 
 _SESSION_HEADER = b"mcp-session-id"
 _VERSION_HEADER = b"mcp-protocol-version"
+_AUTHORIZATION = b"authorization"
 _PRUNE_EVERY = 60.0
 
 
@@ -69,7 +70,9 @@ class SessionModeRouter:
     """ASGI app at the MCP endpoint: each session to the SSE or the JSON app (see the module).
 
     ``idle_timeout`` must be the one both apps' session managers use: a JSON session this router has not
-    seen a request for in that long (none in flight) is gone from its manager too, and is forgotten here.
+    seen a request for in that long (none in flight) is gone from its manager too, and is forgotten here
+    when the next session opens.  (A 404 does not end one here: the SDK answers 404 to another agent's key
+    too, and that must not cut the session's own agent off.)
     """
 
     def __init__(self, sse: Starlette, json_app: Starlette, *, idle_timeout: float) -> None:
@@ -108,8 +111,10 @@ class SessionModeRouter:
             await self._in_session(session_id.decode("latin-1"), scope, receive, send)
             return
         version = headers.get(_VERSION_HEADER)
-        opens_session = scope["method"] == "POST" and (
-            version is None or version.decode("latin-1") in HANDSHAKE_PROTOCOL_VERSIONS
+        opens_session = (
+            scope["method"] == "POST"
+            and _AUTHORIZATION in headers  # without a key the SDK app answers 401 before reading a byte
+            and (version is None or version.decode("latin-1") in HANDSHAKE_PROTOCOL_VERSIONS)
         )
         if not opens_session:
             # The sessionless protocol (2026) and anything else: the SSE app, which answers JSON itself
@@ -140,11 +145,12 @@ class SessionModeRouter:
         if session is None:
             await self.sse(scope, receive, send)
             return
-        status: list[int] = []
 
         async def watching(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
+            start = message["type"] == "http.response.start"
+            if start and scope["method"] == "DELETE" and message["status"] == 200:
+                # Ended by its client (only its own key can end it): forgotten at once.
+                self._json_sessions.pop(session_id, None)
             await send(message)
 
         session.in_flight += 1
@@ -153,9 +159,6 @@ class SessionModeRouter:
         finally:
             session.in_flight -= 1
             session.last_seen = time.monotonic()
-            ended = status[:1] == [404] or (scope["method"] == "DELETE" and status[:1] == [200])
-            if ended and not session.in_flight:
-                self._json_sessions.pop(session_id, None)
 
     def _prune(self) -> None:
         """Forget the JSON sessions idle for longer than their managers keep them (once a minute at most)."""
