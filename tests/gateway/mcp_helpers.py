@@ -25,6 +25,7 @@ from emulator_helpers import make_connection
 from sage_accounting import AsyncSageAccounting
 from sage_accounting.cli.mcp_cmd import KEEP_ALIVE_S
 from sage_accounting.emulator import Emulator
+from sage_accounting.gateway._wire import CoalescingH11Protocol
 from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
@@ -109,6 +110,7 @@ def served_app(app: Any) -> Iterator[str]:
             log_level="warning",
             lifespan="on",
             timeout_keep_alive=KEEP_ALIVE_S,
+            http=CoalescingH11Protocol,
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

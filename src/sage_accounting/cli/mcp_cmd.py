@@ -167,13 +167,20 @@ async def _serve_http(
 ) -> None:
     import uvicorn
 
+    from ..gateway._wire import CoalescingH11Protocol
     from ..gateway.console.app import create_app, with_console
 
     # The web console shares the store and the Sage connection: approving in it runs the call here.
     console = create_app(server.gateway.store, client_factory=factory, host=host)
     app = with_console(server.http_app(host=host, stateless=stateless), console)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", lifespan="on", timeout_keep_alive=KEEP_ALIVE_S
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_keep_alive=KEEP_ALIVE_S,
+        http=CoalescingH11Protocol,  # an answer's headers and body in one write
     )
     print(f"sage-accounting MCP gateway on http://{host}:{port}/mcp (console: /console)", file=sys.stderr,
           flush=True)  # fmt: skip
