@@ -4,8 +4,8 @@ calling the same action directly, and audit rows written per second.
 Run: ``.venv/bin/python bench/gateway.py``.  The MCP paths are real MCP client sessions (initialize,
 initialized, then ``tools/call``) to ``sage-accounting --emulator mcp serve --http`` in a process of its own
 (audit on SQLite); the direct path runs the same action on the async client against an in-process emulator
-with the same demo data.  Calls are interleaved in rounds so a slow spell on a shared machine hits them
-alike; the machine's load average is printed beside the figures.  The last line printed is one JSON object
+with the same demo data.  Calls are interleaved in 30 rounds of 10 per path, so a slow spell on a shared
+machine hits them alike; the machine's load average is printed beside the figures.  The last line printed is one JSON object
 with the figures.
 
 The MCP paths, each its own session (the gateway answers a session as JSON unless its client declared
@@ -27,7 +27,8 @@ the SDK's client sees.
 
 Between the paths: the same call through the gateway in process (policy, arguments, audit; no MCP, no HTTP)
 and a bare HTTP round trip to the gateway's process (a 401, before any MCP work; on httpx2 like ``lean``)
-show where the added cost goes.
+show where the added cost goes, and ``*_gateway_cpu_per_call_ms`` is the CPU time the gateway's process
+spent per call of each path (Linux's /proc; the process's clock ticks, so read it to a tenth of a ms).
 
 Changes to what is measured (so figures before them are not comparable): until the gateway answered
 sessions without elicitation as JSON, every path here was SSE; and the SDK client was given an httpx 0.28
@@ -88,8 +89,9 @@ def emulator_factory(emu: Emulator) -> ClientFactory:
 
 
 @contextlib.contextmanager
-def served(db_url: str, home: str) -> Iterator[str]:
-    """``sage-accounting --emulator mcp serve --http`` in a process of its own, as deployed; yields its URL."""
+def served(db_url: str, home: str) -> Iterator[tuple[str, int]]:
+    """``sage-accounting --emulator mcp serve --http`` in a process of its own, as deployed; yields its URL
+    and process id."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -107,10 +109,19 @@ def served(db_url: str, home: str) -> Iterator[str]:
                 if httpx.get(url, timeout=1).status_code == 401:
                     break
             time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(15)
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (Linux; -inf where /proc has no such file)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("-inf")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _never_asked(
@@ -198,11 +209,12 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
     direct: list[float] = []
     in_process: list[float] = []
     via: dict[str, list[float]] = {path: [] for path in MCP_PATHS}
+    server_cpu = dict.fromkeys(MCP_PATHS, 0.0)
     floor: list[float] = []
     gateway = Gateway(store, emulator_factory(emu))
     await gateway.start()
     agent = store.get_agent("bench")
-    with served(store.url, str(Path(store.url.removeprefix("sqlite:///")).parent)) as url:
+    with served(store.url, str(Path(store.url.removeprefix("sqlite:///")).parent)) as (url, pid):
         async with (
             lean_session(url, key) as lean,
             sdk_session(url, key) as sdk,
@@ -227,11 +239,13 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
                     await gateway.call(agent, TOOL, ARGS)
                     in_process.append(time.perf_counter() - start)
                 for path, session in sessions.items():
+                    cpu_before = process_cpu_s(pid)
                     for _ in range(per_round):
                         start = time.perf_counter()
                         result = await session.call_tool(TOOL, ARGS)
                         via[path].append(time.perf_counter() - start)
                         assert not result.is_error, result.content
+                    server_cpu[path] += process_cpu_s(pid) - cpu_before
                 for _ in range(per_round):
                     # The floor: one HTTP round trip to the same process, answered 401 before any MCP work.
                     start = time.perf_counter()
@@ -251,6 +265,8 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
         figures[f"{path}_median_ms"] = round(median_ms, 3)
         figures[f"{path}_added_median_ms"] = round(median_ms - direct_ms, 3)
         figures[f"{path}_p90_ms"] = round(statistics.quantiles(via[path], n=10)[-1] * 1000, 3)
+        if server_cpu[path] >= 0:
+            figures[f"{path}_gateway_cpu_per_call_ms"] = round(server_cpu[path] / len(via[path]) * 1000, 3)
     figures["judged_on"] = JUDGED
     figures["added_median_ms"] = figures[f"{JUDGED}_added_median_ms"]
     figures["target_added_ms"] = TARGET_MS
@@ -277,7 +293,7 @@ def main() -> None:
         store = GatewayStore.open(f"sqlite:///{Path(tmp) / 'gateway.db'}")
         try:
             emu = Emulator()
-            results["tool_call"] = anyio.run(_tool_call_cost, store, emu, 10, 30)
+            results["tool_call"] = anyio.run(_tool_call_cost, store, emu, 30, 10)
             print("tool call:", results["tool_call"], flush=True)
             results["audit_sqlite"] = _audit_rate(store, 2000)
             print("audit (SQLite):", results["audit_sqlite"], flush=True)
