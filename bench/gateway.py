@@ -14,6 +14,8 @@ elicitation, which gets SSE streams; see docs/agents.md):
 - ``sdk``: the official SDK's ``ClientSession`` over its ``streamable_http_client``, on the HTTP client the
   SDK is built on (httpx2, what ``streamable_http_client`` makes when given none).  No elicitation: JSON.
 - ``sdk_elicitation``: the same, declaring elicitation (as a client that can ask its human does): SSE.
+- ``sdk_sessionless``: the SDK's ``Client`` (``mode="auto"``), which speaks the sessionless protocol
+  (2026-07-28): no ``initialize``, no session, each call one self-contained POST.
 - ``lean``: a second real MCP client, written here: the same JSON-RPC exchange by hand over one keep-alive
   httpx2 connection, with the answer parsed into the SDK's ``CallToolResult``.  No elicitation: JSON.
 
@@ -56,7 +58,7 @@ import anyio
 import httpx
 import httpx2
 import mcp_types as types
-from mcp import ClientSession
+from mcp import Client, ClientSession
 from mcp.client.session import ClientRequestContext
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types.version import LATEST_HANDSHAKE_VERSION
@@ -71,7 +73,7 @@ from sage_accounting.gateway.store import GatewayStore
 TOOL = "sage_list_tax_rates"
 ARGS = {"limit": 5}
 TARGET_MS = 5.0
-MCP_PATHS = ("lean", "sdk", "sdk_elicitation")
+MCP_PATHS = ("lean", "sdk", "sdk_elicitation", "sdk_sessionless")
 JUDGED = "lean"
 
 
@@ -140,6 +142,16 @@ async def sdk_session(url: str, key: str, *, elicitation: bool = False) -> Async
     ):
         await session.initialize()
         yield session
+
+
+@contextlib.asynccontextmanager
+async def sdk_sessionless(url: str, key: str) -> AsyncIterator[Client]:
+    """The SDK's ``Client`` as the agent of ``key``, on the sessionless protocol (2026-07-28)."""
+    async with (
+        httpx2.AsyncClient(headers={"Authorization": f"Bearer {key}"}, timeout=60) as http,
+        Client(streamable_http_client(url, http_client=http), mode="auto") as client,
+    ):
+        yield client
 
 
 class LeanMcpClient:
@@ -219,10 +231,11 @@ async def _tool_call_cost(store: GatewayStore, emu: Emulator, rounds: int, per_r
             lean_session(url, key) as lean,
             sdk_session(url, key) as sdk,
             sdk_session(url, key, elicitation=True) as sdk_elicitation,
+            sdk_sessionless(url, key) as sessionless,
             httpx2.AsyncClient(timeout=30) as plain,
         ):
-            sessions: dict[str, LeanMcpClient | ClientSession] = {
-                "lean": lean, "sdk": sdk, "sdk_elicitation": sdk_elicitation,
+            sessions: dict[str, LeanMcpClient | ClientSession | Client] = {
+                "lean": lean, "sdk": sdk, "sdk_elicitation": sdk_elicitation, "sdk_sessionless": sessionless,
             }  # fmt: skip
             for _ in range(20):  # warm up every path
                 await action.arun(direct_client, inputs)
