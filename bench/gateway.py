@@ -1,12 +1,13 @@
 """Gateway benchmarks: the cost a tool call adds (MCP over streamable HTTP, policy, audit on SQLite) over
 calling the same action directly, and audit rows written per second.
 
-Run: ``.venv/bin/python bench/gateway.py``.  The MCP paths are real MCP client sessions (initialize,
-initialized, then ``tools/call``) to ``sage-accounting --emulator mcp serve --http`` in a process of its own
-(audit on SQLite); the direct path runs the same action on the async client against an in-process emulator
-with the same demo data.  Calls are interleaved in 30 rounds of 10 per path, so a slow spell on a shared
-machine hits them alike; the machine's load average is printed beside the figures.  The last line printed is one JSON object
-with the figures.
+Run: ``.venv/bin/python bench/gateway.py``.  The MCP paths are real MCP clients (initialize, initialized,
+then ``tools/call``; the sessionless one without the handshake) to ``sage-accounting --emulator mcp serve
+--http`` in a process of its own (audit on SQLite); the direct path runs the same action on the async client
+against an in-process emulator with the same demo data.  Calls are interleaved in 30 rounds of 10 per path,
+so a slow spell on a shared machine hits them alike; the machine's load average is printed beside the
+figures.  On a machine shared with other busy work, ``nice -n -15`` (as root) shields the run from it; say
+so beside figures taken that way.  The last line printed is one JSON object with the figures.
 
 The MCP paths, each its own session (the gateway answers a session as JSON unless its client declared
 elicitation, which gets SSE streams; see docs/agents.md):
@@ -33,7 +34,8 @@ show where the added cost goes, and ``*_gateway_cpu_per_call_ms`` is the CPU tim
 spent per call of each path (Linux's /proc; the process's clock ticks, so read it to a tenth of a ms).
 
 Changes to what is measured (so figures before them are not comparable): until the gateway answered
-sessions without elicitation as JSON, every path here was SSE; and the SDK client was given an httpx 0.28
+sessions without elicitation as JSON, every path here was SSE and there was only the ``sdk`` path (then
+blocks of 30 calls in 10 rounds); and the SDK client was given an httpx 0.28
 client (whose httpcore 1.x retries a failed ``import sniffio`` on every request when sniffio is not
 installed, as here), where it now has the httpx2 client it is built on; the bare round trip moved from
 httpx to httpx2 with it.
