@@ -23,7 +23,9 @@ from mcp.client.streamable_http import streamable_http_client
 
 from emulator_helpers import make_connection
 from sage_accounting import AsyncSageAccounting
+from sage_accounting.cli.mcp_cmd import KEEP_ALIVE_S
 from sage_accounting.emulator import Emulator
+from sage_accounting.gateway._wire import CoalescingH11Protocol
 from sage_accounting.gateway.executor import ClientFactory, Gateway
 from sage_accounting.gateway.server import GatewayServer
 from sage_accounting.gateway.store import GatewayStore
@@ -90,12 +92,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(gateway: Gateway, *, stateless: bool = False) -> Iterator[str]:
+def served(gateway: Gateway, *, stateless: bool = False, **options: Any) -> Iterator[str]:
     """The gateway as streamable HTTP on a real loopback socket (its own thread and loop); yields the URL."""
-    app = GatewayServer(gateway).http_app(stateless=stateless)
+    with served_app(GatewayServer(gateway).http_app(stateless=stateless, **options)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """``app`` (a gateway's :meth:`GatewayServer.http_app`) on a real loopback socket; yields the MCP URL."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_S,
+            http=CoalescingH11Protocol,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

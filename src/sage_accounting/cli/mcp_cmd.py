@@ -30,6 +30,11 @@ mcp_app = typer.Typer(
 
 KEY_ENV = "SAGE_AGENT_KEY"
 
+KEEP_ALIVE_S = 75
+"""How long an idle HTTP connection is kept open.  An agent's calls reuse one connection (JSON answers), and
+HTTP clients drop an idle one after a few seconds (httpx: 5), so the server must wait longer than they do:
+closing at the same moment a client sends its next call on it fails that call."""
+
 
 def runtime_client_factory() -> ClientFactory:
     """Async Sage clients for this invocation's connection (``--emulator`` or the profile's), per business."""
@@ -162,12 +167,21 @@ async def _serve_http(
 ) -> None:
     import uvicorn
 
+    from ..gateway._wire import CoalescingH11Protocol
     from ..gateway.console.app import create_app, with_console
 
     # The web console shares the store and the Sage connection: approving in it runs the call here.
     console = create_app(server.gateway.store, client_factory=factory, host=host)
     app = with_console(server.http_app(host=host, stateless=stateless), console)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_keep_alive=KEEP_ALIVE_S,
+        http=CoalescingH11Protocol,  # an answer's headers and body in one write
+    )
     print(f"sage-accounting MCP gateway on http://{host}:{port}/mcp (console: /console)", file=sys.stderr,
           flush=True)  # fmt: skip
     await uvicorn.Server(config).serve()

@@ -11,6 +11,10 @@ Identity:
   again on every call, so a removed agent or a rotated key stops working at once.
 - HTTP: ``Authorization: Bearer <agent key>`` on every request, checked by the SDK's token verifier
   (:class:`AgentKeyVerifier`); an unknown, removed or rotated-away key gets 401 before any tool runs.
+
+Over HTTP a session whose client declared elicitation is answered as SSE streams (so a held write can be
+put to the human in the conversation); any other session gets plain JSON answers on a connection that
+stays open (see :mod:`._http`).  ``--stateless`` answers JSON throughout: it has no back channel.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
+from mcp.server.streamable_http_manager import DEFAULT_SESSION_IDLE_TIMEOUT
 from mcp.shared.exceptions import MCPError
 from pydantic import AnyHttpUrl
 
@@ -34,6 +39,7 @@ from .executor import Confirm, Gateway, ToolOutcome
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.types import ASGIApp
 
     from .store import GatewayStore
 
@@ -84,6 +90,7 @@ class GatewayServer:
     ) -> None:
         self.gateway = gateway
         self.agent_key = agent_key
+        self._running = 0
         self.server: Server[Any] = Server(
             name,
             version=__version__,
@@ -97,12 +104,16 @@ class GatewayServer:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, _server: Server[Any]) -> AsyncIterator[dict[str, Any]]:
-        # The businesses' names are learnt once, before the first request is answered.
+        # The businesses' names are learnt once, before the first request is answered.  Over HTTP two
+        # session managers (SSE and JSON) enter this; the gateway's clients close when the last one ends.
         await self.gateway.start()
+        self._running += 1
         try:
             yield {}
         finally:
-            await self.gateway.aclose()
+            self._running -= 1
+            if not self._running:
+                await self.gateway.aclose()
 
     def _input_schema(self, name: str) -> dict[str, Any] | None:
         # The sessionless protocol checks a call's Mcp-Param headers against the tool's schema; answering
@@ -169,11 +180,35 @@ class GatewayServer:
         async with stdio_server() as (read_stream, write_stream):
             await self.server.run(read_stream, write_stream, self.server.create_initialization_options())
 
-    def http_app(self, *, host: str = "127.0.0.1", stateless: bool = False) -> Starlette:
-        """The streamable-HTTP app at ``/mcp``, every request authenticated by its agent key."""
+    def http_app(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        stateless: bool = False,
+        session_idle_timeout: float = DEFAULT_SESSION_IDLE_TIMEOUT,
+    ) -> ASGIApp:
+        """The streamable-HTTP app at ``/mcp``, every request authenticated by its agent key.
+
+        A session is answered as SSE when its client declared elicitation, else as JSON; ``stateless``
+        (no sessions, so nothing can be asked of the client) answers JSON always.  A session with no
+        request for ``session_idle_timeout`` seconds is closed (its id then answers 404).
+        """
+        from ._http import SessionModeRouter
+
+        if stateless:
+            return self._sdk_app(host, True, True, session_idle_timeout)
+        return SessionModeRouter(
+            self._sdk_app(host, False, False, session_idle_timeout),
+            self._sdk_app(host, False, True, session_idle_timeout),
+            idle_timeout=session_idle_timeout,
+        )
+
+    def _sdk_app(self, host: str, stateless: bool, json_response: bool, idle_timeout: float) -> Starlette:
         return self.server.streamable_http_app(
             streamable_http_path="/mcp",
+            json_response=json_response,
             stateless_http=stateless,
+            session_idle_timeout=idle_timeout,
             host=host,
             auth=AuthSettings(issuer_url=AnyHttpUrl("http://127.0.0.1"), resource_server_url=None),
             token_verifier=AgentKeyVerifier(self.gateway.store),
