@@ -36,9 +36,9 @@ spent per call of each path (Linux's /proc; the process's clock ticks, so read i
 Changes to what is measured (so figures before them are not comparable): until the gateway answered
 sessions without elicitation as JSON, every path here was SSE and there was only the ``sdk`` path (then
 blocks of 30 calls in 10 rounds); and the SDK client was given an httpx 0.28
-client (whose httpcore 1.x retries a failed ``import sniffio`` on every request when sniffio is not
-installed, as here), where it now has the httpx2 client it is built on; the bare round trip moved from
-httpx to httpx2 with it.
+client (whose httpcore 1.x retried a failed ``import sniffio`` on every request while sniffio was not
+installed; it is a dependency now), where it now has the httpx2 client it is built on; the bare round trip
+moved from httpx to httpx2 with it.
 """
 
 from __future__ import annotations
