@@ -304,13 +304,13 @@ class Collection(MutableMapping[str, Record]):
 
     def view(self, rid: str) -> Record:
         """The record to show, not to change: reading it does not make the end of the request compare it
-        with what is stored (list pages read many records and change none)."""
+        with what is stored (list pages read many records and change none). A record not already decoded is
+        decoded for the caller only, not kept: a page's records are freed with the page instead of staying
+        in the cache, where the garbage collector would walk them (and the cache keeps the records in use)."""
         live = self._live.get(rid)
         if live is not None:
             return live[0]
-        raw = self._decompress(self._blobs[rid])
-        record: Record = orjson.loads(raw)
-        self._live[rid] = (record, raw)
+        record: Record = orjson.loads(self._decompress(self._blobs[rid]))
         return record
 
     def __setitem__(self, rid: str, record: Record) -> None:
