@@ -5,7 +5,9 @@ keys and the repeated links cost almost nothing): about 10x smaller than a dict 
 decoded into plain dicts held in a small write-back cache: a request reads and changes them in place, as
 before, and :meth:`Collection.release` (after each request) re-encodes those that changed and updates the
 indexes. The indexes (insertion order, equality keys, ``updated_at`` and date ranges, sort keys, and a
-trigram index for ``search``) let a list page cost the same whatever the collection's size.
+trigram index for ``search``) let a list page cost the same whatever the collection's size. They hold only
+plain values in dicts, arrays and tuples, which the garbage collector does not walk: the emulator runs inside
+users' processes, and a full collection there must not grow with the emulated business.
 """
 
 from __future__ import annotations
@@ -359,6 +361,8 @@ class Collection(MutableMapping[str, Record]):
     def release(self) -> None:
         """End of a request: re-encode the records that changed, update the indexes, and keep only the most
         recently used records decoded."""
+        if not self._touched and not self._encoded and len(self._live) <= LIVE_LIMIT:
+            return  # nothing read to change or written since the last release (most collections, most requests)
         self.sync()
         for rid, encoded in self._encoded.items():
             self._blobs[rid] = self._compress(encoded)
