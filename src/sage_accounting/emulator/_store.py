@@ -161,6 +161,43 @@ class _Sorted:
         return [item for block in self.blocks for item in block]
 
 
+class _IdsBySeq:
+    """seq -> id, for every seq given so far (``None`` once its record is deleted): tuples of ``BLOCK`` ids (8
+    bytes an id, and not walked by the garbage collector, unlike a list of them)."""
+
+    __slots__ = ("blocks",)
+    BLOCK = 256
+
+    def __init__(self, blocks: list[tuple[str | None, ...]] | None = None) -> None:
+        self.blocks = blocks if blocks is not None else []
+
+    def copy(self) -> _IdsBySeq:
+        return _IdsBySeq(list(self.blocks))
+
+    def append(self, rid: str) -> int:
+        """Give ``rid`` the next seq (returned)."""
+        blocks = self.blocks
+        if blocks and len(blocks[-1]) < self.BLOCK:
+            blocks[-1] = (*blocks[-1], rid)
+        else:
+            blocks.append((rid,))
+        return (len(blocks) - 1) * self.BLOCK + len(blocks[-1]) - 1
+
+    def get(self, seq: int) -> str | None:
+        return self.blocks[seq // self.BLOCK][seq % self.BLOCK]
+
+    def __getitem__(self, seq: int) -> str:
+        rid = self.blocks[seq // self.BLOCK][seq % self.BLOCK]
+        if rid is None:
+            raise KeyError(seq)
+        return rid
+
+    def drop(self, seq: int) -> None:
+        at, index = divmod(seq, self.BLOCK)
+        block = self.blocks[at]
+        self.blocks[at] = (*block[:index], None, *block[index + 1 :])
+
+
 class _Equal:
     """One equality index: key -> the records holding it. Most keys have one holder (kept as its id) or a few
     (a tuple of their seqs); both are plain values, so the table is not walked by the garbage collector. Keys
@@ -196,7 +233,7 @@ class _Equal:
             del self.few[value]
             self.many[value] = array("q", (*holders, seq))
 
-    def remove(self, value: Any, rid: str, seq: int, by_seq: dict[int, str]) -> None:
+    def remove(self, value: Any, rid: str, seq: int, by_seq: _IdsBySeq) -> None:
         holders = self.few.get(value)
         if holders == rid:
             del self.few[value]
@@ -210,7 +247,7 @@ class _Equal:
                 del self.many[value]
                 self.few[value] = tuple(crowd)
 
-    def get(self, value: Any, by_seq: dict[int, str]) -> set[str]:
+    def get(self, value: Any, by_seq: _IdsBySeq) -> set[str]:
         holders = self.few.get(value)
         if isinstance(holders, str):
             return {holders}
@@ -265,9 +302,8 @@ class Collection(MutableMapping[str, Record]):
         # The indexes hold only plain values (strings, numbers, tuples of them) in dicts and arrays, which the
         # garbage collector does not walk: a big collection does not make the process's collections slower.
         self._facts: dict[str, Facts] = {}
-        self._next_seq = 0
         self._order = array("q")  # the seqs of the records, in insertion order (so increasing)
-        self._by_seq: dict[int, str] = {}  # seq -> id
+        self._by_seq = _IdsBySeq()
         # key -> the id holding it, or the seqs of those holding it when several do (most keys have one)
         self._equal = [_Equal() for _ in self.spec.equal]
         self._updated = _Sorted()
@@ -331,7 +367,7 @@ class Collection(MutableMapping[str, Record]):
         if facts is not None:
             self._unindex(rid, facts)
             del self._order[bisect.bisect_left(self._order, facts[SEQ])]
-            del self._by_seq[facts[SEQ]]
+            self._by_seq.drop(facts[SEQ])
 
     # --- keeping indexes and blobs current ---------------------------------------------------------------------
     def sync(self) -> None:
@@ -345,11 +381,9 @@ class Collection(MutableMapping[str, Record]):
             self._encoded[rid] = encoded
             old = self._facts.get(rid)
             if old is None:
-                seq = self._next_seq
-                self._next_seq += 1
+                seq = self._by_seq.append(rid)
                 facts = facts_of(seq, record, self.spec)
                 self._order.append(seq)
-                self._by_seq[seq] = rid
             else:
                 facts = facts_of(old[SEQ], record, self.spec)
                 if facts == old:
@@ -510,9 +544,8 @@ class Collection(MutableMapping[str, Record]):
         twin._blobs = dict(self._blobs)
         twin._live, twin._touched, twin._encoded = {}, {}, {}
         twin._facts = dict(self._facts)  # facts are tuples: sharing them is safe
-        twin._next_seq = self._next_seq
         twin._order = array("q", self._order)
-        twin._by_seq = dict(self._by_seq)
+        twin._by_seq = self._by_seq.copy()
         twin._equal = [table.copy() for table in self._equal]
         twin._updated, twin._dates = self._updated.copy(), self._dates.copy()
         twin._sorts, twin._trigrams = None, None
@@ -527,7 +560,7 @@ class _Ids(Sequence[str]):
 
     __slots__ = ("by_seq", "order")
 
-    def __init__(self, order: array[int], by_seq: dict[int, str]) -> None:
+    def __init__(self, order: array[int], by_seq: _IdsBySeq) -> None:
         self.order = order
         self.by_seq = by_seq
 
