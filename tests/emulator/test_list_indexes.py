@@ -122,3 +122,67 @@ def test_request_log_keeps_the_most_recent_calls(api: httpx.Client, emu: Emulato
     entries = emu.request_log.entries()
     assert [e.path for e in entries] == ["/v3.1/tax_rates", "/v3.1/bank_accounts", "/v3.1/products"]
     assert [e.seq for e in entries] == [3, 4, 5]
+
+
+def test_large_lists_stay_exact_through_edits_and_deletes(api: httpx.Client, emu: Emulator) -> None:
+    # enough records for the sorted indexes to split into several blocks, and a contact with enough payments
+    # for its index entry to move to the large-key table and back
+    contacts = [new_contact(api, f"Payer {n}") for n in range(3)]
+    bank = api.get("/bank_accounts").json()["$items"][0]["id"]
+    made: list[tuple[str, str, str]] = []  # (id, contact, date) in creation order
+    for n in range(620):
+        contact = contacts[0] if n % 15 == 0 else contacts[1 + n % 2]
+        day = f"2026-02-{1 + (n * 7) % 28:02d}"
+        body = {
+            "contact_payment": {
+                "transaction_type_id": "CUSTOMER_RECEIPT",
+                "contact_id": contact,
+                "bank_account_id": bank,
+                "date": day,
+                "total_amount": "10.00",
+            }
+        }
+        answer = api.post("/contact_payments", json=body)
+        assert answer.status_code == 201, answer.text
+        made.append((answer.json()["id"], contact, day))
+
+    def listed(**params: str) -> list[str]:
+        ids: list[str] = []
+        page = 1
+        while True:
+            answer = api.get(
+                "/contact_payments", params={**params, "items_per_page": "200", "page": str(page)}
+            )
+            assert answer.status_code == 200, answer.text
+            ids += [item["id"] for item in answer.json()["$items"]]
+            if answer.json()["$next"] is None:
+                return ids
+            page += 1
+
+    def check() -> None:
+        assert listed() == [rid for rid, _, _ in made]
+        by_date = sorted(made, key=lambda m: m[2])
+        assert listed(sort="date") == [rid for rid, _, _ in by_date]
+        descending = sorted(made, key=lambda m: m[2], reverse=True)  # stable: equal dates in creation order
+        assert listed(sort="date:desc") == [rid for rid, _, _ in descending]
+        window = [rid for rid, _, day in made if "2026-02-08" <= day <= "2026-02-19"]
+        assert listed(from_date="2026-02-08", to_date="2026-02-19") == window
+        for contact in contacts:
+            assert listed(contact_id=contact) == [rid for rid, held, _ in made if held == contact]
+
+    check()
+    # a later date for some, deletes of most of the first contact's payments (its entry shrinks to a few)
+    emu.clock.advance(60)
+    since = emu.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    moved = {rid for rid, _, _ in made[5:600:37]}
+    for rid in moved:
+        answer = api.put(f"/contact_payments/{rid}", json={"contact_payment": {"date": "2026-03-01"}})
+        assert answer.status_code == 200, answer.text
+    made = [(rid, contact, "2026-03-01" if rid in moved else day) for rid, contact, day in made]
+    first = [rid for rid, contact, _ in made if contact == contacts[0] and rid not in moved]
+    for rid in reversed(first[3:]):
+        assert api.delete(f"/contact_payments/{rid}").status_code == 204
+    gone = set(first[3:])
+    made = [m for m in made if m[0] not in gone]
+    check()
+    assert set(listed(updated_or_created_since=since)) == moved

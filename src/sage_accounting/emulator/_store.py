@@ -5,7 +5,9 @@ keys and the repeated links cost almost nothing): about 10x smaller than a dict 
 decoded into plain dicts held in a small write-back cache: a request reads and changes them in place, as
 before, and :meth:`Collection.release` (after each request) re-encodes those that changed and updates the
 indexes. The indexes (insertion order, equality keys, ``updated_at`` and date ranges, sort keys, and a
-trigram index for ``search``) let a list page cost the same whatever the collection's size.
+trigram index for ``search``) let a list page cost the same whatever the collection's size. They hold only
+plain values in dicts, arrays and tuples, which the garbage collector does not walk: the emulator runs inside
+users' processes, and a full collection there must not grow with the emulated business.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, Final, overload
 
 import orjson
 
@@ -50,49 +52,207 @@ def sort_value(value: Any) -> tuple[bool, str]:
     return (value is None, str(value or ""))
 
 
-class _Facts:
-    """What the indexes know of one record, to take it out of them when it changes."""
+# What the indexes know of one record, to take it out of them when it changes: a plain tuple of plain values
+# (the garbage collector stops tracking such tuples, so a big collection adds nothing to its passes)
+# ``(seq, updated, date, equal keys, sort keys, search text)``
+Facts = tuple[int, str, "str | None", tuple[Any, ...], tuple[tuple[bool, str], ...], str]
+SEQ: Final = 0
+UPDATED: Final = 1
+DATE: Final = 2
+EQUAL: Final = 3
+SORTS: Final = 4
+SEARCH: Final = 5
 
-    __slots__ = ("date", "equal", "search", "seq", "sorts", "updated")
 
-    def __init__(self, seq: int, record: Record, spec: IndexSpec) -> None:
-        self.seq = seq
+def facts_of(seq: int, record: Record, spec: IndexSpec) -> Facts:
+    return (
+        seq,
         # many records share a second: one string for them all
-        self.updated: str = sys.intern(record.get("updated_at") or "")
-        self.date: str | None = record.get(spec.date_field) if spec.date_field else None
-        self.equal = tuple(fn(record) for fn in spec.equal.values())
-        self.sorts = tuple(sort_value(record.get(key)) for key in spec.sortable)
-        self.search = "\x00".join(str(record.get(f) or "") for f in spec.search_fields).lower()
+        sys.intern(record.get("updated_at") or ""),
+        record.get(spec.date_field) if spec.date_field else None,
+        tuple(fn(record) for fn in spec.equal.values()),
+        tuple(sort_value(record.get(key)) for key in spec.sortable),
+        "\x00".join(str(record.get(f) or "") for f in spec.search_fields).lower(),
+    )
 
-    def same(self, other: _Facts) -> bool:
-        return (
-            self.updated == other.updated
-            and self.date == other.date
-            and self.equal == other.equal
-            and self.sorts == other.sorts
-            and self.search == other.search
-        )
+
+Item = tuple[Any, int, str]  # (key, seq, id)
 
 
 class _Sorted:
-    """A list of ``(key, seq, id)`` kept sorted, for ranges and ordered pages."""
+    """``(key, seq, id)`` items kept sorted, for ranges and ordered pages: a list of sorted tuples of at most
+    ``2 * BLOCK`` items (tuples of plain values, which the garbage collector stops tracking: a list of 100,000
+    items would be walked by every full collection of the process), so an insert copies one block."""
 
-    __slots__ = ("items",)
+    __slots__ = ("blocks", "firsts")
+    BLOCK = 256
 
-    def __init__(self) -> None:
-        self.items: list[tuple[Any, int, str]] = []
+    def __init__(self, items: Sequence[Item] = ()) -> None:
+        """``items`` already sorted."""
+        self.blocks: list[tuple[Item, ...]] = [
+            tuple(items[i : i + self.BLOCK]) for i in range(0, len(items), self.BLOCK)
+        ]
+        self.firsts: list[Item] = [block[0] for block in self.blocks]
+
+    def __len__(self) -> int:
+        return sum(len(block) for block in self.blocks)
+
+    def copy(self) -> _Sorted:
+        twin = _Sorted()
+        twin.blocks, twin.firsts = list(self.blocks), list(self.firsts)
+        return twin
+
+    def _block_of(self, item: Any) -> int:
+        """The block ``item`` belongs in (the last whose first item is not above it)."""
+        return max(bisect.bisect_right(self.firsts, item) - 1, 0)
 
     def add(self, key: Any, seq: int, rid: str) -> None:
-        bisect.insort(self.items, (key, seq, rid))
+        item = (key, seq, rid)
+        if not self.blocks:
+            self.blocks.append((item,))
+            self.firsts.append(item)
+            return
+        at = self._block_of(item)
+        block = self.blocks[at]
+        index = bisect.bisect_left(block, item)
+        block = (*block[:index], item, *block[index:])
+        if len(block) > 2 * self.BLOCK:
+            self.blocks[at : at + 1] = [block[: self.BLOCK], block[self.BLOCK :]]
+            self.firsts[at : at + 1] = [block[0], block[self.BLOCK]]
+        else:
+            self.blocks[at] = block
+            self.firsts[at] = block[0]
 
     def remove(self, key: Any, seq: int, rid: str) -> None:
-        index = bisect.bisect_left(self.items, (key, seq, rid))
-        if index < len(self.items) and self.items[index][2] == rid:
-            del self.items[index]
+        if not self.blocks:
+            return
+        item = (key, seq, rid)
+        at = self._block_of(item)
+        block = self.blocks[at]
+        index = bisect.bisect_left(block, item)
+        if index < len(block) and block[index][2] == rid:
+            block = block[:index] + block[index + 1 :]
+            if block:
+                self.blocks[at] = block
+                self.firsts[at] = block[0]
+            else:
+                del self.blocks[at], self.firsts[at]
+
+    def between(self, low: Any = None, high: Any = None) -> list[Item]:
+        """The items ``>= low`` (bisect left) and ``<= high`` (bisect right); ``None``: no bound."""
+        blocks = self.blocks
+        if not blocks:
+            return []
+        first = self._block_of(low) if low is not None else 0
+        last = self._block_of(high) if high is not None else len(blocks) - 1
+        out: list[Item] = []
+        for at in range(first, last + 1):
+            block = blocks[at]
+            start = bisect.bisect_left(block, low) if at == first and low is not None else 0
+            end = bisect.bisect_right(block, high) if at == last and high is not None else len(block)
+            out.extend(block[start:end])
+        return out
 
     def ids_from(self, low: Any) -> list[str]:
-        start = bisect.bisect_left(self.items, (low,))
-        return [item[2] for item in self.items[start:]]
+        return [item[2] for item in self.between((low,))]
+
+    def items(self) -> list[Item]:
+        """Every item, in order (a new list)."""
+        return [item for block in self.blocks for item in block]
+
+
+class _IdsBySeq:
+    """seq -> id, for every seq given so far (``None`` once its record is deleted): tuples of ``BLOCK`` ids (8
+    bytes an id, and not walked by the garbage collector, unlike a list of them)."""
+
+    __slots__ = ("blocks",)
+    BLOCK = 256
+
+    def __init__(self, blocks: list[tuple[str | None, ...]] | None = None) -> None:
+        self.blocks = blocks if blocks is not None else []
+
+    def copy(self) -> _IdsBySeq:
+        return _IdsBySeq(list(self.blocks))
+
+    def append(self, rid: str) -> int:
+        """Give ``rid`` the next seq (returned)."""
+        blocks = self.blocks
+        if blocks and len(blocks[-1]) < self.BLOCK:
+            blocks[-1] = (*blocks[-1], rid)
+        else:
+            blocks.append((rid,))
+        return (len(blocks) - 1) * self.BLOCK + len(blocks[-1]) - 1
+
+    def get(self, seq: int) -> str | None:
+        return self.blocks[seq // self.BLOCK][seq % self.BLOCK]
+
+    def __getitem__(self, seq: int) -> str:
+        rid = self.blocks[seq // self.BLOCK][seq % self.BLOCK]
+        if rid is None:
+            raise KeyError(seq)
+        return rid
+
+    def drop(self, seq: int) -> None:
+        at, index = divmod(seq, self.BLOCK)
+        block = self.blocks[at]
+        self.blocks[at] = (*block[:index], None, *block[index + 1 :])
+
+
+class _Equal:
+    """One equality index: key -> the records holding it. Most keys have one holder (kept as its id) or a few
+    (a tuple of their seqs); both are plain values, so the table is not walked by the garbage collector. Keys
+    held by many records (a transaction type, a busy contact) keep an array of seqs in a table of their own."""
+
+    __slots__ = ("few", "many")
+    FEW = 32  # holders kept in a tuple (adding one copies it)
+
+    def __init__(self) -> None:
+        self.few: dict[Any, str | tuple[int, ...]] = {}
+        self.many: dict[Any, array[int]] = {}
+
+    def copy(self) -> _Equal:
+        twin = _Equal()
+        twin.few = dict(self.few)
+        twin.many = {key: array("q", seqs) for key, seqs in self.many.items()}
+        return twin
+
+    def add(self, value: Any, rid: str, seq: int, seq_of: Callable[[str], int]) -> None:
+        holders = self.few.get(value)
+        if holders is None:
+            crowd = self.many.get(value)
+            if crowd is not None:
+                crowd.append(seq)
+            else:
+                self.few[value] = rid
+        elif isinstance(holders, str):
+            if holders != rid:
+                self.few[value] = (seq_of(holders), seq)
+        elif len(holders) < self.FEW:
+            self.few[value] = (*holders, seq)
+        else:
+            del self.few[value]
+            self.many[value] = array("q", (*holders, seq))
+
+    def remove(self, value: Any, rid: str, seq: int, by_seq: _IdsBySeq) -> None:
+        holders = self.few.get(value)
+        if holders == rid:
+            del self.few[value]
+        elif isinstance(holders, tuple):
+            rest = tuple(held for held in holders if held != seq)
+            self.few[value] = by_seq[rest[0]] if len(rest) == 1 else rest
+        elif (crowd := self.many.get(value)) is not None:
+            if seq in crowd:
+                crowd.remove(seq)
+            if len(crowd) <= self.FEW // 2:
+                del self.many[value]
+                self.few[value] = tuple(crowd)
+
+    def get(self, value: Any, by_seq: _IdsBySeq) -> set[str]:
+        holders = self.few.get(value)
+        if isinstance(holders, str):
+            return {holders}
+        seqs = holders if holders is not None else self.many.get(value, ())
+        return {by_seq[seq] for seq in seqs}
 
 
 class _Trigrams:
@@ -139,12 +299,13 @@ class Collection(MutableMapping[str, Record]):
         self._touched: dict[str, None] = {}
         # records changed since the last release, as JSON, waiting to be compressed
         self._encoded: dict[str, bytes] = {}
-        self._facts: dict[str, _Facts] = {}
-        self._order: list[str] = []
-        self._by_seq: list[str | None] = []  # seq -> id (None once deleted)
-        # key -> the id holding it, or a set of ids when several do (most keys have one: a set each would
-        # cost ~200 bytes per record)
-        self._equal: list[dict[Any, str | set[str]]] = [{} for _ in self.spec.equal]
+        # The indexes hold only plain values (strings, numbers, tuples of them) in dicts and arrays, which the
+        # garbage collector does not walk: a big collection does not make the process's collections slower.
+        self._facts: dict[str, Facts] = {}
+        self._order = array("q")  # the seqs of the records, in insertion order (so increasing)
+        self._by_seq = _IdsBySeq()
+        # key -> the id holding it, or the seqs of those holding it when several do (most keys have one)
+        self._equal = [_Equal() for _ in self.spec.equal]
         self._updated = _Sorted()
         self._dates = _Sorted()
         self._sorts: dict[str, _Sorted] | None = None
@@ -162,7 +323,8 @@ class Collection(MutableMapping[str, Record]):
 
     def __iter__(self) -> Iterator[str]:
         self.sync()
-        return iter(list(self._order))
+        by_seq = self._by_seq
+        return iter([by_seq[seq] for seq in self._order])
 
     def __getitem__(self, rid: str) -> Record:
         live = self._live.get(rid)
@@ -180,13 +342,13 @@ class Collection(MutableMapping[str, Record]):
 
     def view(self, rid: str) -> Record:
         """The record to show, not to change: reading it does not make the end of the request compare it
-        with what is stored (list pages read many records and change none)."""
+        with what is stored (list pages read many records and change none). A record not already decoded is
+        decoded for the caller only, not kept: a page's records are freed with the page instead of staying
+        in the cache, where the garbage collector would walk them (and the cache keeps the records in use)."""
         live = self._live.get(rid)
         if live is not None:
             return live[0]
-        raw = self._decompress(self._blobs[rid])
-        record: Record = orjson.loads(raw)
-        self._live[rid] = (record, raw)
+        record: Record = orjson.loads(self._decompress(self._blobs[rid]))
         return record
 
     def __setitem__(self, rid: str, record: Record) -> None:
@@ -204,8 +366,8 @@ class Collection(MutableMapping[str, Record]):
         facts = self._facts.pop(rid, None)
         if facts is not None:
             self._unindex(rid, facts)
-            self._order.remove(rid)
-            self._by_seq[facts.seq] = None
+            del self._order[bisect.bisect_left(self._order, facts[SEQ])]
+            self._by_seq.drop(facts[SEQ])
 
     # --- keeping indexes and blobs current ---------------------------------------------------------------------
     def sync(self) -> None:
@@ -219,12 +381,12 @@ class Collection(MutableMapping[str, Record]):
             self._encoded[rid] = encoded
             old = self._facts.get(rid)
             if old is None:
-                facts = _Facts(len(self._by_seq), record, self.spec)
-                self._order.append(rid)
-                self._by_seq.append(rid)
+                seq = self._by_seq.append(rid)
+                facts = facts_of(seq, record, self.spec)
+                self._order.append(seq)
             else:
-                facts = _Facts(old.seq, record, self.spec)
-                if facts.same(old):
+                facts = facts_of(old[SEQ], record, self.spec)
+                if facts == old:
                     continue
                 self._unindex(rid, old)
             self._facts[rid] = facts
@@ -233,6 +395,8 @@ class Collection(MutableMapping[str, Record]):
     def release(self) -> None:
         """End of a request: re-encode the records that changed, update the indexes, and keep only the most
         recently used records decoded."""
+        if not self._touched and not self._encoded and len(self._live) <= LIVE_LIMIT:
+            return  # nothing read to change or written since the last release (most collections, most requests)
         self.sync()
         for rid, encoded in self._encoded.items():
             self._blobs[rid] = self._compress(encoded)
@@ -256,61 +420,47 @@ class Collection(MutableMapping[str, Record]):
         unpacker = zlib.decompressobj(zdict=self._zdict or b"")
         return unpacker.decompress(blob) + unpacker.flush()
 
-    def _index(self, rid: str, facts: _Facts) -> None:
-        for table, key in zip(self._equal, facts.equal, strict=True):
-            for value in key if isinstance(key, tuple) else (key,):
-                if value is None:
-                    continue
-                holders = table.get(value)
-                if holders is None:
-                    table[value] = rid
-                elif isinstance(holders, str):
-                    if holders != rid:
-                        table[value] = {holders, rid}
-                else:
-                    holders.add(rid)
-        self._updated.add(facts.updated, facts.seq, rid)
-        if facts.date is not None:
-            self._dates.add(facts.date, facts.seq, rid)
+    def _index(self, rid: str, facts: Facts) -> None:
+        seq = facts[SEQ]
+        for table, key in zip(self._equal, facts[EQUAL], strict=True):
+            for value in dict.fromkeys(key) if isinstance(key, tuple) else (key,):
+                if value is not None:
+                    table.add(value, rid, seq, self.seq_of)
+        self._updated.add(facts[UPDATED], seq, rid)
+        if facts[DATE] is not None:
+            self._dates.add(facts[DATE], seq, rid)
         if self._sorts is not None:
-            for (_, index), key in zip(self._sorts.items(), facts.sorts, strict=True):
-                index.add(key, facts.seq, rid)
+            for index, key in zip(self._sorts.values(), facts[SORTS], strict=True):
+                index.add(key, seq, rid)
         if self._trigrams is not None:
-            self._trigrams.add(facts.seq, facts.search)
+            self._trigrams.add(seq, facts[SEARCH])
 
-    def _unindex(self, rid: str, facts: _Facts) -> None:
-        for table, key in zip(self._equal, facts.equal, strict=True):
-            for value in key if isinstance(key, tuple) else (key,):
-                holders = table.get(value)
-                if holders == rid:
-                    del table[value]
-                elif isinstance(holders, set):
-                    holders.discard(rid)
-                    if len(holders) == 1:
-                        table[value] = next(iter(holders))
-        self._updated.remove(facts.updated, facts.seq, rid)
-        if facts.date is not None:
-            self._dates.remove(facts.date, facts.seq, rid)
+    def _unindex(self, rid: str, facts: Facts) -> None:
+        seq = facts[SEQ]
+        for table, key in zip(self._equal, facts[EQUAL], strict=True):
+            for value in dict.fromkeys(key) if isinstance(key, tuple) else (key,):
+                if value is not None:
+                    table.remove(value, rid, seq, self._by_seq)
+        self._updated.remove(facts[UPDATED], seq, rid)
+        if facts[DATE] is not None:
+            self._dates.remove(facts[DATE], seq, rid)
         if self._sorts is not None:
-            for (_, index), key in zip(self._sorts.items(), facts.sorts, strict=True):
-                index.remove(key, facts.seq, rid)
+            for index, key in zip(self._sorts.values(), facts[SORTS], strict=True):
+                index.remove(key, seq, rid)
         if self._trigrams is not None:
             self._trigrams.stale += 1
 
     # --- queries (each costs what it selects, not what the collection holds) ---------------------------------
-    def ordered_ids(self) -> list[str]:
-        """Every id in insertion order (the list itself: do not change it)."""
+    def ordered_ids(self) -> Sequence[str]:
+        """Every id in insertion order (a view of the collection's order: it follows later changes)."""
         self.sync()
-        return self._order
+        return _Ids(self._order, self._by_seq)
 
     def equal(self, index: str, value: Any) -> set[str]:
         """The ids whose ``index`` key (declared in the spec) is ``value``."""
         self.sync()
         position = list(self.spec.equal).index(index)
-        holders = self._equal[position].get(value)
-        if holders is None:
-            return set()
-        return {holders} if isinstance(holders, str) else set(holders)
+        return self._equal[position].get(value, self._by_seq)
 
     def updated_since(self, since: str) -> list[str]:
         """Ids with ``updated_at >= since``."""
@@ -320,10 +470,8 @@ class Collection(MutableMapping[str, Record]):
     def dated(self, start: str | None, end: str | None) -> list[str]:
         """Ids whose date field lies in ``[start, end]`` (records without a date never do)."""
         self.sync()
-        items = self._dates.items
-        low = bisect.bisect_left(items, (start,)) if start else 0
-        high = bisect.bisect_right(items, (end, math.inf)) if end else len(items)
-        return [item[2] for item in items[low:high]]
+        items = self._dates.between((start,) if start else None, (end, math.inf) if end else None)
+        return [item[2] for item in items]
 
     def search(self, needle: str) -> list[str] | None:
         """Ids whose search text contains ``needle`` (lower case), or ``None`` when the needle is too short for
@@ -333,41 +481,45 @@ class Collection(MutableMapping[str, Record]):
             return None
         if self._trigrams is None or self._trigrams.stale > len(self._facts):
             self._trigrams = _Trigrams()
-            for rid in self._order:
-                facts = self._facts[rid]
-                self._trigrams.add(facts.seq, facts.search)
+            for facts in self._facts.values():
+                self._trigrams.add(facts[SEQ], facts[SEARCH])
         candidates = self._trigrams.candidates(needle)
         found: set[str] = set()
         for seq in candidates or ():
-            held = self._by_seq[seq]
-            if held is not None and held not in found and needle in self._facts[held].search:
+            held = self._by_seq.get(seq)
+            if held is not None and held not in found and needle in self._facts[held][SEARCH]:
                 found.add(held)
         return list(found)
 
     def sorted_ids(self, key: str) -> list[tuple[Any, int, str]]:
-        """``(sort key, seq, id)`` of every record in ``key``'s order (the list itself: do not change it)."""
+        """``(sort key, seq, id)`` of every record in ``key``'s order (a new list)."""
         self.sync()
         if self._sorts is None:
-            self._sorts = {name: _Sorted() for name in self.spec.sortable}
-            for rid in self._order:
-                facts = self._facts[rid]
-                for index, value in zip(self._sorts.values(), facts.sorts, strict=True):
-                    index.items.append((value, facts.seq, rid))
-            for index in self._sorts.values():
-                index.items.sort()
-        return self._sorts[key].items
+            built: list[list[Item]] = [[] for _ in self.spec.sortable]
+            for rid, facts in self._facts.items():
+                for items, value in zip(built, facts[SORTS], strict=True):
+                    items.append((value, facts[SEQ], rid))
+            self._sorts = {
+                name: _Sorted(sorted(items)) for name, items in zip(self.spec.sortable, built, strict=True)
+            }
+        return self._sorts[key].items()
 
     def seq_of(self, rid: str) -> int:
-        """The record's place in insertion order."""
-        return self._facts[rid].seq
+        """The record's place in insertion order (increasing: not a position)."""
+        return self._facts[rid][SEQ]
+
+    def position(self, rid: str) -> int:
+        """Where ``rid`` stands in :meth:`ordered_ids`."""
+        self.sync()
+        return bisect.bisect_left(self._order, self._facts[rid][SEQ])
 
     def sort_key_of(self, rid: str, key: str) -> tuple[bool, str]:
-        return self._facts[rid].sorts[self.spec.sortable.index(key)]
+        return self._facts[rid][SORTS][self.spec.sortable.index(key)]
 
     def in_order(self, ids: Sequence[str] | set[str]) -> list[str]:
         """``ids`` in insertion order."""
         facts = self._facts
-        return sorted(ids, key=lambda rid: facts[rid].seq)
+        return sorted(ids, key=lambda rid: facts[rid][SEQ])
 
     # --- whole-collection copies ------------------------------------------------------------------------------
     def peek(self, rid: str) -> Record:
@@ -382,7 +534,7 @@ class Collection(MutableMapping[str, Record]):
     def to_json(self) -> dict[str, Record]:
         """Every record as plain data (decoded copies), in order."""
         self.sync()
-        return {rid: self.peek(rid) for rid in self._order}
+        return {rid: self.peek(rid) for rid in self}
 
     def clone(self) -> Collection:
         """An independent copy (the compressed records and index entries are shared or copied, not re-made)."""
@@ -391,21 +543,43 @@ class Collection(MutableMapping[str, Record]):
         twin.name, twin.spec, twin._zdict = self.name, self.spec, self._zdict
         twin._blobs = dict(self._blobs)
         twin._live, twin._touched, twin._encoded = {}, {}, {}
-        twin._facts = dict(self._facts)  # _Facts are replaced, never changed: sharing them is safe
-        twin._order = list(self._order)
-        twin._by_seq = list(self._by_seq)
-        twin._equal = [
-            {key: ids if isinstance(ids, str) else set(ids) for key, ids in table.items()}
-            for table in self._equal
-        ]
-        twin._updated, twin._dates = _Sorted(), _Sorted()
-        twin._updated.items = list(self._updated.items)
-        twin._dates.items = list(self._dates.items)
+        twin._facts = dict(self._facts)  # facts are tuples: sharing them is safe
+        twin._order = array("q", self._order)
+        twin._by_seq = self._by_seq.copy()
+        twin._equal = [table.copy() for table in self._equal]
+        twin._updated, twin._dates = self._updated.copy(), self._dates.copy()
         twin._sorts, twin._trigrams = None, None
         return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Collection:
         return self.clone()
+
+
+class _Ids(Sequence[str]):
+    """A collection's ids in insertion order, read through its seqs."""
+
+    __slots__ = ("by_seq", "order")
+
+    def __init__(self, order: array[int], by_seq: _IdsBySeq) -> None:
+        self.order = order
+        self.by_seq = by_seq
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self) -> Iterator[str]:
+        by_seq = self.by_seq
+        return iter([by_seq[seq] for seq in self.order])
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            by_seq = self.by_seq
+            return [by_seq[seq] for seq in self.order[index]]
+        return self.by_seq[self.order[index]]
 
 
 class Rows(Sequence[Record]):

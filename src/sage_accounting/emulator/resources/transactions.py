@@ -231,7 +231,7 @@ class _Query:
                 scan.append(lambda r: start <= str(r.get("date") or "") <= end)
         unbooked = records.equal("unbooked", True)
         if chosen is None and not scan:
-            return _Skipping(records, sorted(_position(records, rid) for rid in unbooked))
+            return _Skipping(records, sorted(records.position(rid) for rid in unbooked))
         ordered = (
             records.in_order(chosen - unbooked)
             if chosen is not None
@@ -252,11 +252,6 @@ def _sort_value(key: str, record: Record) -> tuple[bool, str]:
     return (value is None, str(value or ""))
 
 
-def _position(records: Collection, rid: str) -> int:
-    """Where ``rid`` stands in its collection's insertion order (the order is by increasing seq)."""
-    return bisect.bisect_left(records.ordered_ids(), records.seq_of(rid), key=records.seq_of)
-
-
 class _Skipping(Sequence[str]):
     """A collection's ids in insertion order but for a few (the records that book nothing), found by position
     without copying the order."""
@@ -264,6 +259,8 @@ class _Skipping(Sequence[str]):
     def __init__(self, records: Collection, skipped: list[int]) -> None:
         self.order = records.ordered_ids()
         self.skipped = skipped
+        # for each skipped position, how many kept ones come before it (never decreasing)
+        self.kept_before = [position - n for n, position in enumerate(skipped)]
 
     def __len__(self) -> int:
         return len(self.order) - len(self.skipped)
@@ -279,12 +276,8 @@ class _Skipping(Sequence[str]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        position = index
-        for skipped in self.skipped:
-            if skipped > position:
-                break
-            position += 1
-        return self.order[position]
+        # the index-th kept id lies after every skipped position with at most index kept ones before it
+        return self.order[index + bisect.bisect_right(self.kept_before, index)]
 
 
 class _Booked(Sequence[Record]):
