@@ -184,9 +184,17 @@ def test_the_worst_values_are_refused_by_name(client: SageAccounting, recorder: 
          "data.a must be a finite number"),
         ("rawRequest", {"method": "GET", "url": "/contacts", "queryParams": [["q", b"\xff"]]},
          "queryParams: the value of q must be UTF-8 text"),
+        # a key a one-line message cannot show as it is: quoted, escaped and shortened
+        ("rawRequest", {"method": "POST", "url": "/contacts", "fileData": {"0\n0": {}}},
+         "fileData['0\\n0'] must be text, got dict"),
+        ("rawRequest", {"method": "POST", "url": "/contacts", "data": {"a\nb": float("nan")}},
+         "data.'a\\nb' must be a finite number"),
+        ("rawRequest", {"method": "POST", "url": "/contacts", "data": {"k" * 5000: float("nan")}},
+         "data.'kkkkk"),
     ]  # fmt: skip
     for key, inputs, message in cases:
         with pytest.raises(ActionInputError) as caught:
             registry[key].run(client, inputs)
         assert message in str(caught.value), (key, str(caught.value)[:300])
+        assert "\n" not in str(caught.value) and len(str(caught.value)) < 300, str(caught.value)[:400]
     assert len(recorder.requests) == before

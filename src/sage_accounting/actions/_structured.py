@@ -26,6 +26,13 @@ MAX_DEPTH = 32
 """How deeply JSON data given to an action may nest (Sage's own records nest a few levels)."""
 
 
+def key_path(path: str, key: str, join: str = "[") -> str:
+    """Where ``key`` of ``path`` is, for a message: ``path[key]`` (``path.key`` with ``join="."``), the key
+    quoted and shortened when it is long or holds characters a one-line message cannot show."""
+    shown = key if key.isprintable() and len(key) <= 60 else show_value(key)
+    return f"{path}[{shown}]" if join == "[" else f"{path}{join}{shown}"
+
+
 def check_json(value: Any, path: str, depth: int = 0) -> Any:
     """``value`` if it is JSON data Sage could be sent (text, finite numbers of sensible size, true/false,
     null, lists, objects with text keys, at most :data:`MAX_DEPTH` deep); :class:`Invalid` naming the
@@ -47,7 +54,7 @@ def check_json(value: Any, path: str, depth: int = 0) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise Invalid(path, f"has a key that is not text: {show_value(key)}")
-            out[key] = check_json(item, f"{path}.{key}", depth + 1)
+            out[key] = check_json(item, key_path(path, key, "."), depth + 1)
         return out
     if isinstance(value, list | tuple):
         return [check_json(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
@@ -105,10 +112,11 @@ class KeyValues(Converter):
             if problem:
                 raise Invalid(f"{path}[{i}]", f"key {problem}")
             name = key.strip()
+            at = key_path(path, name)
             if isinstance(val, str):
                 problem = surrogate_problem(val)
                 if problem:
-                    raise Invalid(f"{path}[{name}]", problem)
+                    raise Invalid(at, problem)
                 out.append((name, val))
             elif isinstance(val, bytes):
                 out.append((name, val))
@@ -117,9 +125,9 @@ class KeyValues(Converter):
             elif isinstance(val, bool):
                 out.append((name, "true" if val else "false"))
             elif isinstance(val, int | float | Decimal):
-                out.append((name, number_text(val, f"{path}[{name}]")))
+                out.append((name, number_text(val, at)))
             else:
-                raise Invalid(f"{path}[{name}]", f"must be text, got {type(val).__name__}")
+                raise Invalid(at, f"must be text, got {type(val).__name__}")
         return out
 
     def describe(self) -> str:
