@@ -30,18 +30,19 @@ from sage_accounting.emulator import DEMO
 ROOT = Path(__file__).resolve().parents[1]
 
 SERVER = r"""
-import sys
+import sys, time
 from sage_accounting.emulator import Emulator
 n = int(sys.argv[1])
 emu = Emulator(seed="minimal")
-emu.clock.advance(-3600)  # everything dated an hour back
+emu.clock.freeze(time.time() - 3600)  # everything dated an hour back (the clock only moves forward)
 name = "Demo Trading Ltd"
 for start in range(0, n, 5000):
     emu.seed({"data": {name: {"contacts": [
         {"contact": {"name": f"Bench {i:06d} Ltd", "contact_type_ids": ["CUSTOMER"], "email": f"c{i}@example.com",
                      "credit_limit": "1500.00", "notes": "Benchmark contact " + "x" * 200}}
         for i in range(start, min(n, start + 5000))]}}})
-emu.clock.advance(3600)
+emu.clock.unfreeze()
+emu.clock.advance(-emu.clock.offset)  # back to the real time
 with emu.serve() as url:
     print(url, flush=True)
     sys.stdin.read()

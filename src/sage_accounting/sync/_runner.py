@@ -8,16 +8,19 @@ connection's rate budget, so the whole run stays within the cap however many job
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._catalog import RESOURCES, SyncResource, resource_named
 from ._feed import ChangeFeed, FeedOptions, needs_full_pass, utcnow
 from ._leases import Leases, new_owner
+from ._rows import Row
 from ._store import Finish, Store
 
 if TYPE_CHECKING:
@@ -99,6 +102,48 @@ class RunResult:
     @property
     def errors(self) -> list[JobResult]:
         return [j for j in self.jobs if j.error]
+
+
+class _BatchWriter:
+    """Writes a job's batches in order on a thread of its own, one at a time: the job's thread hands
+    over a batch and goes on reading pages and making rows while the database writes it.
+
+    The database's work releases the GIL (one statement binds many rows, see the store), so the two
+    threads run at once; at most one batch waits in hand, so memory stays bounded.  Leaving the
+    ``with`` waits for the batch being written, and a batch's error is raised by the next
+    :meth:`write` or on leaving.
+    """
+
+    def __init__(self, write: Callable[[list[Row]], None]) -> None:
+        self._write = write
+        self._pool: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
+
+    def write(self, rows: list[Row]) -> None:
+        """Write ``rows`` once the batch before is written (its error raised here)."""
+        self.wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sage-sync-writer")
+        self._writing = self._pool.submit(self._write, rows)
+
+    def wait(self) -> None:
+        """Until the batch being written is written (its error raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            elif self._writing is not None:
+                concurrent.futures.wait([self._writing])  # the job's own error wins; the batch ends first
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 class Syncer:
@@ -227,19 +272,26 @@ class Syncer:
             options=self.options.feed(),
             progress=progress,
         )
-        # Batches are written on this thread: the walk's prefetch window keeps the next pages coming
-        # while a batch is written (the database and the network both release the GIL), and a second
-        # thread handing batches over would only add memory and contention for the interpreter.
-        pending: list[dict[str, Any]] = []
-        for batch in feed.pages():
-            pending.extend(batch)
-            if len(pending) >= self.options.batch_size:
-                self._apply(job, resource, records=pending)
-                self._renew(job.business_id, resource.name)
-                pending = []
-        if pending:
-            self._apply(job, resource, records=pending)
-        deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
+        # Each page becomes rows at once (a row is a tuple holding the record's JSON text, a fraction
+        # of the parsed record's memory); the rows go to the database in batches written on a thread
+        # of the job's own while this thread reads and prepares the next batch (the walk's prefetch
+        # window keeps pages coming meanwhile).
+        maker = self.store.row_maker(resource)
+        # A first sync of the business finds no row stored before it: nothing to reconcile after.
+        known: Callable[[], set[str]] | None = None
+        if job.full_pass and self.store.has_rows(job.business_id, resource.name):
+            known = functools.partial(self.store.live_ids, job.business_id, resource.name)
+        pending: list[Row] = []
+        with _BatchWriter(lambda rows: self._apply(job, resource, rows=rows)) as writer:
+            for batch in feed.pages():
+                pending.extend(maker.rows(job.business_id, batch, utcnow()))
+                del batch
+                if len(pending) >= self.options.batch_size:
+                    writer.write(pending)
+                    self._renew(job.business_id, resource.name)
+                    pending = []
+        # the last rows, the deletions and the cursor are written together
+        deleted, recovered = feed.finish(known)
         job.requests = feed.requests
         job.shifted = feed.shifted
         # the cursor commits with the job's last rows
@@ -250,7 +302,8 @@ class Syncer:
             round_id=self.round_id,
             stats={"upserts": job.created + job.updated, "deletes": job.deleted, "requests": job.requests},
         )
-        self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
+        pending.extend(maker.rows(job.business_id, recovered, utcnow()))
+        self._apply(job, resource, rows=pending, deleted=deleted, finish=finish)
         self._renewed.pop((job.business_id, resource.name), None)
 
     def _renew(self, business_id: str, resource: str) -> None:
@@ -266,14 +319,14 @@ class Syncer:
         job: JobResult,
         resource: SyncResource,
         *,
-        records: Iterable[dict[str, Any]] = (),
+        rows: Sequence[Row] = (),
         deleted: Sequence[str] = (),
         finish: Finish | None = None,
     ) -> None:
         applied = self.store.apply(
             resource,
             job.business_id,
-            records=list(records),
+            rows=rows,
             deleted=deleted,
             events=self.events,
             now=utcnow(),
