@@ -50,6 +50,9 @@ from ._schema import TABLES, ensure_schema
 __all__ = ["Applied", "JobState", "Store", "open_store"]
 
 CHUNK = 500  # ids per IN (...) query: well under SQLite's bound-parameter limit
+LOOKUP_CHUNK = 1000
+"""Ids looked up per query when a batch is written, where the driver binds that many (one query for a
+batch of 1,000: each statement lets go of the GIL and may wait to take it back)."""
 
 
 @dataclass(frozen=True)
@@ -221,17 +224,24 @@ class Store:
         events: bool,
         now: dt.datetime,
         finish: Finish | None = None,
+        stored: bool | None = None,
     ) -> Applied:
         """Upsert ``rows`` (from :meth:`row_maker`), tombstone the ids in ``deleted`` and (with
         ``finish``) move the cursor, all in one transaction; events go to the outbox in the same
-        transaction."""
+        transaction.
+
+        ``stored``: whether the table may hold rows of the business already (``False`` from a job that
+        found none before it began and has written none since: its rows' ids are not looked up);
+        ``None`` asks the table."""
         table = self.t.resources[resource.name]
         applied = Applied()
         with self.engine.begin() as conn:
             outbox: list[dict[str, Any]] = []
             if rows:
                 maker = self.row_maker(resource)
-                self._upsert(conn, table, maker, business_id, rows, now, events, outbox, applied)
+                if stored is None:
+                    stored = self._has_rows(conn, table, business_id)
+                self._upsert(conn, table, maker, business_id, rows, now, events, outbox, applied, stored)
             if deleted:
                 self._tombstone(conn, table, resource, business_id, deleted, now, events, outbox, applied)
             if outbox:
@@ -257,8 +267,9 @@ class Store:
         query = select(*cols).where(
             table.c.business_id == business_id, table.c.id.in_(bindparam("ids", expanding=True))
         )
-        for i in range(0, len(id_list), CHUNK):
-            for row in conn.execute(query, {"ids": id_list[i : i + CHUNK]}):
+        chunk = LOOKUP_CHUNK if _variable_limit(conn) > LOOKUP_CHUNK else CHUNK
+        for i in range(0, len(id_list), chunk):
+            for row in conn.execute(query, {"ids": id_list[i : i + chunk]}):
                 found[row.id] = row
         return found
 
@@ -273,13 +284,10 @@ class Store:
         events: bool,
         outbox: list[dict[str, Any]],
         applied: Applied,
+        stored: bool,
     ) -> None:
         latest = {row[RowMaker.ID]: row for row in rows}  # the last copy of an id in the batch wins
-        existing = (
-            self._existing(conn, table, business_id, latest)
-            if self._has_rows(conn, table, business_id)
-            else {}
-        )
+        existing = self._existing(conn, table, business_id, latest) if stored else {}
         resource = maker.resource
         changed = []
         for rid, row in latest.items():
@@ -518,11 +526,12 @@ def _same(value: Any) -> Any:
     return value
 
 
-ROWS_PER_STATEMENT = 100
-"""Rows per SQLite statement when upserting: one statement binding many rows, rather than one step
-per row, lets the database do a batch's work with the GIL released once per statement instead of
-once per row (threads waiting for the GIL, such as the walk's page fetchers, otherwise make each
-row wait its turn)."""
+ROWS_PER_STATEMENT = 500
+"""Rows per SQLite statement when upserting (two statements for a batch of 1,000): one statement
+binding many rows, rather than one step per row, lets the database do a batch's work with the GIL
+released once per statement instead of once per row.  Each time a thread lets go of the GIL it may
+wait up to the interpreter's switch interval (5 ms) to take it back while other threads run Python,
+so a thousand releases per batch cost more than the database's work."""
 
 _COMPILED: dict[tuple[str, str, int], str] = {}
 
@@ -574,14 +583,18 @@ def _execute_upsert(conn: Connection, table: Table, maker: RowMaker, rows: list[
     conn.exec_driver_sql(_compiled_upsert(conn, table, names, 0), params)
 
 
+def _variable_limit(conn: Connection) -> int:
+    """How many values one statement may bind (SQLite's own limit, 999 before 3.32; PostgreSQL's)."""
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection):
+        return dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65535 if conn.dialect.name == "postgresql" else 999
+
+
 def _rows_per_statement(conn: Connection, columns: int) -> int:
     """How many rows one SQLite statement binds: :data:`ROWS_PER_STATEMENT`, within the driver's
     limit on bound values."""
-    dbapi = conn.connection.dbapi_connection
-    limit = (
-        dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if isinstance(dbapi, sqlite3.Connection) else 999
-    )
-    return max(1, min(ROWS_PER_STATEMENT, limit // columns))
+    return max(1, min(ROWS_PER_STATEMENT, _variable_limit(conn) // columns))
 
 
 def _upsert_statement(conn: Connection, table: Table, count: int = 0) -> Any:
