@@ -123,11 +123,6 @@ class _BatchWriter:
         """Write ``rows`` once the batch before is written (its error raised here); ``stored`` as for
         :meth:`Store.apply`."""
         self.wait()
-        import os
-
-        if os.environ.get("SB_INLINE"):
-            self._write(rows, stored)
-            return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="sage-sync-writer")
         self._writing = self._pool.submit(self._write, rows, stored)
