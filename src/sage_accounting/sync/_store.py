@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,24 +224,24 @@ class Store:
         events: bool,
         now: dt.datetime,
         finish: Finish | None = None,
-        stored: bool | None = None,
+        look_up: Collection[str] | None = None,
     ) -> Applied:
         """Upsert ``rows`` (from :meth:`row_maker`), tombstone the ids in ``deleted`` and (with
         ``finish``) move the cursor, all in one transaction; events go to the outbox in the same
         transaction.
 
-        ``stored``: whether the table may hold rows of the business already (``False`` from a job that
-        found none before it began and has written none since: its rows' ids are not looked up);
-        ``None`` asks the table."""
+        ``look_up``: the ids of ``rows`` that may be stored already, from a job that knows (one that
+        found no row of the business before it began looks up only the ids it may have written
+        since); ``None``: every id, unless the business has no row in the table."""
         table = self.t.resources[resource.name]
         applied = Applied()
         with self.engine.begin() as conn:
             outbox: list[dict[str, Any]] = []
             if rows:
                 maker = self.row_maker(resource)
-                if stored is None:
-                    stored = self._has_rows(conn, table, business_id)
-                self._upsert(conn, table, maker, business_id, rows, now, events, outbox, applied, stored)
+                if look_up is None and not self._has_rows(conn, table, business_id):
+                    look_up = ()
+                self._upsert(conn, table, maker, business_id, rows, now, events, outbox, applied, look_up)
             if deleted:
                 self._tombstone(conn, table, resource, business_id, deleted, now, events, outbox, applied)
             if outbox:
@@ -284,10 +284,11 @@ class Store:
         events: bool,
         outbox: list[dict[str, Any]],
         applied: Applied,
-        stored: bool,
+        look_up: Collection[str] | None,
     ) -> None:
         latest = {row[RowMaker.ID]: row for row in rows}  # the last copy of an id in the batch wins
-        existing = self._existing(conn, table, business_id, latest) if stored else {}
+        ids = latest if look_up is None else look_up
+        existing = self._existing(conn, table, business_id, ids) if ids else {}
         resource = maker.resource
         changed = []
         for rid, row in latest.items():
