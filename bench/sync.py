@@ -4,11 +4,17 @@ and the sync's peak memory.
 
 Run: ``.venv/bin/python bench/sync.py [--records N] [--latency S]``.  The emulator is served by its own
 process (its records are not counted in the sync's memory), its data dated an hour back so the
-no-change sync's overlap window holds no record.  The listing and the sync each run in a fresh process
-that reports its own peak resident memory: the sync's figure is the peak of its first sync of the
-records, and the process's peak over the later runs (every other resource of every business, which
-here includes 100,000 contact persons and as many addresses) is printed beside it.  The last line printed is one JSON
-object with the figures.
+no-change sync's overlap window holds no record.
+
+Each phase runs in a fresh process of its own, one after the other, and reports its own peak resident
+memory (VmHWM): the client's listing of the records; the first sync of the records (contacts) into a
+new SQLite database; the first sync of every other resource of every business into the same database
+(here including 100,000 contact persons and as many addresses, synced at once by the default four
+workers); and the no-change sync of everything, whose requests are counted from the emulator's log.
+The memory figure held against the target is the highest peak of the three sync processes, each
+printed.  (Until November 2026 one process ran the three syncs in turn and its peak, which carried the
+first sync's heap into the later runs, was printed beside the first sync's own.)  The last line printed
+is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -30,18 +36,19 @@ from sage_accounting.emulator import DEMO
 ROOT = Path(__file__).resolve().parents[1]
 
 SERVER = r"""
-import sys
+import sys, time
 from sage_accounting.emulator import Emulator
 n = int(sys.argv[1])
 emu = Emulator(seed="minimal")
-emu.clock.advance(-3600)  # everything dated an hour back
+emu.clock.freeze(time.time() - 3600)  # everything dated an hour back (the clock only moves forward)
 name = "Demo Trading Ltd"
 for start in range(0, n, 5000):
     emu.seed({"data": {name: {"contacts": [
         {"contact": {"name": f"Bench {i:06d} Ltd", "contact_type_ids": ["CUSTOMER"], "email": f"c{i}@example.com",
                      "credit_limit": "1500.00", "notes": "Benchmark contact " + "x" * 200}}
         for i in range(start, min(n, start + 5000))]}}})
-emu.clock.advance(3600)
+emu.clock.unfreeze()
+emu.clock.advance(-emu.clock.offset)  # back to the real time
 with emu.serve() as url:
     print(url, flush=True)
     sys.stdin.read()
@@ -55,27 +62,21 @@ mode, url, token, db = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.ar
 conn = Connection(DEMO.client_id, DEMO.client_secret, host=url, token=token, store=MemoryTokenStore())
 out = {}
 with SageAccounting(conn, business_id=DEMO.business_id) as sage:
+    start, cpu = time.perf_counter(), time.process_time()
     if mode == "listing":
-        start, cpu = time.perf_counter(), time.process_time()
         n = sum(1 for _ in sage.contacts.list(attributes="all", items_per_page=200, prefetch=True))
         out["seconds"], out["records"] = time.perf_counter() - start, n
         out["cpu_seconds"] = time.process_time() - cpu
     else:
         from sage_accounting import sync as sage_sync
         store = sage_sync.open_store(db)
-        start, cpu = time.perf_counter(), time.process_time()
-        result = sage_sync.run(sage, store, resources=["contacts"], business_ids=[DEMO.business_id])
-        out["seconds"], out["records"] = time.perf_counter() - start, result.upserts
-        out["cpu_seconds"] = time.process_time() - cpu
+        if mode == "first":  # the first sync of the records
+            result = sage_sync.run(sage, store, resources=["contacts"], business_ids=[DEMO.business_id])
+        else:  # "rest": every other resource of every business, first time; "again": all, nothing changed
+            result = sage_sync.run(sage, store)
+        out["seconds"], out["cpu_seconds"] = time.perf_counter() - start, time.process_time() - cpu
+        out.update(records=result.upserts, upserts=result.upserts, deletes=result.deletes, jobs=len(result.jobs))
         out["errors"] = [j.error for j in result.errors]
-        with open("/proc/self/status") as status:  # the peak so far: the first sync of the records alone
-            out["first_sync_peak_rss_mb"] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
-        sage_sync.run(sage, store)  # every other resource of every business, first time
-        print(json.dumps({"ready": True}), flush=True)
-        sys.stdin.readline()  # the bench clears the emulator's request log, then lets the no-change sync run
-        again = sage_sync.run(sage, store)
-        out["no_change"] = {"upserts": again.upserts, "deletes": again.deletes,
-                            "jobs": len(again.jobs), "errors": [j.error for j in again.errors]}
         store.close()
 # VmHWM: this process's own peak resident memory (ru_maxrss would include the parent's, kept across exec)
 with open("/proc/self/status") as status:
@@ -123,33 +124,36 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             db = f"sqlite:///{tmp}/bench.db"
 
-            def worker(mode: str) -> subprocess.Popen[str]:
-                return subprocess.Popen(
+            def phase(mode: str) -> dict[str, Any]:
+                proc = subprocess.run(
                     [sys.executable, "-c", WORKER, mode, url, json.dumps(token), db],
-                    stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,
                     env=env,
+                    timeout=1800,
+                    check=True,
                 )
+                result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+                return result
 
-            listing_proc = worker("listing")
-            listing = json.loads(listing_proc.communicate(timeout=1800)[0].strip().splitlines()[-1])
+            listing = phase("listing")
             print(
                 f"client listing, prefetch: {listing['records']:,} records in {listing['seconds']:.1f}s",
                 flush=True,
             )
-
-            sync_proc = worker("sync")
-            assert sync_proc.stdout is not None and sync_proc.stdin is not None
-            assert json.loads(sync_proc.stdout.readline())["ready"]
-            _control(url, "DELETE", "/requests")
-            sync_proc.stdin.write("go\n")
-            sync_proc.stdin.flush()
-            synced = json.loads(sync_proc.communicate(timeout=1800)[0].strip().splitlines()[-1])
+            synced = phase("first")
             print(
                 f"first sync into SQLite: {synced['records']:,} records in {synced['seconds']:.1f}s",
                 flush=True,
             )
+            rest = phase("rest")
+            print(
+                f"first sync of every other resource: {rest['records']:,} records over {rest['jobs']} jobs "
+                f"in {rest['seconds']:.1f}s",
+                flush=True,
+            )
+            _control(url, "DELETE", "/requests")
+            no_change = phase("again")
             log = _control(url, "GET", "/requests")
         entries = log if isinstance(log, list) else log.get("entries", log.get("requests", []))
         per_job: Counter[tuple[str, str]] = Counter()
@@ -167,7 +171,6 @@ def main() -> None:
 
     listing_rate = listing["records"] / listing["seconds"]
     sync_rate = synced["records"] / synced["seconds"]
-    no_change = synced["no_change"]
     worst = max(per_job.values()) if per_job else 0
     figures = {
         "records": synced["records"],
@@ -185,11 +188,15 @@ def main() -> None:
         "listing_cpu_s": round(listing["cpu_seconds"], 2),
         "sync_cpu_s": round(synced["cpu_seconds"], 2),
         "load_average_1m": round(os.getloadavg()[0], 1),
-        "sync_peak_rss_mb": round(synced["first_sync_peak_rss_mb"], 1),
-        "process_peak_rss_mb": round(synced["peak_rss_mb"], 1),
+        "sync_peak_rss_mb": round(
+            max(synced["peak_rss_mb"], rest["peak_rss_mb"], no_change["peak_rss_mb"]), 1
+        ),
+        "first_sync_peak_rss_mb": round(synced["peak_rss_mb"], 1),
+        "other_resources_peak_rss_mb": round(rest["peak_rss_mb"], 1),
+        "no_change_peak_rss_mb": round(no_change["peak_rss_mb"], 1),
         "listing_peak_rss_mb": round(listing["peak_rss_mb"], 1),
         "target_peak_mb": 200,
-        "errors": synced["errors"] + no_change["errors"],
+        "errors": synced["errors"] + rest["errors"] + no_change["errors"],
     }
     print(
         f"records/s: listing {listing_rate:,.0f}, sync {sync_rate:,.0f} ({figures['sync_vs_listing']}x, target >= 0.8x)"
@@ -199,8 +206,9 @@ def main() -> None:
         f"at most {worst} per resource and business (target <= 2)"
     )
     print(
-        f"peak memory: first sync {figures['sync_peak_rss_mb']} MB (target < 200), listing "
-        f"{figures['listing_peak_rss_mb']} MB; the sync process over all its runs {figures['process_peak_rss_mb']} MB"
+        f"peak memory: sync {figures['sync_peak_rss_mb']} MB (target < 200), the highest of: first sync "
+        f"{figures['first_sync_peak_rss_mb']} MB, every other resource {figures['other_resources_peak_rss_mb']} MB, "
+        f"no-change sync {figures['no_change_peak_rss_mb']} MB; listing {figures['listing_peak_rss_mb']} MB"
     )
     print(json.dumps(figures))
 

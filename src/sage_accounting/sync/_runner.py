@@ -8,16 +8,19 @@ connection's rate budget, so the whole run stays within the cap however many job
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._catalog import RESOURCES, SyncResource, resource_named
 from ._feed import ChangeFeed, FeedOptions, needs_full_pass, utcnow
 from ._leases import Leases, new_owner
+from ._rows import Row, RowMaker
 from ._store import Finish, Store
 
 if TYPE_CHECKING:
@@ -99,6 +102,75 @@ class RunResult:
     @property
     def errors(self) -> list[JobResult]:
         return [j for j in self.jobs if j.error]
+
+
+class _Written:
+    """The ids a job has written, as a filter of one megabyte (two bits set per id): ``in`` is never
+    wrong about an id written, and wrong about others for about one id in 2,000 after 100,000 written
+    (each such id is then looked up in the table, as every id would be otherwise).  A set of strings
+    would cost ten times the memory, held by many small objects for the whole walk."""
+
+    SHIFT = 23
+    MASK = (1 << SHIFT) - 1
+
+    def __init__(self) -> None:
+        self._bits = bytearray(1 << (self.SHIFT - 3))
+
+    def __contains__(self, rid: object) -> bool:
+        h = hash(rid)
+        bits, first, second = self._bits, h & self.MASK, (h >> self.SHIFT) & self.MASK
+        return bool(bits[first >> 3] & (1 << (first & 7))) and bool(bits[second >> 3] & (1 << (second & 7)))
+
+    def update(self, ids: Iterable[str]) -> None:
+        bits = self._bits
+        for rid in ids:
+            h = hash(rid)
+            first, second = h & self.MASK, (h >> self.SHIFT) & self.MASK
+            bits[first >> 3] |= 1 << (first & 7)
+            bits[second >> 3] |= 1 << (second & 7)
+
+
+class _BatchWriter:
+    """Writes a job's batches in order on a thread of its own, one at a time: the job's thread hands
+    over a batch and goes on reading pages and making rows while the database writes it.
+
+    The database's work releases the GIL (one statement binds many rows, see the store), so the two
+    threads run at once; at most one batch waits in hand, so memory stays bounded.  Leaving the
+    ``with`` waits for the batch being written, and a batch's error is raised by the next
+    :meth:`write` or on leaving.
+    """
+
+    def __init__(self, write: Callable[[list[Row], Collection[str] | None], None]) -> None:
+        self._write = write
+        self._pool: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
+
+    def write(self, rows: list[Row], look_up: Collection[str] | None) -> None:
+        """Write ``rows`` once the batch before is written (its error raised here); ``look_up`` as
+        for :meth:`Store.apply`."""
+        self.wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sage-sync-writer")
+        self._writing = self._pool.submit(self._write, rows, look_up)
+
+    def wait(self) -> None:
+        """Until the batch being written is written (its error raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            elif self._writing is not None:
+                concurrent.futures.wait([self._writing])  # the job's own error wins; the batch ends first
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 class Syncer:
@@ -227,19 +299,38 @@ class Syncer:
             options=self.options.feed(),
             progress=progress,
         )
-        # Batches are written on this thread: the walk's prefetch window keeps the next pages coming
-        # while a batch is written (the database and the network both release the GIL), and a second
-        # thread handing batches over would only add memory and contention for the interpreter.
-        pending: list[dict[str, Any]] = []
-        for batch in feed.pages():
-            pending.extend(batch)
-            if len(pending) >= self.options.batch_size:
-                self._apply(job, resource, records=pending)
-                self._renew(job.business_id, resource.name)
-                pending = []
-        if pending:
-            self._apply(job, resource, records=pending)
-        deleted, recovered = feed.finish(lambda: self.store.live_ids(job.business_id, resource.name))
+        # Each page becomes rows at once (a row is a tuple holding the record's JSON text, a fraction
+        # of the parsed record's memory); the rows go to the database in batches written on a thread
+        # of the job's own while this thread reads and prepares the next batch (the walk's prefetch
+        # window keeps pages coming meanwhile).
+        maker = self.store.row_maker(resource)
+        # A first sync of the business finds no row stored before it: its rows' ids need no looking
+        # up but those it may have written itself, and there is nothing to reconcile after the walk.
+        stored = self.store.has_rows(job.business_id, resource.name)
+        known: Callable[[], set[str]] | None = None
+        if job.full_pass and stored:
+            known = functools.partial(self.store.live_ids, job.business_id, resource.name)
+        written = None if stored else _Written()
+
+        def look_up(rows: list[Row]) -> Collection[str] | None:
+            if written is None:
+                return None  # every id
+            ids = [row[RowMaker.ID] for row in rows]
+            maybe = [rid for rid in ids if rid in written]
+            written.update(ids)
+            return maybe
+
+        pending: list[Row] = []
+        with _BatchWriter(lambda rows, ids: self._apply(job, resource, rows=rows, look_up=ids)) as writer:
+            for batch in feed.pages():
+                pending.extend(maker.rows(job.business_id, batch, utcnow()))
+                del batch
+                if len(pending) >= self.options.batch_size:
+                    writer.write(pending, look_up(pending))
+                    self._renew(job.business_id, resource.name)
+                    pending = []
+        # the last rows, the deletions and the cursor are written together
+        deleted, recovered = feed.finish(known)
         job.requests = feed.requests
         job.shifted = feed.shifted
         # the cursor commits with the job's last rows
@@ -250,7 +341,8 @@ class Syncer:
             round_id=self.round_id,
             stats={"upserts": job.created + job.updated, "deletes": job.deleted, "requests": job.requests},
         )
-        self._apply(job, resource, records=recovered, deleted=deleted, finish=finish)
+        pending.extend(maker.rows(job.business_id, recovered, utcnow()))
+        self._apply(job, resource, rows=pending, deleted=deleted, finish=finish, look_up=look_up(pending))
         self._renewed.pop((job.business_id, resource.name), None)
 
     def _renew(self, business_id: str, resource: str) -> None:
@@ -266,18 +358,20 @@ class Syncer:
         job: JobResult,
         resource: SyncResource,
         *,
-        records: Iterable[dict[str, Any]] = (),
+        rows: Sequence[Row] = (),
         deleted: Sequence[str] = (),
         finish: Finish | None = None,
+        look_up: Collection[str] | None = None,
     ) -> None:
         applied = self.store.apply(
             resource,
             job.business_id,
-            records=list(records),
+            rows=rows,
             deleted=deleted,
             events=self.events,
             now=utcnow(),
             finish=finish,
+            look_up=look_up,
         )
         job.created += applied.created
         job.updated += applied.updated

@@ -9,10 +9,10 @@ nothing and emits nothing.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Iterable, Sequence
+import itertools
+import sqlite3
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Table,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -33,12 +34,25 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ._catalog import SyncResource
-from ._rows import event_id, row_of, utc
+from ._rows import (
+    FIXED_HEAD,
+    Row,
+    RowMaker,
+    cached_ts,
+    event_id,
+    sqlite_datetime,
+    sqlite_ts,
+    sqlite_ts_read,
+    utc,
+)
 from ._schema import TABLES, ensure_schema
 
 __all__ = ["Applied", "JobState", "Store", "open_store"]
 
 CHUNK = 500  # ids per IN (...) query: well under SQLite's bound-parameter limit
+LOOKUP_CHUNK = 1000
+"""Ids looked up per query when a batch is written, where the driver binds that many (one query for a
+batch of 1,000: each statement lets go of the GIL and may wait to take it back)."""
 
 
 @dataclass(frozen=True)
@@ -80,17 +94,33 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+PAGE_SIZE = 16384
+"""SQLite page size of a database the sync creates.  Records are kilobytes of JSON each: with SQLite's
+4 KB pages one record fills most of a page and two never share one, so a 4 KB-page file is about 1.7
+times its data; 16 KB pages hold several records each and a first sync writes and syncs less."""
+CACHE_KB = 8192
+"""SQLite page cache per connection.  The 2 MB default cannot hold the id index of a table of 100,000
+records, and a batch's inserts, landing all over that index, then spill and read back pages from
+disk many times over; 8 MB keeps it in memory (the cache grows only as pages are used)."""
+CHECKPOINT_BYTES = 32 * 1024 * 1024
+"""Checkpoint the WAL (copy it into the database, with an fsync) every 32 MB of WAL rather than
+SQLite's 1,000 pages: a first sync's batches are megabytes each, and checkpointing after nearly every
+one doubled its writes.  Commits are as safe either way; the WAL is reset once checkpointed."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # only takes effect on a database not yet created (the first statement creates the file); an
+    # existing database keeps the page size it was made with
+    cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
     # WAL lets readers (sync status) run beside a writer; a busy timeout lets several processes take turns
     cursor.execute("PRAGMA journal_mode=WAL")
     # in WAL mode NORMAL still survives the process being killed at any moment (only a power cut can
     # lose the last commits, rows and cursor together, which the next run reads again)
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # A checkpoint (copying the WAL into the database, with an fsync) every 32 MB of WAL rather than
-    # SQLite's 4 MB: a first sync's batches are megabytes each, and checkpointing after nearly every
-    # one doubled its writes.  Commits are as safe either way; the WAL is reset once checkpointed.
-    cursor.execute("PRAGMA wal_autocheckpoint=8192")
+    page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
+    cursor.execute(f"PRAGMA wal_autocheckpoint={max(1, CHECKPOINT_BYTES // page_size)}")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KB}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
@@ -124,6 +154,7 @@ class Store:
         self.engine = engine
         ensure_schema(engine)
         self.t = TABLES
+        self._makers: dict[str, RowMaker] = {}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -159,6 +190,11 @@ class Store:
             return JobState(None, None, None)
         return JobState(utc(row.cursor), utc(row.last_full_at), utc(row.completed_at), row.last_round)
 
+    def has_rows(self, business_id: str, resource: str) -> bool:
+        """Whether ``resource``'s table holds any row of the business, live or deleted."""
+        with self.engine.connect() as conn:
+            return self._has_rows(conn, self.t.resources[resource], business_id)
+
     def live_ids(self, business_id: str, resource: str) -> set[str]:
         table = self.t.resources[resource]
         with self.engine.connect() as conn:
@@ -169,25 +205,43 @@ class Store:
 
     # --- writes ---------------------------------------------------------------------------------
 
+    def row_maker(self, resource: SyncResource) -> RowMaker:
+        """What turns ``resource``'s records into rows for this database (made once per resource)."""
+        maker = self._makers.get(resource.name)
+        if maker is None:
+            maker = self._makers[resource.name] = _row_maker(
+                self.engine.dialect, self.t.resources[resource.name], resource
+            )
+        return maker
+
     def apply(
         self,
         resource: SyncResource,
         business_id: str,
         *,
-        records: Sequence[dict[str, Any]] = (),
+        rows: Sequence[Row] = (),
         deleted: Sequence[str] = (),
         events: bool,
         now: dt.datetime,
         finish: Finish | None = None,
+        look_up: Collection[str] | None = None,
     ) -> Applied:
-        """Upsert ``records``, tombstone the ids in ``deleted`` and (with ``finish``) move the cursor,
-        all in one transaction; events go to the outbox in the same transaction."""
+        """Upsert ``rows`` (from :meth:`row_maker`), tombstone the ids in ``deleted`` and (with
+        ``finish``) move the cursor, all in one transaction; events go to the outbox in the same
+        transaction.
+
+        ``look_up``: the ids of ``rows`` that may be stored already, from a job that knows (one that
+        found no row of the business before it began looks up only the ids it may have written
+        since); ``None``: every id, unless the business has no row in the table."""
         table = self.t.resources[resource.name]
         applied = Applied()
         with self.engine.begin() as conn:
             outbox: list[dict[str, Any]] = []
-            if records:
-                self._upsert(conn, table, resource, business_id, records, now, events, outbox, applied)
+            if rows:
+                maker = self.row_maker(resource)
+                if look_up is None and not self._has_rows(conn, table, business_id):
+                    look_up = ()
+                self._upsert(conn, table, maker, business_id, rows, now, events, outbox, applied, look_up)
             if deleted:
                 self._tombstone(conn, table, resource, business_id, deleted, now, events, outbox, applied)
             if outbox:
@@ -209,10 +263,13 @@ class Store:
             cols.append(table.c.data)
         found: dict[str, Any] = {}
         id_list = list(ids)
-        for i in range(0, len(id_list), CHUNK):
-            chunk = id_list[i : i + CHUNK]
-            query = select(*cols).where(table.c.business_id == business_id, table.c.id.in_(chunk))
-            for row in conn.execute(query):
+        # one expanding parameter for the ids: bound as they are, not each made into an expression
+        query = select(*cols).where(
+            table.c.business_id == business_id, table.c.id.in_(bindparam("ids", expanding=True))
+        )
+        chunk = LOOKUP_CHUNK if _variable_limit(conn) > LOOKUP_CHUNK else CHUNK
+        for i in range(0, len(id_list), chunk):
+            for row in conn.execute(query, {"ids": id_list[i : i + chunk]}):
                 found[row.id] = row
         return found
 
@@ -220,31 +277,29 @@ class Store:
         self,
         conn: Connection,
         table: Table,
-        resource: SyncResource,
+        maker: RowMaker,
         business_id: str,
-        records: Sequence[dict[str, Any]],
+        rows: Sequence[Row],
         now: dt.datetime,
         events: bool,
         outbox: list[dict[str, Any]],
         applied: Applied,
+        look_up: Collection[str] | None,
     ) -> None:
-        rows = {}
-        for record in records:
-            row = row_of(resource, business_id, record, now)
-            rows[row["id"]] = row  # the last copy of an id in the batch wins
-        existing = (
-            self._existing(conn, table, business_id, rows) if self._has_rows(conn, table, business_id) else {}
-        )
+        latest = {row[RowMaker.ID]: row for row in rows}  # the last copy of an id in the batch wins
+        ids = latest if look_up is None else look_up
+        existing = self._existing(conn, table, business_id, ids) if ids else {}
+        resource = maker.resource
         changed = []
-        for rid, row in rows.items():
+        for rid, row in latest.items():
             old = existing.get(rid)
             if old is None:
                 kind = "created"
             else:
-                old_at, new_at = utc(old.updated_at), row["updated_at"]
+                old_at, new_at = utc(old.updated_at), maker.updated_at(row)
                 if old_at is not None and new_at is not None and new_at < old_at:
                     continue  # never replace a newer version with an older one
-                if old.sync_hash == row["sync_hash"] and old.deleted_at is None:
+                if old.sync_hash == row[maker.HASH] and old.deleted_at is None:
                     continue  # seen before: nothing to write, no event
                 kind = "updated"
             changed.append(row)
@@ -253,9 +308,10 @@ class Store:
             else:
                 applied.updated += 1
             if events:
-                outbox.append(_event(resource, business_id, rid, kind, row["sync_hash"], row["data"], now))
+                record = maker.record_json(row)
+                outbox.append(_event(resource, business_id, rid, kind, row[maker.HASH], record, now))
         if changed:
-            _execute_upsert(conn, table, changed)
+            _execute_upsert(conn, table, maker, changed)
 
     def _tombstone(
         self,
@@ -441,65 +497,112 @@ def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-_COMPILED: dict[tuple[str, str], tuple[str, list[tuple[str, Any]]]] = {}
-
-
-@functools.lru_cache(maxsize=4096)
-def _sqlite_datetime(value: dt.datetime) -> str:
-    """SQLAlchemy's SQLite storage format for a UTC datetime (``2026-01-31 10:00:00.000000``), made
-    by one C call instead of a format string of seven fields; a batch's rows share ``synced_at`` and
-    often their timestamps, so recent answers are kept."""
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _bindings(conn: Connection, table: Table, names: list[str]) -> list[tuple[str, Any]]:
-    """For each bound column, the row key it is read from and the conversion applied to it (``None``:
-    none).  On SQLite ``data`` is taken as the JSON text the row already carries (the same bytes its
-    fingerprint hashed) and timestamps are formatted directly; elsewhere each column's own bind
-    processor applies."""
-    out: list[tuple[str, Any]] = []
-    for name in names:
-        column_type = table.c[name].type
-        if conn.dialect.name == "sqlite" and name == "data":
-            out.append(("data_json", bytes.decode))
-        elif conn.dialect.name == "sqlite" and isinstance(column_type, DateTime):
-            out.append((name, _sqlite_datetime))
+def _row_maker(dialect: Any, table: Table, resource: SyncResource) -> RowMaker:
+    """A :class:`RowMaker` whose values are what ``dialect``'s driver takes for ``table``: on SQLite
+    timestamps as SQLAlchemy's text and ``data`` as the JSON text itself; elsewhere each column's own
+    bind conversion (``data`` stays the JSON bytes until bound, see :func:`_execute_upsert`)."""
+    convert: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in FIXED_HEAD or column.name in ("data", "sync_hash"):
+            continue
+        if dialect.name == "sqlite" and isinstance(column.type, DateTime):
+            convert[column.name] = sqlite_datetime
         else:
-            out.append((name, column_type._cached_bind_processor(conn.dialect)))
-    return out
-
-
-def _execute_upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Run the upsert for many rows straight through the driver: the statement is compiled once and
-    each column's bind conversion applied in one tight loop (SQLAlchemy's per-row parameter handling
-    would cost more than the database's work on a first sync)."""
-    key = (conn.dialect.name, table.name)
-    if key not in _COMPILED:
-        compiled = _upsert_statement(conn, table).compile(
-            dialect=conn.dialect, column_keys=[c.name for c in table.columns]
+            process = column.type._cached_bind_processor(dialect)
+            if process is not None:
+                convert[column.name] = process
+    maker = (
+        RowMaker(
+            resource, timestamp=sqlite_ts, read_timestamp=sqlite_ts_read, data=bytes.decode, convert=convert
         )
-        names = list(compiled.positiontup or compiled.binds)
-        _COMPILED[key] = (str(compiled), _bindings(conn, table, names))
-    sql, pairs = _COMPILED[key]
+        if dialect.name == "sqlite"
+        else RowMaker(resource, timestamp=cached_ts, read_timestamp=_same, data=_same, convert=convert)
+    )
+    if tuple(c.name for c in table.columns) != maker.names:
+        raise RuntimeError(f"table {table.name} does not have the columns its rows are made with")
+    return maker
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+ROWS_PER_STATEMENT = 500
+"""Rows per SQLite statement when upserting (two statements for a batch of 1,000): one statement
+binding many rows, rather than one step per row, lets the database do a batch's work with the GIL
+released once per statement instead of once per row.  Each time a thread lets go of the GIL it may
+wait up to the interpreter's switch interval (5 ms) to take it back while other threads run Python,
+so a thousand releases per batch cost more than the database's work."""
+
+_COMPILED: dict[tuple[str, str, int], str] = {}
+
+
+def _compiled_upsert(conn: Connection, table: Table, names: tuple[str, ...], count: int) -> str:
+    """The upsert of ``count`` rows (0: one row, executed once per row) as the driver's SQL, compiled
+    once; its parameters are the rows' values in column order, row after row."""
+    key = (conn.dialect.name, table.name, count)
+    sql = _COMPILED.get(key)
+    if sql is None:
+        compiled = _upsert_statement(conn, table, count).compile(
+            dialect=conn.dialect, column_keys=list(names)
+        )
+        order = tuple(compiled.positiontup or compiled.binds)
+        if count:
+            expected: tuple[str, ...] = tuple(f"{n}_m{i}" for i in range(count) for n in names)
+        else:
+            expected = names
+        same = order == expected if conn.dialect.paramstyle == "qmark" else set(order) == set(expected)
+        if not same:
+            raise RuntimeError(f"the upsert of {table.name} binds {order[:20]}, not its columns in order")
+        sql = _COMPILED[key] = str(compiled)
+    return sql
+
+
+def _execute_upsert(conn: Connection, table: Table, maker: RowMaker, rows: list[Row]) -> None:
+    """Run the upsert of many rows straight through the driver, its statements compiled once: the
+    rows are already the values the driver binds (SQLAlchemy's per-row parameter handling would cost
+    more than the database's work on a first sync)."""
+    names = maker.names
     if conn.dialect.paramstyle == "qmark":
-        # one C call reads a row's values in order; only the columns that need a conversion get one
-        values = itemgetter(*(n for n, _ in pairs))
-        convert = [(i, p) for i, (_, p) in enumerate(pairs) if p is not None]
-        params: list[Any] = []
-        for row in rows:
-            out = list(values(row))
-            for i, p in convert:
-                if out[i] is not None:
-                    out[i] = p(out[i])
-            params.append(tuple(out))
-    else:
-        params = [{n: row[n] if p is None or row[n] is None else p(row[n]) for n, p in pairs} for row in rows]
-    conn.exec_driver_sql(sql, params)
+        per = _rows_per_statement(conn, len(names))
+        whole = len(rows) - len(rows) % per if per > 1 else 0
+        if whole:
+            sql = _compiled_upsert(conn, table, names, per)
+            for i in range(0, whole, per):
+                conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(rows[i : i + per])))
+        if whole < len(rows):
+            conn.exec_driver_sql(_compiled_upsert(conn, table, names, 0), rows[whole:])
+        return
+    # named parameters; ``data`` wrapped by the JSON column's own conversion, embedded, not re-parsed
+    at = maker.DATA
+    wrap = table.c.data.type._cached_bind_processor(conn.dialect) or _same
+    params = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        values["data"] = wrap(orjson.Fragment(row[at]))
+        params.append(values)
+    conn.exec_driver_sql(_compiled_upsert(conn, table, names, 0), params)
 
 
-def _upsert_statement(conn: Connection, table: Table) -> Any:
+def _variable_limit(conn: Connection) -> int:
+    """How many values one statement may bind (SQLite's own limit, 999 before 3.32; PostgreSQL's)."""
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection):
+        return dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65535 if conn.dialect.name == "postgresql" else 999
+
+
+def _rows_per_statement(conn: Connection, columns: int) -> int:
+    """How many rows one SQLite statement binds: :data:`ROWS_PER_STATEMENT`, within the driver's
+    limit on bound values."""
+    return max(1, min(ROWS_PER_STATEMENT, _variable_limit(conn) // columns))
+
+
+def _upsert_statement(conn: Connection, table: Table, count: int = 0) -> Any:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table)
+    if count:
+        stmt = stmt.values([dict.fromkeys(c.name for c in table.columns)] * count)
     keys = {"business_id", "id"}
     return stmt.on_conflict_do_update(
         index_elements=[table.c.business_id, table.c.id],
