@@ -87,23 +87,28 @@ def test_many_records_read_and_changed_keep_every_change(api: httpx.Client, emu:
         assert names(again.get("/contacts", params={"search": "shop 150"})) == ["Shop 150"]
 
 
+def receipt(api: httpx.Client, contact: str, bank: str, day: str) -> str:
+    """A 10.00 customer receipt from ``contact`` into ``bank`` on ``day``; its id."""
+    body = {
+        "contact_payment": {
+            "transaction_type_id": "CUSTOMER_RECEIPT",
+            "contact_id": contact,
+            "bank_account_id": bank,
+            "date": day,
+            "total_amount": "10.00",
+        }
+    }
+    answer = api.post("/contact_payments", json=body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
 def test_sort_descending_keeps_creation_order_for_equal_keys(api: httpx.Client) -> None:
     contact = new_contact(api, "Payer")
     bank = api.get("/bank_accounts").json()["$items"][0]["id"]
     made = []
     for day in ("2026-01-02", "2026-01-01", "2026-01-02", "2026-01-03"):
-        body = {
-            "contact_payment": {
-                "transaction_type_id": "CUSTOMER_RECEIPT",
-                "contact_id": contact,
-                "bank_account_id": bank,
-                "date": day,
-                "total_amount": "10.00",
-            }
-        }
-        answer = api.post("/contact_payments", json=body)
-        assert answer.status_code == 201, answer.text
-        made.append(answer.json()["id"])
+        made.append(receipt(api, contact, bank, day))
     descending = api.get("/contact_payments", params={"sort": "date:desc"}).json()["$items"]
     assert [p["id"] for p in descending] == [made[3], made[0], made[2], made[1]]
     ascending = api.get("/contact_payments", params={"sort": "date"}).json()["$items"]
@@ -133,18 +138,7 @@ def test_large_lists_stay_exact_through_edits_and_deletes(api: httpx.Client, emu
     for n in range(620):
         contact = contacts[0] if n % 15 == 0 else contacts[1 + n % 2]
         day = f"2026-02-{1 + (n * 7) % 28:02d}"
-        body = {
-            "contact_payment": {
-                "transaction_type_id": "CUSTOMER_RECEIPT",
-                "contact_id": contact,
-                "bank_account_id": bank,
-                "date": day,
-                "total_amount": "10.00",
-            }
-        }
-        answer = api.post("/contact_payments", json=body)
-        assert answer.status_code == 201, answer.text
-        made.append((answer.json()["id"], contact, day))
+        made.append((receipt(api, contact, bank, day), contact, day))
 
     def listed(**params: str) -> list[str]:
         ids: list[str] = []
