@@ -205,11 +205,14 @@ async def test_an_opening_request_too_long_to_read_first_is_served_whole_as_sse(
     assert _answer(opened)["result"]["serverInfo"]["name"] == "sage-accounting"
 
 
+IDLE = 1.5  # long enough that a loaded machine does not idle a session out between two of its calls
+
+
 async def test_a_json_session_ends_on_delete_and_after_its_idle_timeout_not_on_another_key(
     store: GatewayStore, emu: Emulator
 ) -> None:
     key = add_agent(store, "reader", {"contacts": "read"})
-    app = GatewayServer(Gateway(store, emulator_factory(emu))).http_app(session_idle_timeout=0.5)
+    app = GatewayServer(Gateway(store, emulator_factory(emu))).http_app(session_idle_timeout=IDLE)
     assert isinstance(app, SessionModeRouter)
     other = add_agent(store, "other", {"contacts": "read"})
     with served_app(app) as url:
@@ -228,10 +231,10 @@ async def test_a_json_session_ends_on_delete_and_after_its_idle_timeout_not_on_a
         assert gone.status_code == 404 and app.json_sessions() == frozenset()
 
         with _opened(url, key, {}) as (http, idle):
-            time.sleep(1.0)
+            time.sleep(2 * IDLE)
             expired = http.post(url, json=_call(1, "sage_list_contacts", {}), headers=idle)
         assert expired.status_code == 404  # the SDK closed it after the idle timeout
-        time.sleep(1.0)
+        time.sleep(2 * IDLE)
         with _opened(url, key, {}) as (_http, latest):
             # Opening another session forgets those idle for longer than the timeout.
             assert app.json_sessions() == {latest["Mcp-Session-Id"]}
