@@ -40,6 +40,7 @@ from ._rows import (
     RowMaker,
     cached_ts,
     event_id,
+    same,
     sqlite_datetime,
     sqlite_ts,
     sqlite_ts_read,
@@ -516,15 +517,11 @@ def _row_maker(dialect: Any, table: Table, resource: SyncResource) -> RowMaker:
             resource, timestamp=sqlite_ts, read_timestamp=sqlite_ts_read, data=bytes.decode, convert=convert
         )
         if dialect.name == "sqlite"
-        else RowMaker(resource, timestamp=cached_ts, read_timestamp=_same, data=_same, convert=convert)
+        else RowMaker(resource, timestamp=cached_ts, read_timestamp=same, data=same, convert=convert)
     )
     if tuple(c.name for c in table.columns) != maker.names:
         raise RuntimeError(f"table {table.name} does not have the columns its rows are made with")
     return maker
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 ROWS_PER_STATEMENT = 500
@@ -551,8 +548,8 @@ def _compiled_upsert(conn: Connection, table: Table, names: tuple[str, ...], cou
             expected: tuple[str, ...] = tuple(f"{n}_m{i}" for i in range(count) for n in names)
         else:
             expected = names
-        same = order == expected if conn.dialect.paramstyle == "qmark" else set(order) == set(expected)
-        if not same:
+        matches = order == expected if conn.dialect.paramstyle == "qmark" else set(order) == set(expected)
+        if not matches:
             raise RuntimeError(f"the upsert of {table.name} binds {order[:20]}, not its columns in order")
         sql = _COMPILED[key] = str(compiled)
     return sql
@@ -575,7 +572,7 @@ def _execute_upsert(conn: Connection, table: Table, maker: RowMaker, rows: list[
         return
     # named parameters; ``data`` wrapped by the JSON column's own conversion, embedded, not re-parsed
     at = maker.DATA
-    wrap = table.c.data.type._cached_bind_processor(conn.dialect) or _same
+    wrap = table.c.data.type._cached_bind_processor(conn.dialect) or same
     params = []
     for row in rows:
         values = dict(zip(names, row, strict=True))
